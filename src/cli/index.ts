@@ -1,0 +1,2 @@
+export { buildProgram, main } from './program.js';
+export { EXIT, exitCodeFor } from './exit.js';

@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+
+/**
+ * Builds the CLI. Each subcommand lives in cli/commands/<name>.ts and registers itself here.
+ */
+export function buildProgram(): Command {
+  const program = new Command('redsec')
+    .description('Make Redis and Valkey secure and prove it.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
+
+  // Subcommands (one line each, keep sorted):
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    throw e;
+  }
+}

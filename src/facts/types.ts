@@ -1,0 +1,111 @@
+/**
+ * Facts: one normalised model of a server, built either from a live probe (resp/) or from config
+ * files (config/). This is the seam between collection and rules: a rule reads facts only, never
+ * a socket or a file. Anything a collector could not see is `Unknown` with the reason, so rules
+ * report `unknown` instead of guessing.
+ */
+import type { VersionId, Flavor } from '../versions/index.js';
+import type { Location } from '../report/types.js';
+
+export type Known<T> = { known: true; value: T } | { known: false; why: string };
+
+export const known = <T>(value: T): Known<T> => ({ known: true, value });
+export const unknown = <T = never>(why: string): Known<T> => ({ known: false, why });
+
+export interface ConfigValue {
+  /** As CONFIG GET prints it (live), or as the effective value after parsing files (lint). */
+  value: string;
+  /** Where the directive was set, for lint; absent for live facts or compiled-in defaults. */
+  location?: Location;
+  /** True when nothing set it and this is the version's default. */
+  isDefault?: boolean;
+}
+
+export interface UserFacts {
+  name: string;
+  /** The user's rules as one line without the leading "user <name>" (ACL LIST form live, as written in files). */
+  rules: string;
+  location?: Location;
+}
+
+export interface TlsSessionFacts {
+  /** Protocols the server accepted when probed, e.g. ["TLSv1.2","TLSv1.3"]. */
+  protocols: string[];
+  /** Ciphers accepted (OpenSSL names), per protocol. */
+  ciphers: Record<string, string[]>;
+  clientAuth: 'required' | 'optional' | 'none' | 'unknown';
+  /** Leaf certificate as the client saw it. */
+  certificate?: CertificateFacts;
+}
+
+export interface CertificateFacts {
+  subject: string;
+  issuer: string;
+  selfSigned: boolean;
+  dnsNames: string[];
+  ipAddresses: string[];
+  keyType: 'ec' | 'rsa' | 'ed25519' | 'other';
+  keyBits: number;
+  curve?: string;
+  signatureAlgorithm: string;
+  notBefore: string;
+  notAfter: string;
+  /** Whether the chain verified against the CA the caller gave (or the system store). */
+  trusted?: boolean;
+  /** File path when read from disk. */
+  file?: string;
+}
+
+export interface FileFacts {
+  path: string;
+  kind: 'config' | 'acl' | 'tls-key' | 'tls-cert' | 'tls-ca' | 'dir' | 'log';
+  /** POSIX mode bits, e.g. 0o600. */
+  mode: number;
+  owner?: string;
+}
+
+export interface ServerFacts {
+  source: 'live' | 'files';
+  /** Masked URL or the main config file path. */
+  target: string;
+  flavor: Flavor | 'unknown';
+  /** Exact version, e.g. "7.0.15" or valkey "8.0.1"; null when unknown. */
+  version: string | null;
+  /** The nearest per-version table, used for defaults and command metadata. */
+  versionId: VersionId | null;
+  /** INFO server redis_mode/server_mode: standalone, cluster, sentinel. */
+  mode: Known<'standalone' | 'cluster' | 'sentinel'>;
+
+  /** Effective configuration by canonical lowercase name (Valkey's primaryauth is also under masterauth). */
+  config: Known<Record<string, ConfigValue>>;
+  /** Directives in files that the target version rejects or does not know (lint only). */
+  unknownDirectives: { name: string; location: Location; reason: string }[];
+  /** Directives set more than once where only the last counts (lint only). */
+  duplicateDirectives: { name: string; locations: Location[] }[];
+  /** rename-command pairs (lint; live only what COMMAND INFO shows missing). */
+  renamedCommands: Known<{ command: string; to: string; location?: Location }[]>;
+  /** Whether `user` lines and `aclfile` are mixed in the config (the server refuses to start). */
+  aclSourceConflict: boolean;
+
+  users: Known<UserFacts[]>;
+  /** Who the audit itself is authenticated as (ACL WHOAMI), for context. */
+  auditUser: string | null;
+
+  /** Unauthenticated probe from the audit's vantage point: the first reply to PING without AUTH. */
+  unauthenticated: Known<{ reply: string; reachable: boolean }>;
+
+  /** Parsed INFO sections (server, replication, stats, errorstats, commandstats, clients, persistence). */
+  info: Known<Record<string, Record<string, string>>>;
+  modules: Known<{ name: string; version: string; path?: string }[]>;
+  clients: Known<{ addr: string; user: string; name: string }[]>;
+  aclLog: Known<{ reason: string; context: string; object: string; username: string; count: number }[]>;
+  /** ACL DRYRUN results gathered live: user -> "CMD arg..." -> allowed. */
+  dryrun: Known<Record<string, Record<string, boolean>>>;
+
+  tls: Known<TlsSessionFacts>;
+  certificates: CertificateFacts[];
+  /** Local files (config, ACL, keys, dir) with modes, when the host or files are at hand. */
+  files: Known<FileFacts[]>;
+  /** Process facts when audited on the server's own host (OS-ROOT). */
+  process: Known<{ user: string; uid: number }>;
+}

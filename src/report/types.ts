@@ -1,0 +1,66 @@
+/**
+ * The report contract (product.md "JSON report"). Others depend on these names: only add.
+ */
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['fail', 'pass', 'unknown', 'waived', 'not_applicable'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export interface Location {
+  file: string;
+  line: number;
+}
+
+export interface Remediation {
+  text: string;
+  /** The redis.conf line(s) that fix it. */
+  config?: string;
+  /** The redis-cli / ACL SETUSER command(s) that fix it live. */
+  command?: string;
+}
+
+export interface Finding {
+  id: string;
+  title: string;
+  severity: Severity;
+  status: Status;
+  evidence: string;
+  remediation: Remediation;
+  /** e.g. "PCI DSS 4.0 2.2.4", "HIPAA 164.312(a)(1)", "CIS", "STIG V-251183". */
+  compliance: string[];
+  location?: Location;
+  /** Maturity level (seed levels 1-4) the rule belongs to. */
+  level?: 1 | 2 | 3 | 4;
+  /** For waived findings: the waiver's reason and expiry. */
+  waiver?: { reason: string; expires: string };
+}
+
+export interface Summary {
+  critical: number;
+  high: number;
+  medium: number;
+  low: number;
+  info: number;
+  passed: number;
+  unknown: number;
+  waived: number;
+}
+
+export interface Report {
+  schema_version: string;
+  tool: { name: string; version: string };
+  /** Masked URL (no password) or the linted file path. */
+  target: string;
+  server: { flavor: 'redis' | 'valkey' | 'unknown'; version: string | null };
+  /** The profile audited against (level, exposure, compliance), or null. */
+  profile: { security_level: string; network_exposure: string; compliance_requirements: string[] } | null;
+  level_achieved: 0 | 1 | 2 | 3 | 4;
+  summary: Summary;
+  findings: Finding[];
+  /** Rules needed to reach the target profile that do not pass (with --profile). */
+  gap?: { target_level: number; failing: string[] };
+  /** Set when the target could not be audited at all (fleet runs keep going). */
+  error?: { code: string; message: string };
+}

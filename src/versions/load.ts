@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { VERSION_IDS, type VersionId, type VersionTable } from './types.js';
+
+// data/ sits two levels above both src/versions/ and dist/versions/.
+const DATA_DIR = new URL('../../data/versions/', import.meta.url);
+const cache = new Map<VersionId, VersionTable>();
+
+export function isVersionId(value: string): value is VersionId {
+  return (VERSION_IDS as readonly string[]).includes(value);
+}
+
+/** Loads a version's table once; tables are large, so only the ones asked for are read. */
+export function versionTable(id: VersionId): VersionTable {
+  let table = cache.get(id);
+  if (!table) {
+    table = JSON.parse(readFileSync(new URL(`${id}.json`, DATA_DIR), 'utf8')) as VersionTable;
+    cache.set(id, table);
+  }
+  return table;
+}
+
+/** Parses "7.0", "7", "7.0.15", "valkey-8", "valkey-8.0.1" to the nearest table id, or undefined. */
+export function resolveVersionId(input: string): VersionId | undefined {
+  const s = input.trim().toLowerCase();
+  const m = /^(valkey[-: ]?)?(\d+)(?:\.(\d+))?(?:\.\d+)?$/.exec(s);
+  if (!m) return undefined;
+  const major = m[2] ?? '';
+  const minor = m[3] ?? (m[1] ? (major === '8' ? '0' : '2') : major === '6' ? '2' : '0');
+  const id = `${m[1] ? 'valkey-' : ''}${major}.${minor}`;
+  return isVersionId(id) ? id : undefined;
+}
