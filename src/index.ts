@@ -1,3 +1,13 @@
 // The library's public surface. Each capability re-exports from its folder's index.ts.
 export * from './errors.js';
 export * from './versions/index.js';
+export * from './acl/index.js';
+export * from './config/index.js';
+export * from './certs/index.js';
+export * from './tls/index.js';
+export * from './profile/index.js';
+export * from './generate/index.js';
+export * from './resp/index.js';
+export * from './diagnose/index.js';
+export * from './facts/index.js';
+export * from './audit/index.js';

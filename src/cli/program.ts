@@ -1,5 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
+import { registerAcl } from './commands/acl.js';
+import { registerAudit } from './commands/audit.js';
+import { registerDiagnose } from './commands/diagnose.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerLint } from './commands/lint.js';
+import { registerTls } from './commands/tls.js';
 
 /**
  * Builds the CLI. Each subcommand lives in cli/commands/<name>.ts and registers itself here.
@@ -13,6 +19,12 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str.split('\n')[0] + '\n') });
 
   // Subcommands (one line each, keep sorted):
+  registerAcl(program);
+  registerAudit(program);
+  registerDiagnose(program);
+  registerGenerate(program);
+  registerLint(program);
+  registerTls(program);
 
   return program;
 }

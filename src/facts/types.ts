@@ -54,11 +54,23 @@ export interface CertificateFacts {
   trusted?: boolean;
   /** File path when read from disk. */
   file?: string;
+  /** Lowercase hex serial number. */
+  serialHex?: string;
+  /** SHA-256 fingerprint, colon-separated uppercase hex as openssl prints it. */
+  fingerprintSha256?: string;
+  /** basicConstraints CA:TRUE. */
+  isCa?: boolean;
+  /** extendedKeyUsage purposes ("serverAuth", "clientAuth", or the OID); absent when the extension is. */
+  extendedKeyUsage?: string[];
+  /** Why the chain did not verify, when `trusted` is false. */
+  trustError?: string;
+  /** The name a client dials checked against the SANs (CN is not consulted), when one was given. */
+  hostCheck?: { name: string; matches: boolean };
 }
 
 export interface FileFacts {
   path: string;
-  kind: 'config' | 'acl' | 'tls-key' | 'tls-cert' | 'tls-ca' | 'dir' | 'log';
+  kind: 'config' | 'acl' | 'tls-key' | 'tls-cert' | 'tls-ca' | 'dir' | 'log' | 'data';
   /** POSIX mode bits, e.g. 0o600. */
   mode: number;
   owner?: string;
@@ -108,4 +120,21 @@ export interface ServerFacts {
   files: Known<FileFacts[]>;
   /** Process facts when audited on the server's own host (OS-ROOT). */
   process: Known<{ user: string; uid: number }>;
+
+  // Optional facts read by single rules (added by the rules; absent means "not collected", and the
+  // rule reports not_applicable or unknown accordingly).
+  /** The distribution package the server came from (dpkg/rpm on the host): decides backported CVE fixes. */
+  distro?: Known<{ name: string; packageVersion: string }>;
+  /** Opt-in capped key probe for IOC-CRON-KEYS: suspicious key names found (backup1..4, crackit...). */
+  suspiciousKeys?: Known<string[]>;
+  /** Logfile scan for IOC-LOG-XPROTO: where "Possible SECURITY ATTACK detected" lines were found. */
+  logScan?: Known<{ file: string; crossProtocolLines: number[] }>;
+  /** systemd unit hardening for OS-SYSTEMD / OS-ROOT (lint of a unit file, or the host). */
+  systemd?: Known<{ file: string; user?: string; noNewPrivileges: boolean; protectSystem?: string; readWritePaths: string[] }>;
+  /** Opt-in read-only Lua probe for VER-DEBIAN-LUA: EVAL "return type(package)" 0 → "nil" or "table". */
+  luaPackageProbe?: Known<string>;
+  /** Opt-in active try of at most 5 default passwords (AUTH-WEAK-PASSWORD live): users that accepted one. */
+  weakPasswordProbe?: Known<{ tried: number; acceptedBy: string[] }>;
+  /** Container facts for OS-CONTAINER (compose/k8s): published ports on 0.0.0.0 from an official image. */
+  container?: Known<{ image: string; publishedOnAllInterfaces: boolean }>;
 }

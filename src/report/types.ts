@@ -34,7 +34,7 @@ export interface Finding {
   /** Maturity level (seed levels 1-4) the rule belongs to. */
   level?: 1 | 2 | 3 | 4;
   /** For waived findings: the waiver's reason and expiry. */
-  waiver?: { reason: string; expires: string };
+  waiver?: { reason: string; expires: string; expired?: boolean };
 }
 
 export interface Summary {
@@ -60,7 +60,14 @@ export interface Report {
   summary: Summary;
   findings: Finding[];
   /** Rules needed to reach the target profile that do not pass (with --profile). */
-  gap?: { target_level: number; failing: string[] };
+  gap?: {
+    target_level: number;
+    failing: string[];
+    /** Directives whose effective value differs from the plan `redsec generate` builds for the profile. */
+    drift?: { directive: string; expected: string; actual: string }[];
+  };
   /** Set when the target could not be audited at all (fleet runs keep going). */
   error?: { code: string; message: string };
+  /** How each waiver from --waivers was used for this target (expired ones no longer apply). */
+  waivers?: { id: string; target?: string; file?: string; reason: string; expires: string; state: 'applied' | 'expired' | 'unused' }[];
 }

@@ -1,2 +1,11 @@
 export { MOZILLA_PROFILES, redisTlsDirectives } from './mozilla.js';
 export type { MozillaProfile, MozillaProfileName } from './mozilla.js';
+export { analyseCertificate, analyseTls } from './analyse.js';
+export type { AnalyseOptions, TlsAnalysis } from './analyse.js';
+export { certificateRole, checkCertificate } from './certificate-checks.js';
+export type { CertificateCheckOptions, CertificateRole } from './certificate-checks.js';
+export { checkSession } from './session-checks.js';
+export type { TlsCheck, TlsCheckKey, TlsCheckStatus } from './checks.js';
+export { inspectCertificateFile, inspectLiveTls } from './inspection.js';
+export type { InspectionOptions, ProbeLike, TlsInspection } from './inspection.js';
+export { renderTlsJson, renderTlsText } from './render.js';

@@ -1,0 +1,235 @@
+// ACL engine vs ACL DRYRUN, side by side in one run.
+// Run: npm run build && node bench/acl.bench.mjs [cases]
+// Starts its own redis-server on a free loopback port (stopped at the end), sends the same
+// (rules, command) cases through the engine and through pipelined ACL DRYRUN, and prints the
+// agreement (must be 100%), both rates and their ratio, and the engine's single-core rate on
+// typical rules.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { evaluate, parseAclUser, versionTable } from '../dist/index.js';
+
+const CASES = Number(process.argv[2] ?? 100_000);
+const OPTS = { version: '7.0', debianBackports: true }; // the Debian 12 redis-server on PATH
+const CHUNK = 5_000;
+
+// Deterministic pseudo-random numbers, so every run measures the same cases.
+let seed = 0x5eed;
+const rand = () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const pick = (xs) => xs[Math.floor(rand() * xs.length)];
+
+const RULE_SETS = [
+  ['on', 'nopass', '~app:*', '+@all', '-@dangerous'],
+  ['on', 'nopass', '-@all', '+@read', '+@write', '~app:*', '~cache:*', '-keys'],
+  ['on', 'nopass', '-@all', '+get', '+set', '+hget', '+hset', '+mget', '%R~ro:*', '%W~wo:*', '~app:*'],
+  ['on', 'nopass', '+@all', 'allkeys', '-@admin', '-flushall', '-flushdb'],
+  ['on', 'nopass', '-@all', '+@pubsub', 'resetchannels', '&news.*', '&chat:?'],
+  ['on', 'nopass', '-@all', '+select|0', '+@connection', '+client|id'],
+  ['on', 'nopass', '-@all', '(+@read ~read:*)', '(+@write ~write:*)'],
+  ['on', 'nopass', '+@all', '-@all', '+@string', '+@hash', '~[a-c]*', '~app:?x'],
+  ['on', 'nopass', '+@all', '%R~*', '%W~w*', '-config|set', '-debug'],
+  ['on', 'nopass', '-@all', '+@scripting', '+@list', '~q:*'],
+];
+const KEYS = ['app:1', 'app:2x', 'cache:k', 'ro:1', 'wo:1', 'read:a', 'write:b', 'a1', 'c', 'w1', 'q:x', 'other', 'x', ''];
+const CHANNELS = ['news.1', 'news.*', 'chat:a', 'chat:ab', 'other'];
+const WORDS = [...KEYS, ...CHANNELS, '0', '1', '2', 'GET', 'STORE', 'STREAMS', 'KEYS', 'BY'];
+
+// Command lines: common commands often, the whole table now and then.
+const table = versionTable('7.0');
+const all = [];
+for (const c of table.commands) {
+  if (c.subcommands.length === 0) all.push({ head: [c.name], arity: c.arity });
+  for (const s of c.subcommands) all.push({ head: [c.name, s.name.split('|')[1]], arity: s.arity });
+}
+const COMMON = [
+  () => ['GET', pick(KEYS)],
+  () => ['SET', pick(KEYS), 'v'],
+  () => ['SET', pick(KEYS), 'v', 'GET'],
+  () => ['HGET', pick(KEYS), 'f'],
+  () => ['HSET', pick(KEYS), 'f', 'v'],
+  () => ['MGET', pick(KEYS), pick(KEYS), pick(KEYS)],
+  () => ['DEL', pick(KEYS), pick(KEYS)],
+  () => ['PUBLISH', pick(CHANNELS), 'm'],
+  () => ['SUBSCRIBE', pick(CHANNELS), pick(CHANNELS)],
+  () => ['PSUBSCRIBE', pick(CHANNELS)],
+  () => ['EVAL', 'return 1', '1', pick(KEYS)],
+  () => ['CONFIG', 'GET', 'maxmemory'],
+  () => ['FLUSHALL'],
+  () => ['SELECT', pick(['0', '1'])],
+  () => ['COPY', pick(KEYS), pick(KEYS)],
+  () => ['LPUSH', pick(KEYS), 'x'],
+];
+function randomLine() {
+  if (rand() < 0.6) return pick(COMMON)();
+  const c = pick(all);
+  const n = c.arity > 0 ? c.arity : -c.arity + Math.floor(rand() * 4);
+  const argv = [...c.head];
+  while (argv.length < n) argv.push(pick(WORDS));
+  return argv;
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), 'redsec-bench-'));
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`redis-server did not start: ${out.slice(-300)}`)), 10_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('Ready to accept connections')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', () => reject(new Error(`redis-server exited: ${out.slice(-300)}`)));
+  });
+  const stop = () =>
+    new Promise((resolve) => {
+      child.once('exit', () => {
+        rmSync(dir, { recursive: true, force: true });
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  return { port, stop };
+}
+
+// A minimal pipelining RESP client: enough for +OK, -ERR, $bulk and :int replies.
+function resp(port) {
+  return new Promise((resolve, reject) => {
+    const sock = connect(port, '127.0.0.1', () => resolve(client));
+    sock.once('error', reject);
+    let buf = Buffer.alloc(0);
+    let pending = null;
+    const replies = [];
+    const parseOne = (pos) => {
+      const nl = buf.indexOf('\r\n', pos);
+      if (nl < 0) return null;
+      const type = buf[pos];
+      const line = buf.toString('latin1', pos + 1, nl);
+      if (type === 0x2b) return ['+' + line, nl + 2];
+      if (type === 0x2d) return ['-' + line, nl + 2];
+      if (type === 0x3a) return [':' + line, nl + 2];
+      if (type === 0x24) {
+        const len = Number(line);
+        if (len < 0) return [null, nl + 2];
+        if (buf.length < nl + 2 + len + 2) return null;
+        return ['$' + buf.toString('utf8', nl + 2, nl + 2 + len), nl + 4 + len];
+      }
+      throw new Error(`unexpected reply type ${String.fromCharCode(type)}`);
+    };
+    sock.on('data', (d) => {
+      buf = buf.length ? Buffer.concat([buf, d]) : d;
+      let pos = 0;
+      for (;;) {
+        const r = parseOne(pos);
+        if (!r) break;
+        replies.push(r[0]);
+        pos = r[1];
+      }
+      buf = buf.subarray(pos);
+      if (pending && replies.length >= pending.n) {
+        const p = pending;
+        pending = null;
+        p.resolve(replies.splice(0, p.n));
+      }
+    });
+    const encode = (args) => {
+      let s = `*${args.length}\r\n`;
+      for (const a of args) s += `$${Buffer.byteLength(a)}\r\n${a}\r\n`;
+      return s;
+    };
+    const client = {
+      pipeline(cmds) {
+        return new Promise((res) => {
+          pending = { n: cmds.length, resolve: res };
+          sock.write(cmds.map(encode).join(''));
+        });
+      },
+      close: () => sock.end(),
+    };
+  });
+}
+
+function engineReply(user, argv) {
+  try {
+    const v = evaluate(user, argv, OPTS);
+    return v.allowed ? '+OK' : `$${v.message}`;
+  } catch (e) {
+    return `-ERR ${e.message.replace(/^command: /, '')}`;
+  }
+}
+
+const server = await startServer();
+try {
+  const client = await resp(server.port);
+  const users = RULE_SETS.map((rules, i) => ({ name: `bench${i}`, user: parseAclUser(`bench${i}`, rules, OPTS) }));
+  await client.pipeline(RULE_SETS.map((rules, i) => ['ACL', 'SETUSER', `bench${i}`, 'reset', ...rules]));
+  const cases = Array.from({ length: CASES }, () => ({ u: Math.floor(rand() * users.length), argv: randomLine() }));
+
+  // Engine.
+  let t0 = process.hrtime.bigint();
+  const mine = cases.map((c) => engineReply(users[c.u].user, c.argv));
+  const engineNs = Number(process.hrtime.bigint() - t0);
+
+  // Server: pipelined ACL DRYRUN in chunks.
+  t0 = process.hrtime.bigint();
+  const theirs = [];
+  for (let i = 0; i < cases.length; i += CHUNK) {
+    const chunk = cases.slice(i, i + CHUNK).map((c) => ['ACL', 'DRYRUN', users[c.u].name, ...c.argv]);
+    theirs.push(...(await client.pipeline(chunk)));
+  }
+  const serverNs = Number(process.hrtime.bigint() - t0);
+  client.close();
+
+  let agree = 0;
+  const tally = { allowed: 0, denied: 0, error: 0 };
+  const mismatches = [];
+  for (let i = 0; i < cases.length; i++) {
+    if (mine[i] === theirs[i]) agree++;
+    else if (mismatches.length < 5) mismatches.push({ rules: RULE_SETS[cases[i].u].join(' '), argv: cases[i].argv, engine: mine[i], server: theirs[i] });
+    tally[mine[i] === '+OK' ? 'allowed' : mine[i].startsWith('-') ? 'error' : 'denied']++;
+  }
+
+  // Typical rules on one core: an app user, common commands, one million checks.
+  const app = parseAclUser('app', ['on', 'nopass', '~app:*', '+@all', '-@dangerous'], OPTS);
+  const lines = [['GET', 'app:1'], ['SET', 'app:2', 'v'], ['HGET', 'app:3', 'f'], ['MGET', 'app:1', 'other'], ['FLUSHALL'], ['CONFIG', 'GET', 'x']];
+  const N = 1_000_000;
+  let sink = 0;
+  t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) sink += evaluate(app, lines[i % lines.length], OPTS).allowed ? 1 : 0;
+  const typicalNs = Number(process.hrtime.bigint() - t0);
+
+  const rate = (n, ns) => (n / (ns / 1e9)).toFixed(0);
+  console.log(`cases: ${cases.length} (allowed ${tally.allowed}, denied ${tally.denied}, command errors ${tally.error})`);
+  console.log(`agreement: ${agree}/${cases.length} = ${((100 * agree) / cases.length).toFixed(3)}%`);
+  for (const m of mismatches) console.log('MISMATCH', JSON.stringify(m));
+  console.log(`engine:       ${rate(cases.length, engineNs)} checks/s`);
+  console.log(`ACL DRYRUN:   ${rate(cases.length, serverNs)} checks/s (pipelined, ${CHUNK} per batch, loopback)`);
+  console.log(`ratio:        ${(serverNs / engineNs).toFixed(1)}x DRYRUN rate`);
+  console.log(`typical rules, one core: ${rate(N, typicalNs)} checks/s (${sink} allowed of ${N})`);
+  if (agree !== cases.length) process.exitCode = 1;
+} finally {
+  await server.stop();
+}

@@ -1,0 +1,170 @@
+/**
+ * Redis's `stringmatchlen` (util.c) re-expressed for byte strings: case-sensitive glob with
+ * `*`, `?`, `[...]` (`^` negation, ranges, `\` escapes, unterminated class runs to the end) and
+ * `\x` escapes. An empty subject matches only the empty pattern (the server's loop never runs).
+ * Chars are compared as C's signed `char`, which matters only for ranges over bytes >= 0x80.
+ */
+
+const encoder = new TextEncoder();
+
+/** Pattern kinds with a fast path; everything else goes through the byte matcher. */
+type Compiled =
+  | { kind: 'literal'; text: string }
+  | { kind: 'any' } // "*" (or "**"...): any non-empty subject
+  | { kind: 'prefix'; text: string } // "abc*": literal prefix then one trailing star run
+  | { kind: 'glob'; bytes: Uint8Array };
+
+const SPECIAL = /[*?[\\]/;
+
+function compile(pattern: string): Compiled {
+  if (!SPECIAL.test(pattern)) return { kind: 'literal', text: pattern };
+  if (/^\*+$/.test(pattern)) return { kind: 'any' };
+  const m = /^([^*?[\\]+)\*+$/.exec(pattern);
+  if (m && m[1] !== undefined) return { kind: 'prefix', text: m[1] };
+  return { kind: 'glob', bytes: encoder.encode(pattern) };
+}
+
+const cache = new Map<string, Compiled>();
+
+function compiled(pattern: string): Compiled {
+  let c = cache.get(pattern);
+  if (!c) {
+    if (cache.size > 10_000) cache.clear();
+    c = compile(pattern);
+    cache.set(pattern, c);
+  }
+  return c;
+}
+
+function signed(b: number): number {
+  return b > 127 ? b - 256 : b;
+}
+
+interface MatchState {
+  skipLonger: boolean;
+  /** Max nesting of `*` expansions (CVE-2024-31228 guard); Infinity where the server has none. */
+  limit: number;
+}
+
+function matchBytes(p: Uint8Array, pi: number, s: Uint8Array, si: number, send: number, st: MatchState, nesting: number): boolean {
+  if (nesting > st.limit) return false;
+  let plen = p.length - pi;
+  let slen = send - si;
+  while (plen > 0 && slen > 0) {
+    const c = p[pi]!;
+    if (c === 42 /* * */) {
+      while (plen > 1 && p[pi + 1] === 42) {
+        pi++;
+        plen--;
+      }
+      if (plen === 1) return true;
+      while (slen > 0) {
+        if (matchBytes(p, pi + 1, s, si, send, st, nesting + 1)) return true;
+        if (st.skipLonger) return false;
+        si++;
+        slen--;
+      }
+      st.skipLonger = true;
+      return false;
+    } else if (c === 63 /* ? */) {
+      si++;
+      slen--;
+    } else if (c === 91 /* [ */) {
+      pi++;
+      plen--;
+      const not = p[pi] === 94; /* ^ */
+      if (not) {
+        pi++;
+        plen--;
+      }
+      let match = false;
+      const sc = s[si]!;
+      for (;;) {
+        if (p[pi] === 92 && plen >= 2) {
+          pi++;
+          plen--;
+          if (p[pi] === sc) match = true;
+        } else if (p[pi] === 93 /* ] */ && plen > 0) {
+          break;
+        } else if (plen === 0) {
+          pi--;
+          plen++;
+          break;
+        } else if (plen >= 3 && p[pi + 1] === 45 /* - */) {
+          let start = signed(p[pi]!);
+          let end = signed(p[pi + 2]!);
+          const x = signed(sc);
+          if (start > end) [start, end] = [end, start];
+          pi += 2;
+          plen -= 2;
+          if (x >= start && x <= end) match = true;
+        } else if (p[pi] === sc) {
+          match = true;
+        }
+        pi++;
+        plen--;
+      }
+      if (not) match = !match;
+      if (!match) return false;
+      si++;
+      slen--;
+    } else {
+      if (c === 92 && plen >= 2) {
+        pi++;
+        plen--;
+      }
+      if (p[pi] !== s[si]) return false;
+      si++;
+      slen--;
+    }
+    pi++;
+    plen--;
+    if (slen === 0) {
+      while (plen > 0 && p[pi] === 42) {
+        pi++;
+        plen--;
+      }
+      break;
+    }
+  }
+  return plen === 0 && slen === 0;
+}
+
+let scratch = new Uint8Array(256);
+
+/** The subject's UTF-8 bytes in a reused buffer (keys are short and mostly ASCII); returns the length. */
+function subjectBytes(subject: string): number {
+  const n = subject.length;
+  if (scratch.length < n * 3) scratch = new Uint8Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    const c = subject.charCodeAt(i);
+    if (c > 0x7f) return encoder.encodeInto(subject, scratch).written;
+    scratch[i] = c;
+  }
+  return n;
+}
+
+function general(bytes: Uint8Array, subject: string, nestingLimit: boolean): boolean {
+  const n = subjectBytes(subject);
+  return matchBytes(bytes, 0, scratch, 0, n, { skipLonger: false, limit: nestingLimit ? 1000 : Infinity }, 0);
+}
+
+/** The general byte matcher without fast paths (exported for tests). */
+export function globMatchGeneral(pattern: string, subject: string, nestingLimit = true): boolean {
+  return general(encoder.encode(pattern), subject, nestingLimit);
+}
+
+/** Whether `subject` matches glob `pattern` exactly as Redis's stringmatchlen(nocase=0) decides. */
+export function globMatch(pattern: string, subject: string, nestingLimit = true): boolean {
+  const c = compiled(pattern);
+  switch (c.kind) {
+    case 'literal':
+      return c.text === subject;
+    case 'any':
+      return subject.length > 0;
+    case 'prefix':
+      return subject.startsWith(c.text);
+    case 'glob':
+      return general(c.bytes, subject, nestingLimit);
+  }
+}

@@ -1,0 +1,284 @@
+import { KS_INCOMPLETE, KS_NOT_KEY, KS_VARIABLE, type AclCommand, type CompiledSpec, type GetKeysProc } from './commands.js';
+
+/**
+ * Key extraction as the ACL check performs it: getKeysFromCommandWithSpecs (7.0+) with its
+ * fallbacks to the native getkeys procs, or 6.2's getKeysFromCommand (first/last/step + procs).
+ * Each key is an argv position plus the permission bits it needs (read = 1, write = 2, 0 = any).
+ */
+export interface KeyRef {
+  pos: number;
+  need: number;
+}
+
+const R = 1;
+const W = 2;
+
+function ieq(a: string | undefined, lowerB: string): boolean {
+  return a !== undefined && a.length === lowerB.length && a.toLowerCase() === lowerB;
+}
+
+/** C atoi via strtol: optional leading spaces and sign, digits, saturating to long, then truncated to int. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)/.exec(s);
+  if (!m || !m[2]) return 0;
+  let v = BigInt(m[2]);
+  if (m[1] === '-') v = -v;
+  const max = (1n << 63n) - 1n;
+  if (v > max) v = max;
+  if (v < -max - 1n) v = -max - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/** string2ll: strict decimal, optional '-', no leading zeros or '+', fits in int64. */
+function string2ll(s: string): bigint | undefined {
+  if (s.length === 0 || s.length > 20) return undefined;
+  if (s === '0') return 0n;
+  if (!/^-?[1-9]\d*$/.test(s)) return undefined;
+  const v = BigInt(s);
+  if (v > (1n << 63n) - 1n || v < -(1n << 63n)) return undefined;
+  return v;
+}
+
+function genericGetKeys(store: number, countAt: number, first: number, step: number, argv: readonly string[]): KeyRef[] {
+  const num = atoi(argv[countAt] ?? '');
+  if (num < 1 || num > Math.trunc((argv.length - first) / step)) return [];
+  const keys: KeyRef[] = [];
+  for (let i = 0; i < num; i++) keys.push({ pos: first + i * step, need: 0 });
+  if (store) keys.push({ pos: store, need: 0 });
+  return keys;
+}
+
+function sortKeys(argv: readonly string[], ro: boolean, legacy: boolean): KeyRef[] {
+  const keys: KeyRef[] = [{ pos: 1, need: legacy ? 0 : R }];
+  if (ro) return keys;
+  let store: number | undefined;
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    if (a === 'limit') i += 2;
+    else if (a === 'get' || a === 'by') i += 1;
+    else if (a === 'store' && i + 1 < argv.length) store = i + 1;
+  }
+  if (store !== undefined) keys.push({ pos: store, need: legacy ? 0 : W });
+  return keys;
+}
+
+function migrateKeys(argv: readonly string[], legacy: boolean): KeyRef[] {
+  let first = 3;
+  let num = 1;
+  if (argv.length > 6) {
+    for (let i = 6; i < argv.length; i++) {
+      const a = argv[i]!.toLowerCase();
+      if (legacy) {
+        if (a === 'keys' && argv[3]!.length === 0) {
+          first = i + 1;
+          num = argv.length - first;
+          break;
+        }
+        continue;
+      }
+      if (a === 'keys') {
+        if (argv[3]!.length > 0) num = 0;
+        else {
+          first = i + 1;
+          num = argv.length - first;
+        }
+        break;
+      }
+      if (a === 'auth') i += 1;
+      else if (a === 'auth2') i += 2;
+    }
+  }
+  const keys: KeyRef[] = [];
+  for (let i = 0; i < num; i++) keys.push({ pos: first + i, need: legacy ? 0 : R | W });
+  return keys;
+}
+
+function georadiusKeys(argv: readonly string[]): KeyRef[] {
+  let stored = -1;
+  for (let i = 5; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    if ((a === 'store' || a === 'storedist') && i + 1 < argv.length) {
+      stored = i + 1;
+      i++;
+    }
+  }
+  return stored === -1 ? [{ pos: 1, need: 0 }] : [{ pos: 1, need: 0 }, { pos: stored, need: 0 }];
+}
+
+function xreadKeys(argv: readonly string[]): KeyRef[] {
+  let streams = -1;
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    if (a === 'block' || a === 'count') i++;
+    else if (a === 'group') i += 2;
+    else if (a === 'noack') continue;
+    else if (a === 'streams') {
+      streams = i;
+      break;
+    } else break;
+  }
+  if (streams === -1) return [];
+  let num = argv.length - streams - 1;
+  if (num === 0 || num % 2 !== 0) return [];
+  num /= 2;
+  const keys: KeyRef[] = [];
+  for (let i = streams + 1; i < argv.length - num; i++) keys.push({ pos: i, need: 0 });
+  return keys;
+}
+
+function setKeys(argv: readonly string[]): KeyRef[] {
+  for (let i = 3; i < argv.length; i++) {
+    // The server compares the first three bytes and a terminating NUL.
+    if (ieq(argv[i], 'get')) return [{ pos: 1, need: R | W }];
+  }
+  return [{ pos: 1, need: W }];
+}
+
+function bitfieldKeys(argv: readonly string[]): KeyRef[] {
+  let readonly = true;
+  for (let i = 2; i < argv.length; i++) {
+    const rem = argv.length - i - 1;
+    const a = argv[i]!.toLowerCase();
+    if (a === 'get' && rem >= 2) i += 2;
+    else if ((a === 'set' || a === 'incrby') && rem >= 3) {
+      readonly = false;
+      break;
+    } else if (a === 'overflow' && rem >= 1) i += 1;
+    else {
+      readonly = false;
+      break;
+    }
+  }
+  return [{ pos: 1, need: readonly ? R : R | W }];
+}
+
+function lcsKeys(argv: readonly string[]): KeyRef[] {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!.toLowerCase();
+    if (a === 'strings') break;
+    if (a === 'keys' && argv.length - 1 - i >= 2) return [{ pos: i + 1, need: 0 }, { pos: i + 2, need: 0 }];
+  }
+  return [];
+}
+
+function runProc(proc: GetKeysProc, argv: readonly string[], legacy: boolean): KeyRef[] {
+  switch (proc) {
+    case 'zunionInterDiff':
+    case 'lmpop':
+    case 'zmpop':
+    case 'sintercard':
+      return genericGetKeys(0, 1, 2, 1, argv);
+    case 'zunionInterDiffStore':
+      return genericGetKeys(1, 2, 3, 1, argv);
+    case 'eval':
+    case 'function':
+    case 'blmpop':
+    case 'bzmpop':
+      return genericGetKeys(0, 2, 3, 1, argv);
+    case 'sort':
+      return sortKeys(argv, false, legacy);
+    case 'sortRO':
+      return sortKeys(argv, true, legacy);
+    case 'migrate':
+      return migrateKeys(argv, legacy);
+    case 'georadius':
+      return georadiusKeys(argv);
+    case 'xread':
+      return xreadKeys(argv);
+    case 'set':
+      return setKeys(argv);
+    case 'bitfield':
+      return bitfieldKeys(argv);
+    case 'memory':
+      return argv.length >= 3 && ieq(argv[1], 'usage') ? [{ pos: 2, need: 0 }] : [];
+    case 'lcs':
+      return lcsKeys(argv);
+  }
+}
+
+/** getKeysUsingKeySpecs; undefined means "invalid spec", i.e. fall back to the getkeys proc. */
+function keysFromSpecs(cmd: AclCommand, argv: readonly string[]): KeyRef[] | undefined {
+  const argc = argv.length;
+  const out: KeyRef[] = [];
+  for (const spec of cmd.specs) {
+    if (spec.flags & KS_NOT_KEY) continue;
+    const r = oneSpec(spec, cmd, argv, argc, out);
+    if (r === 'skip') continue;
+    if (r === 'invalid') return undefined;
+  }
+  return out;
+}
+
+function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], argc: number, out: KeyRef[]): 'ok' | 'skip' | 'invalid' {
+  let first = 0;
+  const bs = spec.bs;
+  if (bs.type === 'index') first = bs.pos;
+  else if (bs.type === 'keyword') {
+    const kw = bs.keyword.toLowerCase();
+    const start = bs.startfrom > 0 ? bs.startfrom : argc + bs.startfrom;
+    const end = bs.startfrom > 0 ? argc - 1 : 1;
+    for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
+      if (i >= argc || i < 1) break;
+      if (ieq(argv[i], kw)) {
+        first = i + 1;
+        break;
+      }
+    }
+    if (!first) return 'skip';
+  } else return 'invalid';
+
+  let last: number;
+  let step: number;
+  const fk = spec.fk;
+  if (fk.type === 'range') {
+    step = fk.keystep;
+    if (fk.lastkey >= 0) last = first + fk.lastkey;
+    else if (!fk.limit) last = argc + fk.lastkey;
+    else last = first + (Math.trunc((argc - first) / fk.limit) + fk.lastkey);
+  } else if (fk.type === 'keynum') {
+    step = fk.keystep;
+    if (fk.keynumidx >= argc) return 'invalid';
+    const n = string2ll(argv[first + fk.keynumidx] ?? '');
+    if (n === undefined || n < 0n) return 'invalid';
+    first += fk.firstkey;
+    // (int)numkeys: the server truncates to int
+    last = first + Number(BigInt.asIntN(32, n)) - 1;
+  } else return 'invalid';
+
+  if (last >= argc || last < first || first >= argc) return 'invalid';
+  for (let i = first; i <= last; i += step) {
+    if (i >= argc || i < first) {
+      if (cmd.arity < 0) continue;
+      return 'invalid';
+    }
+    out.push({ pos: i, need: spec.need });
+  }
+  if (spec.flags & KS_INCOMPLETE) return 'invalid';
+  return 'ok';
+}
+
+/** doesCommandHaveKeys (7.0+) / `getkeys_proc || firstkey` (6.2). */
+export function commandHasKeys(cmd: AclCommand, legacy: boolean): boolean {
+  if (legacy) return cmd.getKeys !== undefined || cmd.firstKey !== 0;
+  return cmd.getKeys !== undefined || cmd.hasKeySpecNotNotKey;
+}
+
+export function extractKeys(cmd: AclCommand, argv: readonly string[], legacy: boolean): KeyRef[] {
+  if (legacy) {
+    if (cmd.getKeys) return runProc(cmd.getKeys, argv, true);
+    if (cmd.firstKey === 0) return [];
+    const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
+    const keys: KeyRef[] = [];
+    for (let j = cmd.firstKey; j <= last; j += cmd.step) {
+      if (j >= argv.length) return [];
+      keys.push({ pos: j, need: 0 });
+    }
+    return keys;
+  }
+  if (cmd.hasKeySpecNotNotKey && !(cmd.specFlagsAny & KS_VARIABLE)) {
+    const keys = keysFromSpecs(cmd, argv);
+    if (keys) return keys;
+  }
+  if (cmd.getKeys) return runProc(cmd.getKeys, argv, false);
+  return [];
+}

@@ -1,0 +1,354 @@
+import { AclRuleError } from '../errors.js';
+import { BITMAP_WORDS, FUTURE_BIT, lookupRuleCommand, type AclCommand } from './commands.js';
+import { aclContext, type AclContext } from './context.js';
+import { cloneUser, freezeUser, newSelector, newUser, type MSelector, type MUser } from './model.js';
+import type { AclProfile } from './profile.js';
+import { RuleFailure } from './reasons.js';
+import { sha256Hex } from './sha256.js';
+import { splitArgs } from './splitargs.js';
+import { KEY_READ, KEY_WRITE, type AclOptions, type AclUser } from './types.js';
+
+/** Everything one rule application needs. */
+export type RuleContext = AclContext;
+
+export function ruleContext(opts: AclOptions): RuleContext {
+  return aclContext(opts);
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+
+function hasSpaces(s: string): boolean {
+  // ACLStringHasSpaces: C isspace() or NUL
+  return /[ \t\n\v\f\r\0]/.test(s);
+}
+
+function eq(a: string, b: string): boolean {
+  return a.length === b.length && a.toLowerCase() === b;
+}
+
+function logRule(u: MUser, rule: string): number {
+  u.ruleLog.push(rule);
+  return u.ruleLog.length - 1;
+}
+
+function setBit(s: MSelector, id: number, on: boolean, why: number): void {
+  const w = id >>> 5;
+  const m = 1 << (id & 31);
+  if (on) s.bits[w]! |= m;
+  else {
+    s.bits[w]! &= ~m;
+    s.allCommands = false;
+  }
+  s.decidedBy[id] = why;
+}
+
+/** ACLChangeSelectorPerm: the command's bit, its first-args, and a container's subcommands. */
+function changePerm(s: MSelector, cmd: AclCommand, on: boolean, why: number): void {
+  setBit(s, cmd.id, on, why);
+  s.firstArgs.delete(cmd.id);
+  if (cmd.subs) for (const sub of cmd.subs.values()) setBit(s, sub.id, on, why);
+}
+
+function setCategory(s: MSelector, ctx: RuleContext, cat: number, on: boolean, why: number): void {
+  const apply = ctx.index.categoryApply[cat]!;
+  for (let w = 0; w < BITMAP_WORDS; w++) {
+    const m = apply[w]!;
+    if (m === 0) continue;
+    if (on) s.bits[w]! |= m;
+    else s.bits[w]! &= ~m;
+    for (let b = 0; b < 32; b++) if (m & (1 << b)) s.decidedBy[w * 32 + b] = why;
+  }
+  if (!on) s.allCommands = false;
+  for (const id of ctx.index.categoryTouched[cat]!) s.firstArgs.delete(id);
+}
+
+function setAll(s: MSelector, on: boolean, why: number): void {
+  s.bits.fill(on ? 0xffffffff : 0);
+  s.allCommands = on;
+  s.firstArgs.clear();
+  s.commandRules = [];
+  s.decidedBy.fill(why);
+}
+
+/** 7.2+: retained rules; a new rule replaces an earlier one with the same target (and a whole
+ * command replaces that command's `cmd|...` rules). */
+function retainRule(s: MSelector, body: string, allow: boolean): void {
+  const b = body.toLowerCase();
+  s.commandRules = s.commandRules.filter((r) => {
+    const existing = r.slice(1);
+    return !(existing === b || existing.startsWith(`${b}|`));
+  });
+  s.commandRules.push(`${allow ? '+' : '-'}${b}`);
+}
+
+function category(ctx: RuleContext, name: string): number {
+  const i = ctx.index.categoryIndex.get(name.toLowerCase());
+  if (i === undefined) throw new RuleFailure('ENOENT');
+  return i;
+}
+
+/** ACLSetSelector (7.0+) / the selector half of 6.2's ACLSetUser. */
+function applySelectorRule(u: MUser, s: MSelector, op: string, ctx: RuleContext): void {
+  const { profile } = ctx;
+  const lower = op.toLowerCase();
+  if (lower === 'allkeys' || op === '~*') {
+    s.allKeys = true;
+    s.keys = [];
+  } else if (lower === 'resetkeys') {
+    s.allKeys = false;
+    s.keys = [];
+  } else if (lower === 'allchannels' || op === '&*') {
+    s.allChannels = true;
+    s.channels = [];
+  } else if (lower === 'resetchannels') {
+    s.allChannels = false;
+    s.channels = [];
+  } else if (lower === 'allcommands' || lower === '+@all') {
+    setAll(s, true, logRule(u, op));
+  } else if (lower === 'nocommands' || lower === '-@all') {
+    setAll(s, false, logRule(u, op));
+  } else if (op[0] === '~' || (op[0] === '%' && !profile.legacy)) {
+    if (s.allKeys) throw new RuleFailure('EEXIST');
+    let perms = 0;
+    let offset = 1;
+    if (op[0] === '%') {
+      let closed = false;
+      for (; offset < op.length; offset++) {
+        const c = op[offset]!;
+        if ((c === 'R' || c === 'r') && !(perms & KEY_READ)) perms |= KEY_READ;
+        else if ((c === 'W' || c === 'w') && !(perms & KEY_WRITE)) perms |= KEY_WRITE;
+        else if (c === '~' && (perms !== 0 || profile.percent === 'unchecked')) {
+          offset++;
+          closed = true;
+          break;
+        } else throw new RuleFailure('EINVAL');
+      }
+      void closed;
+      if (perms === 0 && profile.percent === 'needs-flag') throw new RuleFailure('EINVAL');
+    } else {
+      perms = KEY_READ | KEY_WRITE;
+    }
+    const pattern = op.slice(offset);
+    if (hasSpaces(pattern)) throw new RuleFailure('EINVAL');
+    const i = s.keys.findIndex((k) => k.pattern === pattern);
+    if (i < 0) s.keys.push({ pattern, perms });
+    else s.keys[i] = { pattern, perms: s.keys[i]!.perms | perms };
+    s.allKeys = false;
+  } else if (op[0] === '&') {
+    if (s.allChannels) throw new RuleFailure('EISDIR');
+    const pattern = op.slice(1);
+    if (hasSpaces(pattern)) throw new RuleFailure('EINVAL');
+    if (!s.channels.includes(pattern)) s.channels.push(pattern);
+    s.allChannels = false;
+  } else if (op[0] === '+' && op[1] !== '@') {
+    plusCommand(u, s, op, ctx);
+  } else if (op[0] === '-' && op[1] !== '@') {
+    const cmd = lookupRuleCommand(ctx.index, op.slice(1));
+    if (!cmd) throw new RuleFailure('ENOENT');
+    changePerm(s, cmd, false, logRule(u, op));
+    if (profile.describe === 'retained') retainRule(s, cmd.name, false);
+  } else if ((op[0] === '+' || op[0] === '-') && op[1] === '@') {
+    const cat = category(ctx, op.slice(2));
+    setCategory(s, ctx, cat, op[0] === '+', logRule(u, op));
+    if (profile.describe === 'retained') retainRule(s, op.slice(1), op[0] === '+');
+  } else {
+    throw new RuleFailure('EINVAL');
+  }
+}
+
+function addFirstArg(s: MSelector, id: number, arg: string): void {
+  const list = s.firstArgs.get(id) ?? [];
+  if (!list.some((a) => a.toLowerCase() === arg.toLowerCase())) list.push(arg);
+  s.firstArgs.set(id, list);
+}
+
+function plusCommand(u: MUser, s: MSelector, op: string, ctx: RuleContext): void {
+  const { profile, index } = ctx;
+  const body = op.slice(1);
+  if (profile.legacy) {
+    // 6.2 splits at the first '|' and treats the rest as a first argument.
+    const bar = body.indexOf('|');
+    if (bar < 0) {
+      const cmd = index.byName.get(body.toLowerCase());
+      if (!cmd) throw new RuleFailure('ENOENT');
+      changePerm(s, cmd, true, logRule(u, op));
+      return;
+    }
+    const cmd = index.byName.get(body.slice(0, bar).toLowerCase());
+    if (!cmd) throw new RuleFailure('ENOENT');
+    const sub = body.slice(bar + 1);
+    if (sub.length === 0) throw new RuleFailure('EINVAL');
+    if (!(s.bits[cmd.id >>> 5]! & (1 << (cmd.id & 31)))) {
+      addFirstArg(s, cmd.id, sub);
+      s.decidedBy[cmd.id] = logRule(u, op);
+    }
+    return;
+  }
+  const bar = body.lastIndexOf('|');
+  if (bar < 0) {
+    const cmd = lookupRuleCommand(index, body);
+    if (!cmd) throw new RuleFailure('ENOENT');
+    changePerm(s, cmd, true, logRule(u, op));
+    if (profile.describe === 'retained') retainRule(s, cmd.name, true);
+    return;
+  }
+  const cmd = lookupRuleCommand(index, body.slice(0, bar));
+  if (!cmd) throw new RuleFailure('ENOENT');
+  if (cmd.parent) throw new RuleFailure('ECHILD');
+  const sub = body.slice(bar + 1);
+  if (sub.length === 0) throw new RuleFailure('EINVAL');
+  if (cmd.subs) {
+    const target = lookupRuleCommand(index, body);
+    if (!target) throw new RuleFailure('ENOENT');
+    changePerm(s, target, true, logRule(u, op));
+  } else {
+    addFirstArg(s, cmd.id, sub);
+    s.decidedBy[cmd.id] = logRule(u, op);
+  }
+  if (profile.describe === 'retained') retainRule(s, body, true);
+}
+
+/** ACLSetUser: one (already merged) rule applied to the user in place. */
+export function applyUserRule(u: MUser, op: string, ctx: RuleContext): void {
+  const { profile } = ctx;
+  if (op.length === 0) return;
+  const lower = op.toLowerCase();
+  if (lower === 'on') {
+    u.flagOn = true;
+    u.flagOff = false;
+  } else if (lower === 'off') {
+    u.flagOff = true;
+    u.flagOn = false;
+  } else if (lower === 'skip-sanitize-payload') {
+    u.skipSanitize = true;
+    u.sanitize = false;
+  } else if (lower === 'sanitize-payload') {
+    u.skipSanitize = false;
+    u.sanitize = true;
+  } else if (lower === 'nopass') {
+    u.nopass = true;
+    u.passwords = [];
+  } else if (lower === 'resetpass') {
+    u.nopass = false;
+    u.passwords = [];
+  } else if (op[0] === '>' || op[0] === '#') {
+    let hash: string;
+    if (op[0] === '>') hash = sha256Hex(op.slice(1));
+    else {
+      hash = op.slice(1);
+      if (!HEX64.test(hash)) throw new RuleFailure('EBADMSG');
+    }
+    if (!u.passwords.includes(hash)) u.passwords.push(hash);
+    u.nopass = false;
+  } else if (op[0] === '<' || op[0] === '!') {
+    let hash: string;
+    if (op[0] === '<') hash = sha256Hex(op.slice(1));
+    else {
+      hash = op.slice(1);
+      if (!HEX64.test(hash)) throw new RuleFailure('EBADMSG');
+    }
+    const i = u.passwords.indexOf(hash);
+    if (i < 0) throw new RuleFailure('ENODEV');
+    u.passwords.splice(i, 1);
+  } else if (!profile.legacy && op[0] === '(' && op[op.length - 1] === ')') {
+    const s = newSelector(false, profile);
+    // sdssplitargs failing (unbalanced quotes) yields no rules at all: an empty selector.
+    for (const inner of splitArgs(op.slice(1, -1)) ?? []) applySelectorRule(u, s, inner, ctx);
+    u.selectors.push(s);
+  } else if (!profile.legacy && lower === 'clearselectors') {
+    u.selectors = u.selectors.slice(0, 1);
+  } else if (lower === 'reset') {
+    u.nopass = false;
+    u.passwords = [];
+    const root = u.selectors[0]!;
+    root.allKeys = false;
+    root.keys = [];
+    root.allChannels = profile.pubsubDefault === 'allchannels';
+    root.channels = [];
+    u.flagOff = true;
+    u.flagOn = false;
+    u.skipSanitize = false;
+    u.sanitize = true;
+    if (!profile.legacy) u.selectors = [root];
+    setAll(root, false, logRule(u, op));
+  } else {
+    applySelectorRule(u, u.selectors[0]!, op, ctx);
+  }
+}
+
+/** ACLMergeSelectorArguments: join `(`...`)` tokens; returns the start token on an unclosed selector. */
+export function mergeSelectorArgs(tokens: readonly string[], profile: AclProfile): { merged: string[] } | { unclosed: string } {
+  if (profile.legacy) return { merged: [...tokens] };
+  const merged: string[] = [];
+  let open: string | undefined;
+  let openStart = '';
+  for (const op of tokens) {
+    const startsSelector = op[0] === '(' && op[op.length - 1] !== ')';
+    if (startsSelector && (open === undefined || profile.nestedParenRestarts)) {
+      open = op;
+      openStart = op;
+      continue;
+    }
+    if (open !== undefined) {
+      open += ` ${op}`;
+      if (op.length > 0 && op[op.length - 1] === ')') {
+        merged.push(open);
+        open = undefined;
+      }
+      continue;
+    }
+    merged.push(op);
+  }
+  if (open !== undefined) return { unclosed: openStart };
+  return { merged };
+}
+
+function toList(rules: string | readonly string[]): string[] {
+  if (typeof rules !== 'string') return [...rules];
+  // A single string is a space-separated rule list, as typed on a command line.
+  return rules.split(' ').filter((r) => r.length > 0);
+}
+
+/** Like ACL SETUSER on a copy: all rules or none; errors carry Redis's reason text. */
+export function applyRulesTo(user: MUser, rules: string | readonly string[], ctx: RuleContext): MUser {
+  const m = mergeSelectorArgs(toList(rules), ctx.profile);
+  if ('unclosed' in m) throw new AclRuleError(m.unclosed, `Unmatched parenthesis in acl selector starting at '${m.unclosed}'.`);
+  const u = cloneUser(user);
+  for (const op of m.merged) {
+    try {
+      applyUserRule(u, op, ctx);
+    } catch (e) {
+      if (e instanceof RuleFailure) throw new AclRuleError(redactRule(op), e.message);
+      throw e;
+    }
+  }
+  return u;
+}
+
+/** Passwords never leave the engine: `>secret` is shown as `>***`. */
+export function redactRule(op: string): string {
+  return op[0] === '>' || op[0] === '<' ? `${op[0]}***` : op;
+}
+
+export function parseAclUser(name: string, rules: string | readonly string[], opts: AclOptions): AclUser {
+  const ctx = ruleContext(opts);
+  return freezeUser(applyRulesTo(newUser(name, ctx.profile), rules, ctx));
+}
+
+export function applyAclRules(user: AclUser, rules: string | readonly string[], opts: AclOptions): AclUser {
+  const ctx = ruleContext(opts);
+  return freezeUser(applyRulesTo(cloneUser(user), rules, ctx));
+}
+
+/** The built-in default user: `on nopass ~* &* +@all` (plus sanitize-payload on 7.2+). */
+export function defaultUser(opts: AclOptions): AclUser {
+  return parseAclUser('default', ['+@all', '~*', '&*', 'on', 'nopass'], opts);
+}
+
+export function isCommandBitSet(bits: Uint32Array, id: number): boolean {
+  return (bits[id >>> 5]! & (1 << (id & 31))) !== 0;
+}
+
+export function canRunFutureCommands(bits: Uint32Array): boolean {
+  return isCommandBitSet(bits, FUTURE_BIT);
+}

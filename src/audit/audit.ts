@@ -1,0 +1,48 @@
+/**
+ * `redsec audit` as a library: one target or a fleet, each collected live, evaluated and reported.
+ * A fleet keeps going when one target fails: that target's report carries the error instead.
+ */
+import { RedsecError, TargetError } from '../errors.js';
+import { parseTarget, type Target } from '../resp/index.js';
+import type { Report } from '../report/types.js';
+import { collectTarget, type ConnectionSettings } from './collect-target.js';
+import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
+import { mapPool } from './pool.js';
+import { buildAuditReport } from './report.js';
+
+export interface AuditOptions extends EvaluateOptions, ConnectionSettings {}
+
+export interface FleetOptions extends AuditOptions {
+  /** Targets audited at once (default 16). */
+  concurrency?: number;
+  /** Called after each target finishes. */
+  onProgress?: (done: number, total: number, target: string) => void;
+}
+
+/** Audits one target; connection, authentication and TLS failures throw TargetError (exit 3). */
+export async function auditTarget(url: string | Target, opts: AuditOptions): Promise<Report> {
+  const target = typeof url === 'string' ? parseTarget(url) : url;
+  const facts = await collectTarget(target, opts);
+  return evaluateFacts(facts, opts);
+}
+
+/**
+ * Audits every target with bounded concurrency. All URLs are parsed first, so a typo is a usage
+ * error (exit 2) before any connection is made. Per-target failures become error reports.
+ */
+export async function auditFleet(urls: readonly string[], opts: FleetOptions): Promise<Report[]> {
+  const targets = urls.map((u) => parseTarget(u));
+  let done = 0;
+  return mapPool(targets, opts.concurrency ?? 16, async (target) => {
+    let report: Report;
+    try {
+      report = await auditTarget(target, opts);
+    } catch (e) {
+      if (!(e instanceof TargetError) && !(e instanceof RedsecError && e.category === 'input')) throw e;
+      const code = e instanceof TargetError ? e.code : 'INPUT';
+      report = buildAuditReport({ target: target.display, findings: [], profile: opts.profile, error: { code, message: e.message } });
+    }
+    opts.onProgress?.(++done, targets.length, target.display);
+    return report;
+  });
+}

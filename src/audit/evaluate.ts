@@ -1,0 +1,41 @@
+/** Facts → findings → waivers → report: the part audit and lint share. */
+import type { ServerFacts } from '../facts/types.js';
+import type { Report } from '../report/types.js';
+import { runRules, type RuleContext } from '../rules/index.js';
+import { driftFromPlan } from './drift.js';
+import type { AuditProfile } from './profile.js';
+import { buildAuditReport } from './report.js';
+import { applyWaivers, today, type Waiver } from './waivers.js';
+
+export interface EvaluateOptions {
+  profile: AuditProfile | null;
+  waivers?: Waiver[];
+  allowlists?: RuleContext['allowlists'];
+  /** YYYY-MM-DD for waiver expiry (default: today, UTC). */
+  today?: string;
+}
+
+export function evaluateFacts(facts: ServerFacts, opts: EvaluateOptions): Report {
+  const ctx: RuleContext = {
+    mode: facts.source === 'live' ? 'live' : 'lint',
+    profile: opts.profile
+      ? {
+          security_level: opts.profile.security_level,
+          network_exposure: opts.profile.network_exposure,
+          compliance_requirements: [...opts.profile.compliance_requirements],
+        }
+      : null,
+    ...(opts.allowlists ? { allowlists: opts.allowlists } : {}),
+  };
+  const raw = runRules(facts, ctx);
+  const { findings, uses } = applyWaivers(raw, opts.waivers ?? [], facts.target, opts.today ?? today());
+  const drift = opts.profile ? driftFromPlan(facts, opts.profile) : undefined;
+  return buildAuditReport({
+    target: facts.target,
+    facts,
+    findings,
+    profile: opts.profile,
+    waivers: uses,
+    ...(drift ? { drift } : {}),
+  });
+}

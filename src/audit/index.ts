@@ -1,0 +1,10 @@
+export { auditTarget, auditFleet, type AuditOptions, type FleetOptions } from './audit.js';
+export { lintFiles, type LintOptions } from './lint.js';
+export { evaluateFacts, type EvaluateOptions } from './evaluate.js';
+export { collectTarget, isLocalTarget, type ConnectionSettings } from './collect-target.js';
+export { buildAuditReport, type ReportInput } from './report.js';
+export { parseWaivers, loadWaivers, applyWaivers, type Waiver, type WaiverUse, type WaiverState } from './waivers.js';
+export { resolveProfileArg, profileFromLevel, profileFromJson, type AuditProfile } from './profile.js';
+export { failsAt, isSeverity } from './summary.js';
+export { driftFromPlan, type Drift } from './drift.js';
+export { parseTargetsFile, loadTargetsFile } from './targets-file.js';

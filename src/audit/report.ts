@@ -1,0 +1,50 @@
+import { TOOL_NAME, VERSION } from '../version.js';
+import type { ServerFacts } from '../facts/types.js';
+import type { Finding, Report } from '../report/types.js';
+import { blockingRules, levelAchieved } from '../rules/index.js';
+import type { Drift } from './drift.js';
+import { REPORT_SCHEMA_VERSION, summarize } from '../report/index.js';
+import type { WaiverUse } from './waivers.js';
+import type { AuditProfile } from './profile.js';
+
+export interface ReportInput {
+  target: string;
+  facts?: Pick<ServerFacts, 'flavor' | 'version'>;
+  findings: Finding[];
+  profile: AuditProfile | null;
+  waivers?: WaiverUse[];
+  error?: { code: string; message: string };
+  /** Differences from the plan generate builds for the profile (undefined when not computed). */
+  drift?: Drift[];
+}
+
+/**
+ * The report with what audit adds to report/'s assembly: waiver uses, drift from the plan, and the
+ * error of a target that could not be audited.
+ */
+export function buildAuditReport(input: ReportInput): Report {
+  const flavor = input.facts?.flavor ?? 'unknown';
+  const report: Report = {
+    schema_version: REPORT_SCHEMA_VERSION,
+    tool: { name: TOOL_NAME, version: VERSION },
+    target: input.target,
+    server: { flavor, version: input.facts?.version ?? null },
+    profile: input.profile
+      ? {
+          security_level: input.profile.security_level,
+          network_exposure: input.profile.network_exposure,
+          compliance_requirements: [...input.profile.compliance_requirements],
+        }
+      : null,
+    level_achieved: input.error ? 0 : levelAchieved(input.findings),
+    summary: summarize(input.findings),
+    findings: input.findings,
+  };
+  if (input.profile && !input.error) {
+    const target = input.profile.level;
+    report.gap = { target_level: target, failing: blockingRules(input.findings, target), ...(input.drift ? { drift: input.drift } : {}) };
+  }
+  if (input.error) report.error = input.error;
+  if (input.waivers && input.waivers.length > 0) report.waivers = input.waivers;
+  return report;
+}

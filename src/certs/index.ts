@@ -1,0 +1,10 @@
+export { generatePki } from './issue.js';
+export { levelCertPolicy } from './policy.js';
+export { inspectCertificate } from './inspect.js';
+export { parseCertificates } from './parse.js';
+export { verifyChain } from './chain.js';
+export { KEY_ALGORITHMS } from './types.js';
+export type { CertPolicy, CertPolicyLevel } from './policy.js';
+export type { InspectOptions } from './inspect.js';
+export type { ChainResult } from './chain.js';
+export type { IssuedCert, KeyAlgorithm, Pki, PkiOptions } from './types.js';

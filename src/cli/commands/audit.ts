@@ -1,0 +1,130 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { auditFleet, auditTarget, failsAt, loadTargetsFile, loadWaivers, resolveProfileArg, isSeverity, type FleetOptions } from '../../audit/index.js';
+import { renderReport, REPORT_FORMATS, type ReportFormat } from '../../report/index.js';
+import type { Severity } from '../../report/types.js';
+import { action, err, out } from '../action.js';
+import { EXIT } from '../exit.js';
+
+interface AuditFlags {
+  tls?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+  sni?: string;
+  user?: string;
+  passwordFile?: string;
+  profile?: string;
+  format: string;
+  failOn: string;
+  waivers?: string;
+  targets?: string;
+  concurrency: string;
+  timeout: string;
+  allowMasters?: string;
+  allowModules?: string;
+  allowClients?: string;
+}
+
+export const FORMATS: string[] = [...REPORT_FORMATS];
+
+export function positiveInt(flag: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
+  return Number(value);
+}
+
+export function reportFormat(value: string): ReportFormat {
+  if (!(REPORT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(value)}`);
+  return value as ReportFormat;
+}
+
+export function failOnSeverity(value: string): Severity {
+  const s = value.toLowerCase();
+  if (!isSeverity(s)) throw new UsageError(`--fail-on must be one of critical, high, medium, low, info; got ${JSON.stringify(value)}`);
+  return s;
+}
+
+/** Colour only on a terminal, and never with NO_COLOR (no-color.org). */
+export function textOptions(): { color: boolean } {
+  return { color: process.stdout.isTTY === true && !process.env['NO_COLOR'] };
+}
+
+const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
+
+export function registerAudit(program: Command): void {
+  program
+    .command('audit')
+    .description('Audit live servers without changing them: findings with IDs, evidence and fixes, the level reached, the gap to a profile')
+    .argument('[urls...]', 'redis://[user@]host:port or rediss://... (several audit a fleet)')
+    .option('--tls', 'use TLS (implied by rediss://)')
+    .option('--cacert <file>', 'CA certificate(s) to verify the server with')
+    .option('--cert <file>', 'client certificate (mTLS)')
+    .option('--key <file>', 'client private key (mTLS)')
+    .option('--insecure', 'do not verify the server certificate')
+    .option('--sni <name>', 'TLS server name to send and verify')
+    .option('--user <name>', 'ACL user to authenticate as (read-only rights suffice; see README)')
+    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
+    .option('--profile <level|file>', 'target profile: basic|standard|hardened|compliance or a profile.json (adds the gap)')
+    .option('--format <format>', `report format: ${FORMATS.join('|')}`, 'text')
+    .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
+    .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
+    .option('--targets <file>', 'file with one URL per line (# comments)')
+    .option('--concurrency <n>', 'targets audited at once', '16')
+    .option('--timeout <ms>', 'connect and reply deadline per target', '5000')
+    .option('--allow-masters <hosts>', 'comma-separated masters a replica may follow (IOC-ROGUE-MASTER)')
+    .option('--allow-modules <names>', 'comma-separated modules that may be loaded (IOC-UNKNOWN-MODULE)')
+    .option('--allow-clients <cidrs>', 'comma-separated client networks (IOC-UNKNOWN-CLIENTS)')
+    .action(
+      action(async (urls: string[], flags: AuditFlags) => {
+        const failOn = failOnSeverity(flags.failOn);
+        const format = reportFormat(flags.format);
+        const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
+        const timeout = positiveInt('--timeout', flags.timeout, 600_000);
+        if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        const all = [...urls, ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
+        if (all.length === 0) throw new UsageError('give at least one URL or --targets FILE');
+        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
+        const masters = list(flags.allowMasters);
+        const modules = list(flags.allowModules);
+        const clients = list(flags.allowClients);
+        const progress = process.stderr.isTTY && all.length > 1;
+        const opts: FleetOptions = {
+          profile: flags.profile !== undefined ? resolveProfileArg(flags.profile) : null,
+          waivers: flags.waivers !== undefined ? loadWaivers(flags.waivers) : [],
+          ...(masters || modules || clients
+            ? { allowlists: { ...(masters ? { masters } : {}), ...(modules ? { modules } : {}), ...(clients ? { clients } : {}) } }
+            : {}),
+          ...(flags.user !== undefined ? { user: flags.user } : {}),
+          ...(flags.passwordFile !== undefined ? { passwordFile: flags.passwordFile } : {}),
+          ...(tlsGiven
+            ? {
+                tls: {
+                  ...(flags.cacert !== undefined ? { ca: flags.cacert } : {}),
+                  ...(flags.cert !== undefined ? { cert: flags.cert } : {}),
+                  ...(flags.key !== undefined ? { key: flags.key } : {}),
+                  ...(flags.sni !== undefined ? { servername: flags.sni } : {}),
+                  ...(flags.insecure ? { insecure: true } : {}),
+                },
+              }
+            : {}),
+          connectTimeoutMs: timeout,
+          replyTimeoutMs: timeout,
+          concurrency,
+          ...(progress ? { onProgress: (done: number, total: number, target: string) => process.stderr.write(`\r\x1b[K[${done}/${total}] ${target}`) } : {}),
+        };
+        // One target that cannot be audited is an error (exit 3); in a fleet it is reported and the rest go on.
+        if (all.length === 1) {
+          const report = await auditTarget(all[0] as string, opts);
+          out(renderReport(report, format, textOptions()));
+          return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;
+        }
+        const reports = await auditFleet(all, opts);
+        if (progress) process.stderr.write('\r\x1b[K');
+        out(renderReport(reports, format, textOptions()));
+        for (const r of reports) if (r.error) err(`redsec: ${r.error.message}`);
+        if (reports.some((r) => r.error)) return EXIT.target;
+        return reports.some((r) => failsAt(r.findings, failOn)) ? EXIT.findings : EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { failsAt, lintFiles, loadWaivers, resolveProfileArg } from '../../audit/index.js';
+import { renderReport } from '../../report/index.js';
+import { action, out } from '../action.js';
+import { EXIT } from '../exit.js';
+import { FORMATS, failOnSeverity, reportFormat, textOptions } from './audit.js';
+
+interface LintFlags {
+  acl?: string;
+  redisVersion?: string;
+  cwd?: string;
+  profile?: string;
+  format: string;
+  failOn: string;
+  waivers?: string;
+}
+
+export function registerLint(program: Command): void {
+  program
+    .command('lint')
+    .description('Check redis.conf (with includes and aclfile) offline with the audit rules; file:line for every finding')
+    .argument('<file>', 'redis.conf')
+    .option('--acl <file>', 'ACL file (instead of the config\'s aclfile)')
+    .option('--redis-version <version>', '6.2|7.0|7.2|7.4|valkey-7.2|valkey-8.0 or an exact x.y.z (default 7.2)')
+    .option('--cwd <dir>', 'the server\'s working directory for relative include/aclfile paths (default: the file\'s directory)')
+    .option('--profile <level|file>', 'target profile: basic|standard|hardened|compliance or a profile.json (adds the gap)')
+    .option('--format <format>', `report format: ${FORMATS.join('|')}`, 'text')
+    .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
+    .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
+    .action(
+      action((file: string, flags: LintFlags) => {
+        const failOn = failOnSeverity(flags.failOn);
+        const format = reportFormat(flags.format);
+        const report = lintFiles(file, {
+          profile: flags.profile !== undefined ? resolveProfileArg(flags.profile) : null,
+          waivers: flags.waivers !== undefined ? loadWaivers(flags.waivers) : [],
+          ...(flags.acl !== undefined ? { aclPath: flags.acl } : {}),
+          ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
+          ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
+        });
+        out(renderReport(report, format, textOptions()));
+        return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;
+      }),
+    );
+}

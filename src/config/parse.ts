@@ -1,0 +1,151 @@
+/**
+ * The redis.conf parser: lines, comments, tokens and includes exactly as redis-server reads them.
+ * Redis splits the text on "\n", trims " \t\r\n", skips lines starting with '#', and lowercases the
+ * first token. `include` reads its file relative to the process's working directory (which a
+ * preceding `dir` changes, since Redis chdir()s while loading), not the including file; from 7.0 a
+ * pattern with * ? [ is globbed and all matches are read as one text (so a file without a final
+ * newline runs into the next one, and no match is not an error). Redis has no cycle detection
+ * (it recurses until it crashes); here a cycle is an error.
+ */
+import { posix as path } from 'node:path';
+import { ConfigSyntaxError } from '../errors.js';
+import type { Location } from '../report/types.js';
+import { expandGlob, hasWildcard } from './glob.js';
+import { directiveChecker } from './support.js';
+import { splitArgs, UNBALANCED_QUOTES } from './tokenize.js';
+import type { Directive, ParseOptions, ParsedConfig } from './types.js';
+
+interface SourceLine {
+  text: string;
+  file: string;
+  line: number;
+}
+
+interface ParseState {
+  opts: ParseOptions;
+  cwd: string;
+  directives: Directive[];
+  files: string[];
+  /** Absolute paths of the files being read, outermost first, for cycle detection. */
+  stack: string[];
+  /** Validates directives in load order when opts.check is set. */
+  check: ((d: Directive) => string | undefined) | undefined;
+}
+
+export function parseConfig(text: string, opts: ParseOptions): ParsedConfig {
+  if (opts.check && opts.version === undefined) throw new TypeError('parseConfig: check needs a version');
+  const cwd = opts.cwd ?? '/';
+  const state: ParseState = { opts, cwd, directives: [], files: [opts.file], stack: [path.resolve(cwd, opts.file)],
+    check: opts.check && opts.version !== undefined ? directiveChecker(opts.version) : undefined,
+  };
+  parseLines(joinAsRedis([{ file: opts.file, text }]), [], state);
+  return { file: opts.file, directives: state.directives, files: state.files };
+}
+
+/** Concatenates files as Redis does and remembers where each resulting line came from. */
+function joinAsRedis(sources: { file: string; text: string }[]): SourceLine[] {
+  const lines: SourceLine[] = [];
+  let open: SourceLine | undefined;
+  for (const source of sources) {
+    const parts = source.text.split('\n');
+    parts.forEach((part, k) => {
+      if (k === 0 && open !== undefined && open.text !== '') open.text += part;
+      else open = { text: part, file: source.file, line: k + 1 };
+      if (k < parts.length - 1) {
+        lines.push(open);
+        open = undefined;
+      }
+    });
+  }
+  if (open !== undefined) lines.push(open);
+  return lines;
+}
+
+/** sdstolower: ASCII only. */
+function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+function parseLines(lines: SourceLine[], includedFrom: Location[], state: ParseState): void {
+  for (const source of lines) {
+    const trimmed = source.text.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const location: Location = { file: source.file, line: source.line };
+    const tokens = splitArgs(trimmed);
+    if (tokens === null) throw new ConfigSyntaxError(UNBALANCED_QUOTES, location.file, location.line);
+    if (tokens.length === 0) continue;
+    const directive: Directive = {
+      name: asciiLower(tokens[0] as string),
+      args: tokens.slice(1),
+      location,
+      ...(includedFrom.length > 0 ? { includedFrom } : {}),
+    };
+    const problem = state.check?.(directive);
+    if (problem !== undefined) throw new ConfigSyntaxError(problem, location.file, location.line);
+    state.directives.push(directive);
+    if (directive.args.length !== 1) continue;
+    const arg = directive.args[0] as string;
+    if (directive.name === 'include') include(arg, location, includedFrom, state);
+    else if (directive.name === 'dir') changeDir(arg, location, state);
+  }
+}
+
+/** Redis chdir()s on `dir` while loading, which moves every later relative include. */
+function changeDir(dir: string, at: Location, state: ParseState): void {
+  const next = path.resolve(state.cwd, dir);
+  const { listDir, check } = state.opts;
+  if (check && listDir !== undefined && listDir(next) === undefined) {
+    // 7.0+ reports strerror() at the line; 6.2 logs "Can't chdir to ..." and exits.
+    const reason = state.opts.version === '6.2' ? `Can't chdir to '${dir}': No such file or directory` : 'No such file or directory';
+    throw new ConfigSyntaxError(reason, at.file, at.line);
+  }
+  state.cwd = next;
+}
+
+function include(arg: string, at: Location, includedFrom: Location[], state: ParseState): void {
+  const { readFile, listDir, version } = state.opts;
+  if (readFile === undefined) throw new ConfigSyntaxError(`include '${arg}': no file access to read it`, at.file, at.line);
+  let names: string[];
+  if (hasWildcard(arg) && version !== '6.2') {
+    if (listDir === undefined) throw new ConfigSyntaxError(`include '${arg}': no directory access to expand it`, at.file, at.line);
+    names = expandGlob(arg, state.cwd, listDir);
+  } else {
+    names = [arg];
+  }
+  const sources: { file: string; text: string }[] = [];
+  const real: string[] = [];
+  for (const name of names) {
+    const absolute = path.resolve(state.cwd, name);
+    if (state.stack.includes(absolute)) {
+      const chain = [...state.stack.slice(state.stack.indexOf(absolute)), absolute].map((p) => path.basename(p)).join(' -> ');
+      throw new ConfigSyntaxError(`include cycle: ${chain}`, at.file, at.line);
+    }
+    let text: string;
+    try {
+      text = readFile(absolute);
+    } catch (err) {
+      throw new ConfigSyntaxError(`Fatal error, can't open config file '${name}': ${describeFsError(err)}`, at.file, at.line);
+    }
+    sources.push({ file: name, text });
+    real.push(absolute);
+    state.files.push(name);
+  }
+  state.stack.push(...real);
+  parseLines(joinAsRedis(sources), [...includedFrom, at], state);
+  state.stack.length -= real.length;
+}
+
+/** strerror() wording for the usual codes, so messages read like Redis's. */
+function describeFsError(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'No such file or directory';
+    case 'EACCES':
+      return 'Permission denied';
+    case 'ENOTDIR':
+      return 'Not a directory';
+    default:
+      return typeof code === 'string' ? code : 'cannot read';
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The redis.conf tokenizer, with the rules of Redis's sdssplitargs: blanks separate tokens;
+ * "..." understands \xHH \n \r \t \b \a and backslash-anything; '...' understands only \';
+ * a quote may open mid-token (ab"c d" is one token), but a closing quote must be followed by a
+ * blank or the end of the line; an unterminated quote fails the whole line.
+ * Works on UTF-8 bytes, as Redis does, so \xHH escapes can build multi-byte characters.
+ */
+import { ConfigSyntaxError } from '../errors.js';
+
+export const UNBALANCED_QUOTES = 'Unbalanced quotes in configuration line';
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+const BACKSLASH = 0x5c;
+const DOUBLE_QUOTE = 0x22;
+const SINGLE_QUOTE = 0x27;
+
+/** C isspace(): the blanks skipped between tokens. */
+function isSpace(byte: number | undefined): boolean {
+  return byte === 0x20 || (byte !== undefined && byte >= 0x09 && byte <= 0x0d);
+}
+
+/** The bytes that end an unquoted token (a narrower set than isspace: \v and \f stay in the token). */
+function endsBareToken(byte: number | undefined): boolean {
+  return byte === undefined || byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
+}
+
+function hexValue(byte: number | undefined): number {
+  if (byte === undefined) return -1;
+  if (byte >= 0x30 && byte <= 0x39) return byte - 0x30;
+  if (byte >= 0x61 && byte <= 0x66) return byte - 0x61 + 10;
+  if (byte >= 0x41 && byte <= 0x46) return byte - 0x41 + 10;
+  return -1;
+}
+
+const ESCAPED: Readonly<Record<number, number>> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x61: 0x07 };
+
+/** Splits one line into tokens, or returns null where Redis reports unbalanced quotes. */
+export function splitArgs(line: string): string[] | null {
+  const all = utf8Encoder.encode(line);
+  // Redis hands sdssplitargs a C string: a NUL byte ends the line.
+  const nul = all.indexOf(0);
+  const bytes = nul === -1 ? all : all.subarray(0, nul);
+  const tokens: string[] = [];
+  let p = 0;
+  for (;;) {
+    while (p < bytes.length && isSpace(bytes[p])) p++;
+    if (p >= bytes.length) return tokens;
+    const current: number[] = [];
+    let inDouble = false;
+    let inSingle = false;
+    for (let done = false; !done; ) {
+      const c = bytes[p];
+      if (inDouble) {
+        if (c === undefined) return null;
+        if (c === BACKSLASH && bytes[p + 1] === 0x78 && hexValue(bytes[p + 2]) >= 0 && hexValue(bytes[p + 3]) >= 0) {
+          current.push(hexValue(bytes[p + 2]) * 16 + hexValue(bytes[p + 3]));
+          p += 3;
+        } else if (c === BACKSLASH && bytes[p + 1] !== undefined) {
+          p++;
+          const escaped = bytes[p] as number;
+          current.push(ESCAPED[escaped] ?? escaped);
+        } else if (c === DOUBLE_QUOTE) {
+          if (bytes[p + 1] !== undefined && !isSpace(bytes[p + 1])) return null;
+          done = true;
+        } else {
+          current.push(c);
+        }
+      } else if (inSingle) {
+        if (c === undefined) return null;
+        if (c === BACKSLASH && bytes[p + 1] === SINGLE_QUOTE) {
+          p++;
+          current.push(SINGLE_QUOTE);
+        } else if (c === SINGLE_QUOTE) {
+          if (bytes[p + 1] !== undefined && !isSpace(bytes[p + 1])) return null;
+          done = true;
+        } else {
+          current.push(c);
+        }
+      } else if (endsBareToken(c)) {
+        done = true;
+      } else if (c === DOUBLE_QUOTE) {
+        inDouble = true;
+      } else if (c === SINGLE_QUOTE) {
+        inSingle = true;
+      } else {
+        current.push(c as number);
+      }
+      if (p < bytes.length) p++;
+    }
+    tokens.push(utf8Decoder.decode(new Uint8Array(current)));
+  }
+}
+
+/**
+ * Tokenises one redis.conf line. Unbalanced quotes throw ConfigSyntaxError with Redis's wording,
+ * at `where` (the caller's file and line) when given.
+ */
+export function tokenizeLine(line: string, where: { file: string; line: number } = { file: '<line>', line: 1 }): string[] {
+  const tokens = splitArgs(line);
+  if (tokens === null) throw new ConfigSyntaxError(UNBALANCED_QUOTES, where.file, where.line);
+  return tokens;
+}

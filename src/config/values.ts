@@ -1,0 +1,42 @@
+/** Value conversions redis.conf shares with CONFIG GET: memory units, save pairs, buffer limits. */
+
+const UNITS: Readonly<Record<string, bigint>> = {
+  '': 1n,
+  b: 1n,
+  k: 1000n,
+  kb: 1024n,
+  m: 1000n ** 2n,
+  mb: 1024n ** 2n,
+  g: 1000n ** 3n,
+  gb: 1024n ** 3n,
+};
+
+const ULLONG_MAX = 2n ** 64n - 1n;
+
+/**
+ * Bytes for "1gb", "100k", "512" as Redis 7's memtoull reads them: units case-insensitive, no
+ * digits read as 0, strtoull saturating at 2^64-1, and the multiplication wrapping like C's.
+ */
+export function parseMemory(text: string): bigint | undefined {
+  const m = /^(\d*)([^\d]*)$/.exec(text);
+  if (!m) return undefined;
+  const digits = m[1] as string;
+  const mul = UNITS[(m[2] as string).toLowerCase()];
+  if (mul === undefined || digits.length >= 128) return undefined;
+  const parsed = BigInt(digits || '0');
+  return ((parsed > ULLONG_MAX ? ULLONG_MAX : parsed) * mul) % 2n ** 64n;
+}
+
+/** CONFIG GET's spelling of a memory value (bytes), or the text unchanged when it is not one. */
+export function normalizeMemory(text: string): string {
+  return parseMemory(text)?.toString() ?? text;
+}
+
+/** Client classes as CONFIG GET names them, in its order (replica is printed as slave). */
+export const BUFFER_LIMIT_CLASSES = ['normal', 'slave', 'pubsub'] as const;
+
+export function bufferLimitClass(name: string): (typeof BUFFER_LIMIT_CLASSES)[number] | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'replica') return 'slave';
+  return (BUFFER_LIMIT_CLASSES as readonly string[]).includes(lower) ? (lower as (typeof BUFFER_LIMIT_CLASSES)[number]) : undefined;
+}

@@ -1,0 +1,11 @@
+export { diagnose, type DiagnoseOptions } from './run.js';
+export { renderDiagnosisText, renderDiagnosisJson } from './render.js';
+export {
+  DiagnosisSchema,
+  DiagnosisCodeSchema,
+  DIAGNOSIS_CODES,
+  type Diagnosis,
+  type DiagnosisResultCode,
+  type Problem as DiagnosisProblem,
+} from './schema.js';
+export { proposeAclFix, type AclFixProposal, type AclChecker } from './acl-fix.js';

@@ -1,0 +1,133 @@
+/**
+ * The offline collector: redis.conf (with includes), its aclfile (or --acl) and, where they are at
+ * hand, the files they name → ServerFacts with file:line locations. Parsing is the config and ACL
+ * engines' job; this module reads the files and stats them (the filesystem edge of lint).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
+import { InputError } from '../errors.js';
+import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
+import { parseAclFile } from '../acl/index.js';
+import { certificateFacts } from '../resp/index.js';
+import { versionTable, type VersionId } from '../versions/index.js';
+import { known, unknown, type CertificateFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
+import { statFiles } from './local-host.js';
+
+export interface FilesCollectOptions {
+  version: VersionId;
+  /** The exact version when known (e.g. "7.0.15"), for version-specific verdicts such as CVEs. */
+  exactVersion?: string;
+  /** An ACL file to use instead of (or in the absence of) the config's `aclfile`. */
+  aclPath?: string;
+  /**
+   * The server's working directory: relative include/aclfile/tls paths resolve against it, as
+   * redis-server would. Default: the config file's own directory.
+   */
+  cwd?: string;
+}
+
+export function collectFiles(confPath: string, opts: FilesCollectOptions): ServerFacts {
+  const cwd = resolve(opts.cwd ?? dirname(confPath));
+  const parsed = loadConfigFile(confPath, { cwd, version: opts.version });
+  const eff = effectiveConfig(parsed, opts.version);
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  const value = (name: string) => {
+    const v = eff.values[name]?.value;
+    return v === undefined || v === '' ? undefined : v;
+  };
+
+  const inlineUsers: UserFacts[] = eff.users.map((u) => ({ name: u.name, rules: u.rules.map(quoteArg).join(' '), location: u.location }));
+  const aclPath = opts.aclPath ?? eff.aclfile?.path;
+  let users: Known<UserFacts[]> = known(inlineUsers);
+  const aclFiles: string[] = [];
+  if (aclPath !== undefined) {
+    const file = opts.aclPath !== undefined ? opts.aclPath : at(aclPath);
+    if (opts.aclPath === undefined && !existsSync(file)) {
+      users = unknown(`aclfile ${aclPath} is not readable here; pass it with --acl FILE`);
+    } else {
+      users = known([...(eff.conflict ? inlineUsers : []), ...readAclFile(file, opts.version, value('acl-pubsub-default'))]);
+      aclFiles.push(file);
+    }
+  }
+
+  const tlsCert = value('tls-cert-file');
+  const certificates: CertificateFacts[] = [];
+  if (tlsCert) {
+    const cert = readCertificate(at(tlsCert));
+    if (cert) certificates.push(cert);
+  }
+  const dir = value('dir');
+  const dbfilename = value('dbfilename');
+  const files = statFiles([
+    ...parsed.files.map((f) => ({ path: at(f), kind: 'config' as const })),
+    ...aclFiles.map((f) => ({ path: f, kind: 'acl' as const })),
+    { path: value('tls-key-file') && at(value('tls-key-file') as string), kind: 'tls-key' },
+    { path: tlsCert && at(tlsCert), kind: 'tls-cert' },
+    { path: value('tls-ca-cert-file') && at(value('tls-ca-cert-file') as string), kind: 'tls-ca' },
+    { path: dir && at(dir), kind: 'dir' },
+    { path: dir && dbfilename ? resolve(at(dir), dbfilename) : undefined, kind: 'data' },
+    { path: value('logfile') && at(value('logfile') as string), kind: 'log' },
+  ]);
+
+  const table = versionTable(opts.version);
+  return {
+    source: 'files',
+    target: confPath,
+    flavor: table.flavor,
+    version: opts.exactVersion ?? null,
+    versionId: opts.version,
+    mode: known(value('cluster-enabled') === 'yes' ? 'cluster' : 'standalone'),
+    config: known(eff.values),
+    unknownDirectives: [...eff.unknown, ...eff.invalid],
+    duplicateDirectives: eff.duplicates,
+    renamedCommands: known(eff.renamed),
+    aclSourceConflict: eff.conflict,
+    users,
+    auditUser: null,
+    unauthenticated: unknown('offline lint: no server to probe'),
+    info: unknown('offline lint: no INFO'),
+    modules: known(eff.modules.map((m) => ({ name: basename(m.path).replace(/\.so$/, ''), version: '', path: m.path }))),
+    clients: unknown('offline lint: no clients'),
+    aclLog: unknown('offline lint: no ACL LOG'),
+    dryrun: unknown('offline lint: ACL DRYRUN needs a server'),
+    tls: unknown('offline lint: no TLS handshake'),
+    certificates,
+    files: known(files),
+    process: unknown('offline lint: no server process'),
+  };
+}
+
+/**
+ * Users of an ACL file, validated by the ACL engine (the first error is thrown with file:line, as
+ * redis-server would refuse to start), with their rules exactly as written so the rules can see
+ * cleartext passwords. ACL files have no quoting: a line is split on single spaces.
+ */
+function readAclFile(file: string, version: VersionId, pubsub: string | undefined): UserFacts[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read ACL file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file);
+  }
+  parseAclFile(text, file, { version, ...(pubsub === 'allchannels' || pubsub === 'resetchannels' ? { pubsubDefault: pubsub } : {}) });
+  const users: UserFacts[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const argv = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '').split(' ');
+    if (argv[0] !== 'user' || argv[1] === undefined) return;
+    users.push({ name: argv[1], rules: argv.slice(2).filter((t) => t !== '').join(' '), location: { file, line: i + 1 } });
+  });
+  // 6.2 lets a later line for the same user win; 7.0+ refuses duplicates (parseAclFile threw).
+  const last = new Map(users.map((u) => [u.name, u]));
+  return [...last.values()];
+}
+
+function readCertificate(path: string): CertificateFacts | undefined {
+  try {
+    const pem = readFileSync(path, 'utf8');
+    const m = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem);
+    if (!m?.[1]) return undefined;
+    return { ...certificateFacts(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')), file: path };
+  } catch {
+    return undefined;
+  }
+}

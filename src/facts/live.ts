@@ -1,0 +1,196 @@
+/**
+ * The live collector: a handful of pipelined round trips of read-only commands. It never opens a
+ * socket itself; the caller hands it connections made by resp/ (which enforces the allowlist).
+ * Whatever a reply does not show becomes `unknown` with the server's own reason.
+ */
+import { isAbsolute, join } from 'node:path';
+import { known, unknown, type Known, type ServerFacts, type TlsSessionFacts, type UserFacts } from './types.js';
+import { parseInfo, type InfoSections } from './info.js';
+import { identifyServer, hasDryrun } from './identity.js';
+import { asArray, asPairs, asText, errorText, isErrorReply } from './replies.js';
+import { parseAclList, parseAclLog, parseClientList, parseConfigGet, parseModuleList } from './parse-replies.js';
+import { DRYRUN_PROBES, WATCHED_COMMANDS, probeKey } from './probes.js';
+import { processUser, statFiles } from './local-host.js';
+
+/** The part of resp/'s RespConnection the collector uses. */
+export interface ProbeConnection {
+  pipeline(commands: string[][]): Promise<unknown[]>;
+}
+
+export interface LiveCollectOptions {
+  /**
+   * Sends PING on a fresh connection without AUTH and returns the first reply (or out-of-band
+   * error text such as "DENIED ..."); throws when that connection cannot be made.
+   */
+  unauthenticatedPing?: () => Promise<string>;
+  /** TLS handshake facts for TLS targets. */
+  probeTls?: () => Promise<TlsSessionFacts>;
+  /** The server runs on this host (loopback target): stat its files and read its process user. */
+  local?: boolean;
+  /** The user the connection authenticated as, when ACL WHOAMI itself is denied. */
+  authenticatedAs?: string;
+  /** At most this many users get ACL DRYRUN probes (default 256); the rest are reported unknown. */
+  maxDryrunUsers?: number;
+}
+
+const BASE_COMMANDS: string[][] = [
+  ['INFO', 'everything'],
+  ['CONFIG', 'GET', '*'],
+  ['ACL', 'WHOAMI'],
+  ['ACL', 'LIST'],
+  ['ACL', 'LOG', '128'],
+  ['MODULE', 'LIST'],
+  ['CLIENT', 'LIST'],
+  ['COMMAND', 'INFO', ...WATCHED_COMMANDS],
+  // HELLO needs no @dangerous permission, so it names the server even when INFO is denied.
+  ['HELLO', '2'],
+];
+
+function denied(what: string, reply: unknown): string {
+  return isErrorReply(reply) ? `${what} failed: ${errorText(reply)}` : `${what} returned an unexpected reply`;
+}
+
+function fromReply<T>(what: string, reply: unknown, parse: (r: unknown) => T | undefined): Known<T> {
+  if (isErrorReply(reply)) return unknown(denied(what, reply));
+  const v = parse(reply);
+  return v === undefined ? unknown(denied(what, reply)) : known(v);
+}
+
+export async function collectLive(conn: ProbeConnection, target: string, opts: LiveCollectOptions = {}): Promise<ServerFacts> {
+  const unauthP = opts.unauthenticatedPing ? probeUnauthenticated(opts.unauthenticatedPing) : Promise.resolve(unknown<{ reply: string; reachable: boolean }>('not probed'));
+  const tlsP = opts.probeTls ? opts.probeTls().then(known, (e: unknown) => unknown<TlsSessionFacts>(`TLS probe failed: ${(e as Error)?.message ?? e}`)) : Promise.resolve(unknown<TlsSessionFacts>('target is not TLS'));
+
+  const replies = await conn.pipeline(BASE_COMMANDS.map((c) => [...c]));
+  const [infoR, configR, whoamiR, aclListR, aclLogR, moduleR, clientR, commandR, helloR] = replies;
+
+  const info = fromReply<InfoSections>('INFO', infoR, (r) => {
+    const t = asText(r);
+    return t === undefined ? undefined : parseInfo(t);
+  });
+  const identity = identifyServer(info.known ? info.value['server'] : helloAsInfoServer(helloR));
+  const config = fromReply('CONFIG GET *', configR, parseConfigGet);
+  const users = fromReply('ACL LIST', aclListR, parseAclList);
+  const auditUser = (isErrorReply(whoamiR) ? undefined : asText(whoamiR)) ?? opts.authenticatedAs ?? null;
+
+  const dryrun = await collectDryrun(conn, users, identity.versionId, opts.maxDryrunUsers ?? 256);
+  const renamed = renamedFromCommandInfo(commandR);
+
+  const server = info.known ? info.value['server'] : helloAsInfoServer(helloR);
+  const modeText = server?.['redis_mode'] ?? server?.['server_mode'];
+  const mode: ServerFacts['mode'] =
+    modeText === 'standalone' || modeText === 'cluster' || modeText === 'sentinel' ? known(modeText) : unknown('INFO server shows no mode');
+
+  const local = opts.local ? localFacts(server, config) : undefined;
+
+  return {
+    source: 'live',
+    target,
+    flavor: identity.flavor,
+    version: identity.version,
+    versionId: identity.versionId,
+    mode,
+    config,
+    unknownDirectives: [],
+    duplicateDirectives: [],
+    renamedCommands: renamed,
+    aclSourceConflict: false,
+    users,
+    auditUser,
+    unauthenticated: await unauthP,
+    info,
+    modules: fromReply('MODULE LIST', moduleR, parseModuleList),
+    clients: fromReply('CLIENT LIST', clientR, parseClientList),
+    aclLog: fromReply('ACL LOG', aclLogR, parseAclLog),
+    dryrun,
+    tls: await tlsP,
+    certificates: [],
+    files: local ? known(local.files) : unknown('the server is not on this host: file modes cannot be read'),
+    process: local?.process ? known(local.process) : unknown(local ? 'the server process is not visible on this host' : 'the server is not on this host'),
+  };
+}
+
+async function probeUnauthenticated(ping: () => Promise<string>): Promise<Known<{ reply: string; reachable: boolean }>> {
+  try {
+    const reply = (await ping()).trim();
+    return known({ reply: reply.split(' ')[0] ?? reply, reachable: /^\+?PONG$/i.test(reply) });
+  } catch (e) {
+    const msg = (e as Error)?.message ?? String(e);
+    // Refusals before any command (protected mode's DENIED, NOAUTH) answer the question: not reachable.
+    if (/\b(DENIED|E605)\b/.test(msg)) return known({ reply: 'DENIED', reachable: false });
+    if (/\b(NOAUTH|E601)\b/.test(msg)) return known({ reply: 'NOAUTH', reachable: false });
+    return unknown(`unauthenticated PING failed: ${msg.split('\n')[0]}`);
+  }
+}
+
+async function collectDryrun(
+  conn: ProbeConnection,
+  users: Known<UserFacts[]>,
+  versionId: ServerFacts['versionId'],
+  maxUsers: number,
+): Promise<Known<Record<string, Record<string, boolean>>>> {
+  if (!hasDryrun(versionId)) return unknown(`ACL DRYRUN is not available on ${versionId ?? 'this server'} (7.0+)`);
+  if (!users.known) return unknown(`no user list: ${users.why}`);
+  const names = users.value.map((u) => u.name).slice(0, maxUsers);
+  if (names.length === 0) return known({});
+  const commands = names.flatMap((u) => DRYRUN_PROBES.map((p) => ['ACL', 'DRYRUN', u, ...p]));
+  const replies = await conn.pipeline(commands);
+  const out: Record<string, Record<string, boolean>> = {};
+  let i = 0;
+  for (const user of names) {
+    const row: Record<string, boolean> = {};
+    for (const probe of DRYRUN_PROBES) {
+      const r = replies[i++];
+      // "OK" = allowed; a text reply = the denial reason. An error (e.g. a renamed command is
+      // "not found") answers nothing about permissions, so that probe is left out.
+      if (isErrorReply(r)) continue;
+      row[probeKey(probe)] = asText(r) === 'OK';
+    }
+    out[user] = row;
+  }
+  return known(out);
+}
+
+/** COMMAND INFO returns nil for names the server does not know: rename-command hid them. */
+function renamedFromCommandInfo(reply: unknown): ServerFacts['renamedCommands'] {
+  const arr = asArray(reply);
+  if (isErrorReply(reply) || !arr || arr.length !== WATCHED_COMMANDS.length) return unknown(denied('COMMAND INFO', reply));
+  const missing: { command: string; to: string }[] = [];
+  arr.forEach((item, idx) => {
+    const name = WATCHED_COMMANDS[idx];
+    // The new name is not visible live; '' means renamed away or disabled.
+    if ((item === null || item === undefined) && name) missing.push({ command: name, to: '' });
+  });
+  return known(missing);
+}
+
+function localFacts(server: Record<string, string> | undefined, config: ServerFacts['config']) {
+  const cfg = config.known ? config.value : {};
+  const dir = cfg['dir']?.value;
+  const rel = (p: string | undefined) => (p && dir && !isAbsolute(p) ? join(dir, p) : p);
+  const files = statFiles([
+    { path: server?.['config_file'] || undefined, kind: 'config' },
+    { path: rel(cfg['aclfile']?.value || undefined), kind: 'acl' },
+    { path: rel(cfg['tls-key-file']?.value || undefined), kind: 'tls-key' },
+    { path: rel(cfg['tls-cert-file']?.value || undefined), kind: 'tls-cert' },
+    { path: rel(cfg['tls-ca-cert-file']?.value || undefined), kind: 'tls-ca' },
+    { path: dir, kind: 'dir' },
+    { path: rel(cfg['dbfilename']?.value || undefined), kind: 'data' },
+    { path: rel(cfg['logfile']?.value || undefined), kind: 'log' },
+  ]);
+  const pid = Number(server?.['process_id']);
+  return { files, process: processUser(pid) };
+}
+
+/** HELLO's map (server, version, mode) in INFO server's names, for identifyServer. */
+function helloAsInfoServer(reply: unknown): Record<string, string> | undefined {
+  const p = asPairs(reply);
+  const server = asText(p?.['server']);
+  const version = asText(p?.['version']);
+  if (!p || !server || !version) return undefined;
+  const mode = asText(p['mode']);
+  return {
+    redis_version: version,
+    ...(server === 'valkey' ? { server_name: 'valkey', valkey_version: version } : {}),
+    ...(mode ? { redis_mode: mode } : {}),
+  };
+}

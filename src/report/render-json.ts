@@ -1,0 +1,6 @@
+/** The JSON contract (product.md): one report object, or an array of them for a fleet. */
+import type { Report } from './types.js';
+
+export function renderJson(reports: Report | Report[]): string {
+  return `${JSON.stringify(reports, null, 2)}\n`;
+}

@@ -1,0 +1,56 @@
+/** Markdown report (pull-request comments, wikis): summary table, then findings with remediation. */
+import type { Finding, Report } from './types.js';
+import { escapeMarkdown, markdownFence } from './escape.js';
+import { bySeverity, locationText } from './order.js';
+
+function findingBlock(f: Finding): string {
+  const loc = locationText(f);
+  const parts = [`#### ${escapeMarkdown(f.id)}: ${escapeMarkdown(f.title)}`, '', `- **Evidence:** ${escapeMarkdown(f.evidence)}`];
+  if (loc) parts.push(`- **Location:** \`${loc.replace(/`/g, "'")}\``);
+  if (f.compliance.length > 0) parts.push(`- **Compliance:** ${f.compliance.map(escapeMarkdown).join(', ')}`);
+  if (f.waiver) parts.push(`- **Waived** until ${escapeMarkdown(f.waiver.expires)}: ${escapeMarkdown(f.waiver.reason)}`);
+  parts.push(`- **Fix:** ${escapeMarkdown(f.remediation.text)}`);
+  if (f.remediation.config) parts.push('', markdownFence(f.remediation.config, 'conf'));
+  if (f.remediation.command) parts.push('', markdownFence(f.remediation.command, 'sh'));
+  return parts.join('\n');
+}
+
+function renderOne(r: Report): string {
+  const out: string[] = [`## redsec report: ${escapeMarkdown(r.target)}`, ''];
+  out.push(`Server: ${escapeMarkdown(`${r.server.flavor} ${r.server.version ?? '(unknown version)'}`)} · level reached: **${r.level_achieved}/4**`);
+  if (r.profile) out.push(`Profile: ${escapeMarkdown(`${r.profile.security_level}, ${r.profile.network_exposure}${r.profile.compliance_requirements.length ? `, ${r.profile.compliance_requirements.join(', ')}` : ''}`)}`);
+  if (r.error) {
+    out.push('', `**Error ${escapeMarkdown(r.error.code)}:** ${escapeMarkdown(r.error.message)}`);
+    return out.join('\n');
+  }
+  const s = r.summary;
+  out.push('', '| critical | high | medium | low | info | passed | unknown | waived |', '|---|---|---|---|---|---|---|---|');
+  out.push(`| ${s.critical} | ${s.high} | ${s.medium} | ${s.low} | ${s.info} | ${s.passed} | ${s.unknown} | ${s.waived} |`);
+  if (r.gap && r.gap.failing.length > 0) out.push('', `To reach level ${r.gap.target_level}: ${r.gap.failing.map(escapeMarkdown).join(', ')}`);
+  for (const g of bySeverity(r.findings, 'fail')) {
+    out.push('', `### ${g.severity} (${g.findings.length})`);
+    for (const f of g.findings) out.push('', findingBlock(f));
+  }
+  const unknown = r.findings.filter((f) => f.status === 'unknown');
+  if (unknown.length > 0) {
+    out.push('', `### could not be verified (${unknown.length})`);
+    for (const f of unknown) out.push('', findingBlock(f));
+  }
+  const waived = r.findings.filter((f) => f.status === 'waived');
+  if (waived.length > 0) {
+    out.push('', `### waived (${waived.length})`);
+    for (const f of waived) out.push('', findingBlock(f));
+  }
+  const passed = r.findings.filter((f) => f.status === 'pass');
+  if (passed.length > 0) {
+    out.push('', `<details><summary>passed (${passed.length})</summary>`, '', '| check | evidence |', '|---|---|');
+    for (const f of passed) out.push(`| ${escapeMarkdown(f.id)} | ${escapeMarkdown(f.evidence)} |`);
+    out.push('', '</details>');
+  }
+  return out.join('\n');
+}
+
+export function renderMarkdown(reports: Report | Report[]): string {
+  const list = Array.isArray(reports) ? reports : [reports];
+  return `${list.map(renderOne).join('\n\n---\n\n')}\n`;
+}

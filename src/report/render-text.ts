@@ -1,0 +1,80 @@
+/** Plain-text report for terminals: failures grouped by severity, then unknowns; colour only when asked. */
+import type { Finding, Report, Severity } from './types.js';
+import { stripControl } from './escape.js';
+import { bySeverity, locationText } from './order.js';
+
+export interface TextOptions {
+  color: boolean;
+  /** Also list passing and not-applicable checks. */
+  verbose?: boolean;
+}
+
+const COLORS: Record<Severity | 'unknown' | 'pass' | 'dim' | 'bold', string> = {
+  critical: '\u001b[1;31m',
+  high: '\u001b[31m',
+  medium: '\u001b[33m',
+  low: '\u001b[36m',
+  info: '\u001b[37m',
+  unknown: '\u001b[35m',
+  pass: '\u001b[32m',
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+};
+
+function paint(opts: TextOptions, style: keyof typeof COLORS, s: string): string {
+  return opts.color ? `${COLORS[style]}${s}\u001b[0m` : s;
+}
+
+function findingLines(f: Finding, opts: TextOptions): string[] {
+  const loc = locationText(f);
+  const lines = [`  ${paint(opts, 'bold', f.id)}  ${stripControl(f.title)}${loc ? `  ${paint(opts, 'dim', stripControl(loc))}` : ''}`];
+  lines.push(`      ${stripControl(f.evidence)}`);
+  if (f.status === 'fail' || f.status === 'unknown') {
+    lines.push(`      fix: ${stripControl(f.remediation.text)}`);
+    if (f.remediation.config) lines.push(...stripControl(f.remediation.config).split('\n').map((l) => `        ${l}`));
+    if (f.remediation.command) lines.push(`        $ ${stripControl(f.remediation.command)}`);
+  }
+  if (f.waiver) lines.push(`      waived until ${stripControl(f.waiver.expires)}: ${stripControl(f.waiver.reason)}`);
+  return lines;
+}
+
+function renderOne(r: Report, opts: TextOptions): string {
+  const out: string[] = [];
+  const server = `${r.server.flavor} ${r.server.version ?? '(version unknown)'}`;
+  out.push(paint(opts, 'bold', `redsec ${r.tool.version}: ${stripControl(r.target)} (${server})`));
+  if (r.error) {
+    out.push(paint(opts, 'critical', `  error ${r.error.code}: ${stripControl(r.error.message)}`));
+    return out.join('\n');
+  }
+  const s = r.summary;
+  out.push(
+    `level reached: ${r.level_achieved}/4${r.profile ? `  profile: ${r.profile.security_level}, ${r.profile.network_exposure}${r.profile.compliance_requirements.length ? `, ${r.profile.compliance_requirements.join('+')}` : ''}` : ''}`,
+  );
+  out.push(`failed: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info; ${s.passed} passed, ${s.unknown} unknown, ${s.waived} waived`);
+  if (r.gap && r.gap.failing.length > 0) out.push(`to reach level ${r.gap.target_level}: ${r.gap.failing.join(', ')}`);
+  for (const g of bySeverity(r.findings, 'fail')) {
+    out.push('', paint(opts, g.severity, `${g.severity.toUpperCase()} (${g.findings.length})`));
+    for (const f of g.findings) out.push(...findingLines(f, opts));
+  }
+  const unknown = r.findings.filter((f) => f.status === 'unknown');
+  if (unknown.length > 0) {
+    out.push('', paint(opts, 'unknown', `UNKNOWN: could not be verified (${unknown.length})`));
+    for (const f of unknown) out.push(...findingLines(f, opts));
+  }
+  const waived = r.findings.filter((f) => f.status === 'waived');
+  if (waived.length > 0) {
+    out.push('', `WAIVED (${waived.length})`);
+    for (const f of waived) out.push(...findingLines(f, opts));
+  }
+  if (opts.verbose) {
+    const passed = r.findings.filter((f) => f.status === 'pass' || f.status === 'not_applicable');
+    out.push('', paint(opts, 'pass', `PASSED / NOT APPLICABLE (${passed.length})`));
+    for (const f of passed) out.push(`  ${f.status === 'pass' ? 'pass' : 'n/a '}  ${f.id}  ${stripControl(f.evidence)}`);
+  }
+  return out.join('\n');
+}
+
+export function renderText(reports: Report | Report[], opts: TextOptions): string {
+  const list = Array.isArray(reports) ? reports : [reports];
+  return `${list.map((r) => renderOne(r, opts)).join('\n\n')}\n`;
+}

@@ -1,0 +1,343 @@
+/**
+ * redsec's own RESP client, and why it is not a client library: libraries send hidden handshakes
+ * (HELLO, CLIENT SETINFO, SELECT, INFO), reconnect silently, and swallow or reinterpret
+ * out-of-band errors such as the `-DENIED` protected-mode reply that arrives before any command.
+ * An auditor must see exactly what was sent and received, and must be unable to send a write.
+ * So this client sends only what the caller asks for (AUTH first, and only when `auth` is given),
+ * checks every command against the read-only allowlist before writing a byte, keeps unsolicited
+ * errors in `outOfBand`, never reconnects once connected, and bounds every wait with a deadline.
+ */
+import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
+import { assertAllowed, type KeyReadPolicy } from './allowlist.js';
+import { encodeCommand } from './encode.js';
+import { ConnectionError, redact, socketError } from './faults.js';
+import { RespParser, RespProtocolError } from './parser.js';
+import { RespError, RespPush, type RespReply } from './reply.js';
+import type { Target } from './target.js';
+import { sessionInfo, type TlsInfo } from './tls-session.js';
+import { adoptSocket, openSocket, type Endpoint, type TlsOptions } from './transport.js';
+import { speaksTls } from './tls-sniff.js';
+
+export interface AuthOptions {
+  user?: string;
+  password: string;
+  /** AUTH (default) or HELLO <protocol> AUTH user pass. */
+  via?: 'AUTH' | 'HELLO';
+  /** Protocol for HELLO (default 2: the audit reads RESP2 replies). */
+  protocol?: 2 | 3;
+}
+
+export interface ConnectOptions {
+  /** TLS settings; TLS is used when the target is rediss:// or this is given. */
+  tls?: TlsOptions;
+  connectTimeoutMs?: number;
+  replyTimeoutMs?: number;
+  /** How often a connection reset while connecting is retried (default 2). */
+  retries?: number;
+  /** First backoff, doubled on each retry (default 1000 ms). */
+  backoffMs?: number;
+  auth?: AuthOptions;
+  /** Opt-in EXISTS / capped SCAN (IOC-CRON-KEYS only); without it they are refused like writes. */
+  keyReads?: KeyReadPolicy;
+  /**
+   * Wait this long after connecting for anything the server sends unasked (e.g. -DENIED), without
+   * sending a byte. Default 0: the first command's reply shows it instead.
+   */
+  greetingWaitMs?: number;
+}
+
+export interface RespConnection {
+  /** Sends one allowlisted command; ForbiddenCommandError (nothing written) otherwise. */
+  call(args: string[]): Promise<RespReply>;
+  /** One write for all commands (all are checked first), replies in order. */
+  pipeline(commands: string[][]): Promise<RespReply[]>;
+  /** Errors the server sent when no command was waiting, e.g. -DENIED right after accept. */
+  readonly outOfBand: RespError[];
+  /** RESP3 pushes (only after HELLO 3). */
+  readonly pushes: RespReply[][];
+  readonly tlsInfo?: TlsInfo;
+  /** The server's reply to the AUTH/HELLO that `auth` asked for. */
+  readonly authReply?: RespReply;
+  /** Connection attempts made (1 + retries used). */
+  readonly attempts: number;
+  /** Masked target. */
+  readonly target: string;
+  readonly closed: boolean;
+  close(): void;
+}
+
+export const DEFAULTS = { connectTimeoutMs: 5000, replyTimeoutMs: 5000, retries: 2, backoffMs: 1000 } as const;
+
+interface Pending {
+  resolve(reply: RespReply): void;
+  reject(err: Error): void;
+}
+
+/** The error codes Redis sends unasked right before closing a connection it will not serve. */
+function unsolicitedFault(err: RespError, display: string): ConnectionError | undefined {
+  const first = err.message.split('. ')[0] ?? err.message;
+  if (err.code === 'DENIED') {
+    return new ConnectionError('E605', 'protected-mode', `refused by protected mode: ${first}`, display, { serverText: err.message });
+  }
+  if (/^ERR max number of clients/.test(err.message)) {
+    return new ConnectionError('MAXCLIENTS', 'max-clients', `the server refused the connection: ${err.message}`, display, { serverText: err.message });
+  }
+  return undefined;
+}
+
+class Connection implements RespConnection {
+  readonly outOfBand: RespError[] = [];
+  readonly pushes: RespReply[][] = [];
+  readonly tlsInfo?: TlsInfo;
+  authReply?: RespReply;
+  attempts = 1;
+  private readonly parser = new RespParser();
+  private readonly pending: Pending[] = [];
+  private fatal: Error | undefined;
+  private explaining = false;
+  private timer: NodeJS.Timeout | undefined;
+  private repliesSeen = 0;
+  private written = false;
+
+  constructor(
+    private readonly socket: Socket | TLSSocket,
+    private readonly ep: Endpoint,
+    private readonly isTls: boolean,
+    private readonly tlsOptions: TlsOptions | undefined,
+    private readonly replyTimeoutMs: number,
+    private readonly secrets: readonly string[],
+    private readonly keyReads: KeyReadPolicy | undefined,
+  ) {
+    if (isTls) this.tlsInfo = sessionInfo(socket as TLSSocket);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (err: NodeJS.ErrnoException) => this.onSocketEnd(err));
+    socket.on('close', () => this.onSocketEnd(undefined));
+    const early = adoptSocket(socket);
+    if (early) this.onSocketEnd(early);
+    else if (socket.destroyed) this.onSocketEnd(undefined);
+  }
+
+  get target(): string {
+    return this.ep.display;
+  }
+
+  get closed(): boolean {
+    return this.fatal !== undefined || this.explaining || this.socket.destroyed;
+  }
+
+  call(args: string[]): Promise<RespReply> {
+    return this.pipeline([args]).then((replies) => replies[0] ?? null);
+  }
+
+  pipeline(commands: string[][]): Promise<RespReply[]> {
+    // The allowlist is checked for every command before anything is written.
+    try {
+      assertAllowed(commands, this.keyReads ? { keyReads: this.keyReads } : {});
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (commands.length === 0) return Promise.resolve([]);
+    if (this.fatal) return Promise.reject(this.fatal);
+    if (this.explaining || this.socket.destroyed) return Promise.reject(this.closedError());
+    const promises = commands.map(
+      () => new Promise<RespReply>((resolve, reject) => this.pending.push({ resolve, reject })),
+    );
+    this.written = true;
+    this.socket.write(Buffer.concat(commands.map(encodeCommand)));
+    this.armTimer();
+    return Promise.all(promises);
+  }
+
+  close(): void {
+    this.fail(new ConnectionError('CLOSED', 'closed', 'connection closed by redsec', this.ep.display));
+  }
+
+  /** Resolves after `ms` or as soon as the connection dies, whichever comes first. */
+  waitForGreeting(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      const socket = this.socket;
+      function done() {
+        clearTimeout(t);
+        socket.off('close', done);
+        resolve();
+      }
+      socket.once('close', done);
+    });
+  }
+
+  /** The error a dead connection reports. */
+  deadError(): Error | undefined {
+    return this.fatal;
+  }
+
+  private closedError(): ConnectionError {
+    return new ConnectionError('CLOSED', 'closed', 'connection is closed', this.ep.display);
+  }
+
+  private armTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.fail(new ConnectionError('TIMEOUT', 'reply-timeout', `no reply within ${this.replyTimeoutMs} ms`, this.ep.display));
+    }, this.replyTimeoutMs);
+  }
+
+  private clean(reply: RespReply): RespReply {
+    if (reply instanceof RespError && this.secrets.some((s) => reply.message.includes(s))) {
+      return new RespError(redact(reply.message, this.secrets));
+    }
+    return reply;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.fatal) return;
+    let replies: (RespReply | RespPush)[];
+    try {
+      replies = this.parser.feed(chunk);
+    } catch (e) {
+      const why = e instanceof RespProtocolError ? e.message : String(e);
+      this.fail(new ConnectionError('PROTOCOL', 'protocol', `the server's reply is not RESP: ${why}`, this.ep.display));
+      return;
+    }
+    for (const raw of replies) {
+      if (raw instanceof RespPush) {
+        this.pushes.push(raw.items);
+        continue;
+      }
+      const reply = this.clean(raw);
+      if (reply instanceof RespError) {
+        const fault = unsolicitedFault(reply, this.ep.display);
+        if (fault) {
+          this.outOfBand.push(reply);
+          this.fail(fault);
+          return;
+        }
+      }
+      const waiter = this.pending.shift();
+      if (!waiter) {
+        if (reply instanceof RespError) {
+          this.outOfBand.push(reply);
+          continue;
+        }
+        this.fail(new ConnectionError('PROTOCOL', 'protocol', 'the server sent a reply nobody asked for', this.ep.display));
+        return;
+      }
+      this.repliesSeen++;
+      waiter.resolve(reply);
+    }
+    this.armTimer();
+  }
+
+  private onSocketEnd(err: NodeJS.ErrnoException | undefined): void {
+    if (this.fatal || this.explaining) return;
+    let error: ConnectionError;
+    if (err) error = socketError(err, this.ep.display);
+    else if (this.parser.buffered > 0) {
+      error = new ConnectionError('CLOSED', 'closed', `the server closed the connection in the middle of a reply (${this.parser.buffered} bytes received)`, this.ep.display);
+    } else error = new ConnectionError('CLOSED', 'closed', this.pending.length > 0 ? 'the server closed the connection before replying' : 'the server closed the connection', this.ep.display);
+    // A plain connection that dies on its first command without a byte back may be a TLS port.
+    const firstExchange = !this.isTls && this.written && this.repliesSeen === 0 && this.parser.buffered === 0;
+    if (firstExchange && (error.fault === 'reset' || error.fault === 'closed')) {
+      this.explaining = true;
+      this.socket.destroy();
+      clearTimeout(this.timer);
+      void speaksTls(this.ep, this.tlsOptions, this.replyTimeoutMs).then((tls) => {
+        this.explaining = false;
+        this.fail(
+          tls
+            ? new ConnectionError('PROTOCOL', 'plain-to-tls-port', 'the server speaks TLS on this port: use rediss:// (or --tls)', this.ep.display)
+            : error,
+        );
+      });
+      return;
+    }
+    this.fail(error);
+  }
+
+  fail(error: Error): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    clearTimeout(this.timer);
+    this.socket.destroy();
+    for (const p of this.pending.splice(0)) p.reject(error);
+  }
+}
+
+function authArgs(auth: AuthOptions): string[] {
+  if (auth.via === 'HELLO') return ['HELLO', String(auth.protocol ?? 2), 'AUTH', auth.user ?? 'default', auth.password];
+  return auth.user !== undefined ? ['AUTH', auth.user, auth.password] : ['AUTH', auth.password];
+}
+
+/** AUTH with a password while the default user has none: Redis refuses it, yet the connection is usable. */
+const NO_PASSWORD_CONFIGURED = /^ERR AUTH <password> called without any password configured/;
+
+function authFailure(reply: RespError, user: string, display: string): ConnectionError {
+  const who = `as user '${user}'`;
+  switch (reply.code) {
+    case 'WRONGPASS':
+      return new ConnectionError('E603', 'wrongpass', `authentication failed ${who}: ${reply.message}`, display, { serverText: reply.message });
+    case 'NOAUTH':
+      return new ConnectionError('E601', 'noauth', `authentication required ${who}: ${reply.message}`, display, { serverText: reply.message });
+    case 'LOADING':
+      return new ConnectionError('LOADING', 'loading', reply.message, display, { serverText: reply.message });
+    default:
+      return new ConnectionError('E603', 'auth-failed', `authentication refused ${who}: ${reply.message}`, display, { serverText: reply.message });
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function connectOnce(target: Target, opts: ConnectOptions, attempt: number): Promise<Connection> {
+  const tls = target.tls || opts.tls !== undefined ? (opts.tls ?? {}) : undefined;
+  const secrets = [opts.auth?.password, target.password].filter((s): s is string => s !== undefined && s !== '');
+  const ep: Endpoint = { host: target.host, port: target.port, display: target.display };
+  const socket = await openSocket(ep, tls, opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
+  const conn = new Connection(socket, ep, tls !== undefined, tls, opts.replyTimeoutMs ?? DEFAULTS.replyTimeoutMs, secrets, opts.keyReads);
+  conn.attempts = attempt;
+  if (opts.greetingWaitMs && opts.greetingWaitMs > 0) {
+    await conn.waitForGreeting(opts.greetingWaitMs);
+    const dead = conn.deadError();
+    if (dead) throw dead;
+  }
+  if (opts.auth) {
+    let reply: RespReply;
+    try {
+      reply = await conn.call(authArgs(opts.auth));
+    } catch (e) {
+      conn.close();
+      throw e;
+    }
+    conn.authReply = reply;
+    if (reply instanceof RespError && !NO_PASSWORD_CONFIGURED.test(reply.message)) {
+      conn.close();
+      throw authFailure(reply, opts.auth.user ?? 'default', target.display);
+    }
+  }
+  return conn;
+}
+
+/**
+ * Connects (TCP or TLS), then sends AUTH first if `auth` is given, and nothing else. A connection
+ * reset while connecting is retried `retries` times with exponential backoff; once connected,
+ * nothing is ever retried or re-sent behind the caller's back.
+ */
+export async function connect(target: Target, opts: ConnectOptions = {}): Promise<RespConnection> {
+  const retries = opts.retries ?? DEFAULTS.retries;
+  const backoff = opts.backoffMs ?? DEFAULTS.backoffMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(target, opts, attempt);
+    } catch (e) {
+      if (e instanceof ConnectionError && e.fault === 'reset' && attempt <= retries) {
+        await sleep(backoff * 2 ** (attempt - 1));
+        continue;
+      }
+      throw e;
+    }
+  }
+}

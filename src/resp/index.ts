@@ -1,0 +1,13 @@
+export { parseTarget, maskUrl, DEFAULT_PORT, type Target } from './target.js';
+export { resolveCredentials, type Credentials, type CredentialOptions, type CredentialSource } from './credentials.js';
+export { connect, DEFAULTS as CONNECT_DEFAULTS, type ConnectOptions, type AuthOptions, type RespConnection } from './connection.js';
+export type { TlsOptions } from './transport.js';
+export type { TlsInfo } from './tls-session.js';
+export { RespError, RespPush, isRespError, type RespReply } from './reply.js';
+export { RespParser, RespProtocolError } from './parser.js';
+export { encodeCommand } from './encode.js';
+export { ALLOWLIST, KEY_READ_COMMANDS, isAllowed, assertAllowed, commandName, type AllowPolicy, type KeyReadPolicy } from './allowlist.js';
+export { ConnectionError, redact, type Fault } from './faults.js';
+export { probeTls, TLS_VERSIONS, type TlsProbeOptions, type TlsProbeResult, type TlsVersion, type ProtocolOutcome } from './tls-probe.js';
+export { certificateFacts } from './peer-certificate.js';
+export { TLS12_CANDIDATES, TLS13_CANDIDATES } from './tls-candidates.js';

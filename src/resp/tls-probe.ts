@@ -1,0 +1,353 @@
+/**
+ * A native TLS probe of a Redis TLS port, no external scanner: one handshake per protocol version,
+ * one per candidate cipher suite (bounded concurrency), the peer chain, and whether a client
+ * certificate is required, optional or not asked. Every handshake is a fresh connection; the only
+ * Redis command ever written is PING (allowlisted), needed because on TLS 1.3 a missing client
+ * certificate is refused only after the handshake.
+ */
+import { connect as netConnect } from 'node:net';
+import { connect as tlsConnect, createSecureContext, DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, getCiphers, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
+import type { TlsSessionFacts } from '../facts/types.js';
+import { encodeCommand } from './encode.js';
+import { ConnectionError, opensslReason, socketError, tlsFault, type Fault } from './faults.js';
+import { RespParser } from './parser.js';
+import { certificateFacts } from './peer-certificate.js';
+import { TLS12_CANDIDATES, TLS13_CANDIDATES } from './tls-candidates.js';
+import { sessionInfo, toPem, type TlsInfo } from './tls-session.js';
+import { throwawayClientCert } from './throwaway-cert.js';
+import { nodeTlsOptions, type Endpoint } from './transport.js';
+
+export const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'] as const;
+export type TlsVersion = (typeof TLS_VERSIONS)[number];
+
+export interface TlsProbeOptions {
+  /** PEM text, Buffer or file path, as for connect(). */
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  servername?: string;
+  /** Only affects `negotiated`/`authorized` reporting: the probe itself never rejects a chain. */
+  insecure?: boolean;
+  /** Per handshake (default 5000 ms). */
+  timeoutMs?: number;
+  /** Handshakes in flight at once (default 4). */
+  concurrency?: number;
+  /** Enumerate cipher suites (default true). */
+  ciphers?: boolean;
+  /** Masked target for messages (default host:port). */
+  display?: string;
+}
+
+export interface ProtocolOutcome {
+  accepted: boolean;
+  /** OpenSSL's reason when refused, or the alert that proved acceptance. */
+  reason?: string;
+}
+
+export interface TlsProbeResult extends TlsSessionFacts {
+  host: string;
+  port: number;
+  protocolDetails: Record<TlsVersion, ProtocolOutcome>;
+  /** What a Node client with default settings (and the given CA/cert) negotiates. */
+  negotiated?: { protocol: string; cipher: string; group?: string; groupBits?: number; offered: { ciphers: string; minVersion: string } };
+  /** Peer chain, leaf first. */
+  peerCertificates: { der: Buffer; pem: string }[];
+  /** Whether the chain and host name verified against the given CA (or the system store). */
+  authorized: boolean;
+  authorizationError?: string;
+  /** How clientAuth was concluded, in words. */
+  clientAuthEvidence: string;
+  /** Candidates the local OpenSSL cannot offer (e.g. 3DES): neither accepted nor rejected. */
+  skippedCiphers: string[];
+  /** Handshakes made. */
+  handshakes: number;
+}
+
+interface Attempt {
+  minVersion?: SecureVersion;
+  maxVersion?: SecureVersion;
+  ciphers?: string;
+  clientCert?: { cert: string | Buffer; key: string | Buffer } | 'none';
+  /** After the handshake, send PING and wait for the answer or the alert. */
+  ping?: boolean;
+}
+
+interface Outcome {
+  secure: boolean;
+  info?: TlsInfo;
+  /** Error during or after the handshake. */
+  error?: NodeJS.ErrnoException;
+  fault?: Fault;
+  /** After PING: got bytes back. */
+  answered?: boolean;
+  timedOut?: boolean;
+}
+
+/** Seclevel 0 lets OpenSSL 3 offer TLS 1.0/1.1 and SHA-1 suites at all. */
+const LEGACY_ALL = 'ALL:@SECLEVEL=0';
+const PING = encodeCommand(['PING']);
+
+function legacyOnly(name: string): boolean {
+  return !/GCM|CHACHA|CCM|SHA256|SHA384/.test(name);
+}
+
+class Prober {
+  handshakes = 0;
+  constructor(
+    private readonly ep: Endpoint,
+    private readonly base: ConnectionOptions,
+    private readonly timeoutMs: number,
+  ) {}
+
+  attempt(a: Attempt): Promise<Outcome> {
+    this.handshakes++;
+    const { cert: _c, key: _k, ...withoutCert } = this.base;
+    const certOpts = a.clientCert === 'none' ? {} : a.clientCert ? { cert: a.clientCert.cert, key: a.clientCert.key } : {};
+    const options: ConnectionOptions = {
+      ...(a.clientCert === undefined ? this.base : withoutCert),
+      ...certOpts,
+      host: this.ep.host,
+      port: this.ep.port,
+      rejectUnauthorized: false,
+      ...(a.minVersion ? { minVersion: a.minVersion } : {}),
+      ...(a.maxVersion ? { maxVersion: a.maxVersion } : {}),
+      ...(a.ciphers ? { ciphers: a.ciphers } : {}),
+    };
+    return new Promise((resolve) => {
+      const out: Outcome = { secure: false };
+      let socket: TLSSocket;
+      try {
+        socket = tlsConnect(options);
+      } catch (e) {
+        resolve({ secure: false, error: e as NodeJS.ErrnoException, fault: 'tls-other' });
+        return;
+      }
+      const finish = () => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(out);
+      };
+      const timer = setTimeout(() => {
+        out.timedOut = true;
+        finish();
+      }, this.timeoutMs);
+      socket.on('secureConnect', () => {
+        out.secure = true;
+        out.info = sessionInfo(socket);
+        if (a.ping) socket.write(PING);
+        else finish();
+      });
+      socket.on('data', () => {
+        out.answered = true;
+        finish();
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => {
+        out.error = err;
+        out.fault = tlsFault(err);
+        finish();
+      });
+      socket.on('close', finish);
+    });
+  }
+}
+
+/** Runs `fn` over `items` with at most `limit` in flight, keeping order. */
+async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i] as T);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/** A handshake that failed only because our (untrusted) client certificate was refused still proves acceptance. */
+function accepted(o: Outcome): boolean {
+  return o.secure || o.fault === 'client-cert-rejected';
+}
+
+function reasonOf(o: Outcome): string {
+  if (o.error) return opensslReason(o.error);
+  if (o.timedOut) return 'no answer';
+  return o.secure ? 'handshake completed' : 'connection closed';
+}
+
+/** After a TLS timeout: does the port answer PING in plain RESP? */
+function answersPlainResp(ep: Endpoint, timeoutMs: number): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    const socket = netConnect({ host: ep.host, port: ep.port });
+    const parser = new RespParser();
+    const finish = (v: string | undefined) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(v);
+    };
+    const timer = setTimeout(() => finish(undefined), timeoutMs);
+    socket.once('connect', () => socket.write(PING));
+    socket.on('data', (d: Buffer) => {
+      try {
+        const [first] = parser.feed(d);
+        if (first !== undefined) finish(String(first).split(' ')[0]);
+      } catch {
+        finish(undefined);
+      }
+    });
+    socket.once('error', () => finish(undefined));
+    socket.once('close', () => finish(undefined));
+  });
+}
+
+export async function probeTls(host: string, port: number, opts: TlsProbeOptions = {}): Promise<TlsProbeResult> {
+  const display = opts.display ?? `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const ep: Endpoint = { host, port, display };
+  const timeoutMs = opts.timeoutMs ?? 5000;
+  const base = nodeTlsOptions(host, {
+    ...(opts.ca !== undefined ? { ca: opts.ca } : {}),
+    ...(opts.cert !== undefined ? { cert: opts.cert } : {}),
+    ...(opts.key !== undefined ? { key: opts.key } : {}),
+    ...(opts.servername !== undefined ? { servername: opts.servername } : {}),
+  });
+  const prober = new Prober(ep, base, timeoutMs);
+  const own = base.cert !== undefined && base.key !== undefined ? { cert: base.cert as string | Buffer, key: base.key as string | Buffer } : undefined;
+  const throwaway = await throwawayClientCert();
+  // Protocol and cipher probes present a certificate (the caller's, else an untrusted one) so a
+  // required-certificate server still shows which protocols and suites it takes.
+  const probeCert = own ?? throwaway;
+
+  // 1. What a default client negotiates; also tells a TLS port from anything else.
+  const first = await prober.attempt({});
+  if (!first.secure) {
+    if (first.fault === 'tls-to-plain-port') {
+      throw new ConnectionError('E604', 'tls-to-plain-port', `TLS handshake failed: the port answered in plain text, not TLS (${reasonOf(first)}); use redis://`, display, { tlsReason: reasonOf(first) });
+    }
+    if (first.timedOut) {
+      const plain = await answersPlainResp(ep, timeoutMs);
+      if (plain !== undefined) {
+        throw new ConnectionError('E604', 'tls-to-plain-port', `TLS handshake not answered, but the port answers plain RESP (${plain}): this is not a TLS port; use redis://`, display);
+      }
+      throw new ConnectionError('TIMEOUT', 'tls-handshake-timeout', `TLS handshake not answered within ${timeoutMs} ms`, display);
+    }
+    if (first.error && !first.fault?.startsWith('client-cert') && first.fault !== 'handshake-failure' && first.fault !== 'protocol-mismatch' && first.fault !== 'tls-other') {
+      throw socketError(first.error, display);
+    }
+    if (!first.error) throw new ConnectionError('CLOSED', 'closed', 'the server closed the connection during the TLS handshake', display);
+  }
+
+  // 2. One handshake per protocol version.
+  const protocolDetails = {} as Record<TlsVersion, ProtocolOutcome>;
+  const outcomes = await pool(TLS_VERSIONS, opts.concurrency ?? 4, (v) =>
+    prober.attempt({ minVersion: v, maxVersion: v, clientCert: probeCert, ...(v === 'TLSv1.3' ? {} : { ciphers: LEGACY_ALL }) }),
+  );
+  TLS_VERSIONS.forEach((v, i) => {
+    const o = outcomes[i] as Outcome;
+    protocolDetails[v] = { accepted: accepted(o), reason: reasonOf(o) };
+  });
+  const protocols = TLS_VERSIONS.filter((v) => protocolDetails[v].accepted);
+
+  // 3. Cipher suites per accepted protocol.
+  const available = new Set(getCiphers().map((c) => c.toUpperCase()));
+  const skipped = new Set<string>();
+  const ciphers: Record<string, string[]> = {};
+  if (opts.ciphers !== false) {
+    const jobs: { version: TlsVersion; suite: string }[] = [];
+    for (const v of protocols) {
+      const list = v === 'TLSv1.3' ? TLS13_CANDIDATES : TLS12_CANDIDATES.filter((c) => v === 'TLSv1.2' || legacyOnly(c));
+      for (const suite of list) {
+        if (v !== 'TLSv1.3' && !available.has(suite)) {
+          // getCiphers() lists only the default set; a few more exist at seclevel 0.
+          if (!offerable(suite)) {
+            skipped.add(suite);
+            continue;
+          }
+        }
+        jobs.push({ version: v, suite });
+      }
+      ciphers[v] = [];
+    }
+    const results = await pool(jobs, opts.concurrency ?? 4, (j) =>
+      prober.attempt({ minVersion: j.version, maxVersion: j.version, clientCert: probeCert, ciphers: j.version === 'TLSv1.3' ? j.suite : `${j.suite}:@SECLEVEL=0` }),
+    );
+    jobs.forEach((j, i) => {
+      if (accepted(results[i] as Outcome)) ciphers[j.version]?.push(j.suite);
+    });
+  }
+
+  // 4. Client certificate: required, optional (asked, and an untrusted one is refused) or not asked.
+  const top = protocols[protocols.length - 1];
+  let clientAuth: TlsSessionFacts['clientAuth'] = 'unknown';
+  let clientAuthEvidence = 'no protocol accepted';
+  if (top) {
+    const versionOpts = { minVersion: top, maxVersion: top, ...(top === 'TLSv1.3' ? {} : { ciphers: LEGACY_ALL }) };
+    const bare = await prober.attempt({ ...versionOpts, clientCert: 'none', ping: true });
+    if (bare.fault === 'client-cert-required' || (!bare.secure && bare.fault === 'handshake-failure')) {
+      clientAuth = 'required';
+      clientAuthEvidence = `${top} without a client certificate: ${reasonOf(bare)}`;
+    } else if (bare.secure && (bare.answered || top !== 'TLSv1.3')) {
+      const withUntrusted = await prober.attempt({ ...versionOpts, clientCert: throwaway, ping: true });
+      if (withUntrusted.fault === 'client-cert-rejected') {
+        clientAuth = 'optional';
+        clientAuthEvidence = `${top}: works without a certificate, an untrusted one is refused (${reasonOf(withUntrusted)})`;
+      } else if (withUntrusted.secure && (withUntrusted.answered || top !== 'TLSv1.3')) {
+        clientAuth = 'none';
+        clientAuthEvidence = `${top}: the server does not ask for a client certificate`;
+      } else {
+        clientAuthEvidence = `${top} with an untrusted certificate: ${reasonOf(withUntrusted)}`;
+      }
+    } else {
+      clientAuthEvidence = `${top} without a client certificate: ${reasonOf(bare)}`;
+    }
+  }
+
+  // 5. The chain and its trust, from the default handshake or else any that completed.
+  const session = first.info ?? outcomes.find((o) => o.info)?.info;
+  const chain = (session?.peerCertificates ?? []).map((der) => ({ der, pem: toPem(der) }));
+  const authorized = first.info?.authorized ?? false;
+  const authorizationError = first.info ? first.info.authorizationError : 'no complete default handshake';
+  const leaf = chain[0];
+
+  return {
+    host,
+    port,
+    protocols,
+    ciphers,
+    clientAuth,
+    ...(leaf ? { certificate: certificateFacts(leaf.der, authorized) } : {}),
+    protocolDetails,
+    ...(first.info
+      ? {
+          negotiated: {
+            protocol: first.info.protocol,
+            cipher: first.info.cipher,
+            ...(first.info.group !== undefined ? { group: first.info.group } : {}),
+            ...(first.info.groupBits !== undefined ? { groupBits: first.info.groupBits } : {}),
+            offered: { ciphers: DEFAULT_CIPHERS, minVersion: DEFAULT_MIN_VERSION },
+          },
+        }
+      : {}),
+    peerCertificates: chain,
+    authorized,
+    ...(authorizationError !== undefined ? { authorizationError } : {}),
+    clientAuthEvidence,
+    skippedCiphers: [...skipped],
+    handshakes: prober.handshakes,
+  };
+}
+
+const offerableCache = new Map<string, boolean>();
+function offerable(suite: string): boolean {
+  let ok = offerableCache.get(suite);
+  if (ok === undefined) {
+    try {
+      createSecureContext({ ciphers: `${suite}:@SECLEVEL=0`, minVersion: 'TLSv1' });
+      ok = true;
+    } catch {
+      ok = false;
+    }
+    offerableCache.set(suite, ok);
+  }
+  return ok;
+}

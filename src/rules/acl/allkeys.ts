@@ -1,0 +1,33 @@
+import type { Rule, RuleResult } from '../types.js';
+import { fail, pass, unknownResult } from '../result.js';
+import { userFlags } from '../users.js';
+import { pci, hipaa, gdpr } from '../compliance.js';
+import { ADMIN_HEURISTIC, appUsers } from './common.js';
+
+export const aclAllkeys: Rule = {
+  id: 'ACL-ALLKEYS',
+  title: 'Application user can reach every key',
+  severity: 'medium',
+  rationale: `~* (allkeys), in the root rules or any selector, lets one compromised application read and overwrite every other application's data; a key prefix per application contains it. ${ADMIN_HEURISTIC}`,
+  remediation: {
+    text: 'Replace ~* with the application\'s key prefix.',
+    config: 'user <app> ... resetkeys ~app:*',
+    command: 'redis-cli ACL SETUSER <app> resetkeys ~app:*',
+  },
+  compliance: [pci('7.2.2'), hipaa('(a)(1)'), gdpr('Art. 25')],
+  level: 2,
+  modes: ['live', 'lint'],
+  check(facts) {
+    const apps = appUsers(facts);
+    if (!apps.known) return unknownResult(`cannot read users: ${apps.why}`);
+    const bad: RuleResult[] = apps.value
+      .filter((u) => userFlags(facts, u).anySelectorAllKeys)
+      .map((u) =>
+        fail(`user ${u.name} can access all keys`, {
+          location: u.location,
+          remediation: { text: `Give ${u.name} a key prefix.`, command: `redis-cli ACL SETUSER ${u.name} resetkeys ~${u.name}:*` },
+        }),
+      );
+    return bad.length > 0 ? bad : pass(`every application user is limited to key patterns (${apps.value.length} checked)`);
+  },
+};

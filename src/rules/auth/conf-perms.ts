@@ -1,0 +1,26 @@
+import type { Rule, RuleResult } from '../types.js';
+import { fail, notApplicable, pass, unknownResult } from '../result.js';
+import { pci } from '../compliance.js';
+
+const SENSITIVE = new Set(['config', 'acl', 'tls-key']);
+
+export const confPerms: Rule = {
+  id: 'AUTH-CONF-PERMS',
+  title: 'Config, ACL file or TLS key readable by other users',
+  severity: 'medium',
+  rationale: 'redis.conf and users.acl carry secrets or hashes and the TLS key is the server identity; any local account that can read them can impersonate the server or brute-force offline.',
+  remediation: { text: 'Make them readable by the redis user only.', command: 'chmod 600 redis.conf users.acl server.key' },
+  compliance: [pci('3.6.1'), pci('8.3.2')],
+  level: 2,
+  modes: ['live', 'lint'],
+  check(facts, ctx) {
+    if (!facts.files.known)
+      return ctx.mode === 'live' ? notApplicable(`file modes are only visible on the server's host (${facts.files.why})`) : unknownResult(`file modes unknown: ${facts.files.why}`);
+    const files = facts.files.value.filter((f) => SENSITIVE.has(f.kind));
+    if (files.length === 0) return notApplicable('no config, ACL or key files at hand');
+    const bad: RuleResult[] = files
+      .filter((f) => (f.mode & 0o007) !== 0)
+      .map((f) => fail(`${f.path} (${f.kind}) has mode ${(f.mode & 0o777).toString(8).padStart(3, '0')}: readable by others`, { remediation: { text: `Restrict ${f.path}.`, command: `chmod 600 ${f.path}` } }));
+    return bad.length > 0 ? bad : pass(`${files.length} sensitive file(s) closed to other users`);
+  },
+};

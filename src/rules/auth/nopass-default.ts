@@ -1,0 +1,37 @@
+import type { Rule } from '../types.js';
+import { fail, pass, unknownResult } from '../result.js';
+import { effectiveUsers, userFlags } from '../users.js';
+import { hipaa, pci, sox } from '../compliance.js';
+
+export const nopassDefault: Rule = {
+  id: 'AUTH-NOPASS-DEFAULT',
+  title: 'The default user needs no password',
+  severity: 'critical',
+  rationale:
+    'Every new connection is logged in as `default`; when it is `on nopass` anyone who reaches the port has its full rights. requirepass only sets its password and is ignored when an aclfile is used, so the verdict is read from the user itself.',
+  remediation: {
+    text: 'Disable the default user and use named users, or at least give it a strong hashed password.',
+    config: 'user default off',
+    command: 'redis-cli ACL SETUSER default off resetpass',
+  },
+  compliance: [pci('2.2.2'), pci('8.3.1'), hipaa('(d)'), sox('access')],
+  level: 1,
+  modes: ['live', 'lint'],
+  check(facts) {
+    const users = effectiveUsers(facts);
+    if (!users.known) {
+      const u = facts.unauthenticated;
+      if (u.known && u.value.reachable && /^\+?PONG/i.test(u.value.reply))
+        return fail(`users could not be read (${users.why}), but PING without AUTH was answered`);
+      if (u.known && /^-?NOAUTH/i.test(u.value.reply)) return pass(`users could not be read, but PING without AUTH got NOAUTH`);
+      return unknownResult(`cannot read users: ${users.why}`);
+    }
+    const d = users.value.find((x) => x.name === 'default');
+    if (!d) return pass('there is no default user');
+    const f = userFlags(facts, d);
+    const origin = d.implicit ? 'implicit default user (no `user default` line' + (facts.config.known ? ', no requirepass or an aclfile ignores it)' : ')') : 'default user';
+    if (f.enabled && f.nopass) return fail(`${origin} is on and nopass`, { location: d.location });
+    if (!f.enabled) return pass('default user is off', { location: d.location });
+    return pass('default user requires a password', { location: d.location });
+  },
+};

@@ -1,0 +1,6 @@
+export type { Rule, RuleContext, RuleResult, RuleStatus, RuleMode, RuleProfile, MaturityLevel } from './types.js';
+export { RULES } from './catalog.js';
+export { runRules, runRule } from './run.js';
+export { levelAchieved, blockingRules } from './level.js';
+export { CVE_TABLE } from './ver/cve-table.js';
+export { ruleById, checkOne } from './check.js';

@@ -1,0 +1,33 @@
+import type { Rule, RuleResult } from '../types.js';
+import { fail, notApplicable, pass, unknownResult } from '../result.js';
+import { configValue } from '../config.js';
+import { hasCompliance, profileLevel } from '../exposure.js';
+import { hipaa, pci } from '../compliance.js';
+import { tlsEnabled } from './common.js';
+
+export const tlsClientAuth: Rule = {
+  id: 'TLS-CLIENT-AUTH',
+  title: 'Client certificates not required where mTLS is required',
+  severity: 'medium',
+  raiseForExposure: true,
+  rationale: 'Hardened and compliance profiles authenticate clients by certificate as well as password (a possession factor, HIPAA (d)); tls-auth-clients no or optional accepts any client.',
+  remediation: { text: 'Require client certificates.', config: 'tls-auth-clients yes', command: 'redis-cli CONFIG SET tls-auth-clients yes' },
+  compliance: [hipaa('(d)'), pci('8.4.2')],
+  level: 3,
+  modes: ['live', 'lint'],
+  check(facts, ctx) {
+    const t = tlsEnabled(facts);
+    if (!t.known) return unknownResult(`cannot read tls-port: ${t.why}`);
+    if (!t.on) return notApplicable('TLS is not enabled');
+    const required = profileLevel(ctx) >= 3 || hasCompliance(ctx) || ctx.profile?.network_exposure === 'public';
+    const v = configValue(facts, 'tls-auth-clients');
+    const probe = facts.tls.known ? facts.tls.value.clientAuth : 'unknown';
+    if (!v.known && probe === 'unknown') return unknownResult(`cannot read tls-auth-clients: ${v.why}`);
+    const value = v.known ? (v.value?.value ?? 'yes').toLowerCase() : probe === 'required' ? 'yes' : 'no/optional';
+    const location = v.known ? v.value?.location : undefined;
+    if (value === 'yes') return pass('tls-auth-clients yes: client certificates required', { location });
+    if (!required) return notApplicable(`tls-auth-clients ${value}; the profile does not require mTLS`);
+    const r: RuleResult = fail(`tls-auth-clients ${value} but the profile requires client certificates`, { location });
+    return r;
+  },
+};

@@ -1,0 +1,51 @@
+/**
+ * The rule contract. A rule reads ServerFacts (never a socket or a file) and returns one or more
+ * results; runRules turns them into report findings. IDs are the public contract of checks.md.
+ */
+import type { ServerFacts } from '../facts/types.js';
+import type { Location, Remediation, Severity } from '../report/types.js';
+
+export type RuleMode = 'live' | 'lint';
+export type MaturityLevel = 1 | 2 | 3 | 4;
+
+export interface RuleProfile {
+  security_level: string;
+  network_exposure: string;
+  compliance_requirements: string[];
+}
+
+export interface RuleContext {
+  mode: RuleMode;
+  profile: RuleProfile | null;
+  allowlists?: { masters?: string[]; modules?: string[]; clients?: string[] };
+  /** The clock for expiry checks (tests pin it); defaults to now. */
+  now?: Date;
+}
+
+export type RuleStatus = 'pass' | 'fail' | 'unknown' | 'not_applicable';
+
+export interface RuleResult {
+  status: RuleStatus;
+  evidence: string;
+  location?: Location;
+  /** Overrides the rule's severity for this result (e.g. critical when unauthenticated). */
+  severity?: Severity;
+  /** A remediation specific to this result (e.g. naming the user). */
+  remediation?: Remediation;
+}
+
+export interface Rule {
+  /** Exactly as in checks.md. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** "↑" in the catalog: raise one level for public exposure or a compliance profile. */
+  raiseForExposure?: boolean;
+  rationale: string;
+  remediation: Remediation;
+  /** e.g. "PCI DSS 4.0 2.2.2", "HIPAA 164.312(a)(1)", "SOX ITGC access", "GDPR Art. 32(1)(b)". */
+  compliance: string[];
+  level: MaturityLevel;
+  modes: RuleMode[];
+  check(facts: ServerFacts, ctx: RuleContext): RuleResult | RuleResult[];
+}

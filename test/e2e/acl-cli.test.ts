@@ -1,0 +1,120 @@
+/**
+ * `redsec acl check|explain|diff` in-process through the real CLI entry: exit codes are the
+ * contract (0 allowed, 1 denied, 2 bad input), output names the deciding rule, no secrets leak.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/index.js';
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const writeOut = process.stdout.write.bind(process.stdout);
+  const writeErr = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
+  process.exitCode = undefined;
+  try {
+    await main(['node', 'redsec', ...args]);
+  } finally {
+    process.stdout.write = writeOut;
+    process.stderr.write = writeErr;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = undefined;
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'redsec-acl-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, text: string) => {
+  const p = join(dir, name);
+  writeFileSync(p, text, { mode: 0o600 });
+  return p;
+};
+
+const USERS = file(
+  'users.acl',
+  'user default on nopass ~* &* +@all\nuser app on >s3cr3t-value ~app:* resetchannels -@all +@read +@write -@dangerous\n',
+);
+
+describe('redsec acl check', () => {
+  it('exits 0 and names the rule when allowed', async () => {
+    const r = await cli('acl', 'check', '--acl', USERS, '--user', 'app', '--redis-version', '7.0', '--', 'GET', 'app:1');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('allowed: get');
+    expect(r.stdout).toContain('decided by: +@read');
+  });
+
+  it('exits 1 with the DRYRUN message and the deciding rule when denied', async () => {
+    const r = await cli('acl', 'check', '--acl', USERS, '--user', 'app', '--redis-version', '7.0', '--', 'FLUSHALL');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("denied (command): This user has no permissions to run the 'flushall' command");
+    expect(r.stdout).toContain('decided by: -@dangerous');
+    const k = await cli('acl', 'check', '--rules', '~app:* +@all', '--redis-version', '7.2', '--', 'GET', 'other');
+    expect(k.code).toBe(1);
+    expect(k.stdout).toContain("User user has no permissions to access the 'other' key");
+  });
+
+  it('prints JSON with the verdict fields', async () => {
+    const r = await cli('acl', 'check', '--rules', '+@all -config|set allkeys', '--format', 'json', '--', 'CONFIG', 'SET', 'dir', '/');
+    expect(r.code).toBe(1);
+    const v = JSON.parse(r.stdout);
+    expect(v).toMatchObject({ allowed: false, denial: 'command', command: 'config|set', decidedBy: '-config|set' });
+  });
+
+  it('exits 2 on bad input, with one line and no secret', async () => {
+    const cases = [
+      ['acl', 'check', '--rules', '+nosuch', '--', 'GET', 'k'],
+      ['acl', 'check', '--rules', '+@all', '--', 'NOSUCH'],
+      ['acl', 'check', '--rules', '+@all', '--', 'GET'],
+      ['acl', 'check', '--acl', file('bad.acl', 'user app on >s3cr3t-value +bogus\n'), '--', 'GET', 'k'],
+      ['acl', 'check', '--acl', file('bad2.acl', '# comment\n'), '--', 'GET', 'k'],
+      ['acl', 'check', '--acl', USERS, '--', 'GET', 'k'],
+      ['acl', 'check', '--rules', '+@all', '--redis-version', '5.0', '--', 'GET', 'k'],
+      ['acl', 'check', '--acl', join(dir, 'missing.acl'), '--', 'GET', 'k'],
+    ];
+    for (const args of cases) {
+      const r = await cli(...args);
+      expect({ args, code: r.code }).toEqual({ args, code: 2 });
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr + r.stdout).not.toContain('s3cr3t');
+    }
+    const bad = await cli('acl', 'check', '--acl', join(dir, 'bad.acl'), '--', 'GET', 'k');
+    expect(bad.stderr).toContain("bad.acl:1: Error in ACL rule '+bogus': Unknown command or category name in ACL");
+  });
+});
+
+describe('redsec acl explain and diff', () => {
+  it('explains by category and names risky grants', async () => {
+    const r = await cli('acl', 'explain', '--rules', 'on nopass allkeys +@all -@dangerous +flushall', '--redis-version', '7.0');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('FLUSHALL');
+    expect(r.stdout).toContain('all keys');
+    const j = JSON.parse((await cli('acl', 'explain', '--rules', '-@all +get +set ~k:*', '--format', 'json')).stdout);
+    expect(j.categories.dangerous).toBe('denied');
+    expect(j.categories.string).toBe('partial');
+    expect(j.risks).toEqual([]);
+    // +@read quietly includes KEYS, which is @dangerous.
+    const read = JSON.parse((await cli('acl', 'explain', '--rules', '-@all +@read ~k:*', '--format', 'json')).stdout);
+    expect(read.categories.read).toBe('allowed');
+    expect(read.categories.dangerous).toBe('partial');
+    expect(read.risks.map((x: { grant: string }) => x.grant)).toContain('KEYS');
+  });
+
+  it('diffs two rule sets and two files', async () => {
+    const r = await cli('acl', 'diff', '--before-rules', '-@all +get ~a:*', '--after-rules', '-@all +get +set ~a:* ~b:*', '--format', 'json');
+    expect(r.code).toBe(0);
+    const [d] = JSON.parse(r.stdout);
+    expect(d.commandsGained).toEqual(['set']);
+    expect(d.keyPatternsAdded).toEqual(['~b:*']);
+    const after = file('after.acl', 'user default on nopass ~* &* +@all\nuser app on >s3cr3t-value ~app:* resetchannels -@all +@read\n');
+    const t = await cli('acl', 'diff', '--before', USERS, '--after', after, '--redis-version', '7.0');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain('user default: no change');
+    expect(t.stdout).toMatch(/- commands \(\d+\): .*\bset\b/);
+    expect(t.stdout).not.toContain('s3cr3t');
+  });
+});

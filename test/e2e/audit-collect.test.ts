@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { parseTarget } from '../../src/resp/index.js';
+import { collectTarget } from '../../src/audit/collect-target.js';
+
+describe('live collector against redis-server 7.0.15', () => {
+  let server: RedisServer;
+  beforeAll(async () => {
+    server = await startRedis({
+      config: ['user default on nopass ~* &* +@all', 'user app on >app-pw ~app:* +@read +@write -@dangerous', 'user admin on >admin-pw ~* &* +@all'].join('\n'),
+    });
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('collects version, config, users, dryrun and the unauthenticated reply in a few round trips', async () => {
+    const facts = await collectTarget(parseTarget(`redis://admin:admin-pw@127.0.0.1:${server.port}`), {});
+    expect(facts).toMatchObject({ source: 'live', flavor: 'redis', version: '7.0.15', versionId: '7.0', auditUser: 'admin' });
+    expect(facts.target).not.toContain('admin-pw');
+    expect(facts.mode).toEqual({ known: true, value: 'standalone' });
+    expect(facts.config.known && facts.config.value['port']?.value).toBe(String(server.port));
+    expect(facts.users.known && facts.users.value.map((u) => u.name)).toEqual(['admin', 'app', 'default']);
+    expect(facts.unauthenticated).toEqual({ known: true, value: { reply: 'PONG', reachable: true } });
+    const dry = facts.dryrun.known ? facts.dryrun.value : {};
+    expect(dry['app']?.['FLUSHALL']).toBe(false);
+    expect(dry['app']?.['CONFIG GET x']).toBe(false);
+    expect(dry['admin']?.['FLUSHALL']).toBe(true);
+    expect(dry['default']?.['EVAL return 1 0']).toBe(true);
+    expect(facts.renamedCommands).toEqual({ known: true, value: [] });
+    expect(facts.files.known && facts.files.value.some((f) => f.kind === 'dir' && f.path === server.dir)).toBe(true);
+    expect(facts.process.known && facts.process.value.uid).toBe(process.getuid?.());
+    expect(facts.info.known && facts.info.value['commandstats']).toBeDefined();
+    expect(facts.tls.known).toBe(false);
+  });
+
+  it('reports what a restricted audit user cannot see as unknown, never as empty', async () => {
+    const facts = await collectTarget(parseTarget(`redis://app:app-pw@127.0.0.1:${server.port}`), {});
+    expect(facts.config.known).toBe(false);
+    expect(!facts.config.known && facts.config.why).toMatch(/NOPERM/);
+    expect(facts.users.known).toBe(false);
+    expect(facts.dryrun.known).toBe(false);
+    // INFO is @dangerous: denied, but HELLO still names the server.
+    expect(!facts.info.known && facts.info.why).toMatch(/NOPERM/);
+    expect(facts).toMatchObject({ flavor: 'redis', version: '7.0.15', versionId: '7.0', auditUser: 'app' });
+  });
+});

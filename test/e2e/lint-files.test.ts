@@ -1,0 +1,152 @@
+/**
+ * `redsec lint` on real files: includes (relative and glob), Redis's quoting, aclfile, and errors
+ * with file:line. The same files are booted in a real redis-server and audited live: for rules
+ * decided by the configuration, lint and the live audit must agree (the server is the oracle).
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { freePort } from '../helpers/ports.js';
+import { auditTarget, lintFiles } from '../../src/audit/index.js';
+import type { Report } from '../../src/report/types.js';
+import { cli } from './audit-cli-helper.js';
+
+const root = mkdtempSync(join(tmpdir(), 'redsec-lint-'));
+const write = (rel: string, text: string, mode = 0o600) => {
+  const p = join(root, rel);
+  mkdirSync(join(p, '..'), { recursive: true });
+  writeFileSync(p, text, { mode });
+  return p;
+};
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Directives the harness passes on the command line are left out of the files. */
+const MAIN = [
+  '# main file',
+  'protected-mode no',
+  'timeout 0',
+  'include conf.d/*.conf',
+  'acllog-max-len 0',
+  'rename-command FLUSHDB ""',
+  'user default off',
+  'user app on >lint-app-pw ~app:* resetchannels -@all +@read +@write +keys',
+  'user "admin" on >lint-admin-pw ~* &* +@all',
+  'user guest on nopass ~cache:* resetchannels -@all +get',
+].join('\n');
+const EXTRA = ['enable-debug-command "yes"', "busy-reply-threshold '0'", 'timeout 60', 'maxmemory 100mb'].join('\n');
+
+describe('redsec lint: includes, quoting, locations', () => {
+  let conf: string;
+  let report: Report;
+  beforeAll(() => {
+    conf = write('redis.conf', MAIN);
+    write('conf.d/10-extra.conf', EXTRA);
+    report = lintFiles(conf, { profile: null, redisVersion: '7.0.15' });
+  });
+
+  it('follows the glob include and keeps Redis order (the later `timeout 60` wins over `timeout 0`)', () => {
+    const idle = report.findings.find((f) => f.id === 'NET-IDLE-TIMEOUT');
+    expect(idle?.status).toBe('pass');
+    const debug = report.findings.find((f) => f.id === 'CMD-DEBUG-CMD');
+    expect(debug).toMatchObject({ status: 'fail', location: { file: 'conf.d/10-extra.conf', line: 1 } });
+  });
+
+  it('file:line on every failing finding that comes from a directive or a user line', () => {
+    const expected: Record<string, [string, number]> = {
+      'NET-PROTECTED-MODE-OFF': ['redis.conf', 2],
+      'ACL-LOG-CAPACITY': ['redis.conf', 5],
+      'AUTH-ANY-NOPASS-USER': ['redis.conf', 10],
+      'CMD-KEYS-FLUSH': ['redis.conf', 8],
+    };
+    for (const [id, [file, line]] of Object.entries(expected)) {
+      const f = report.findings.find((x) => x.id === id && x.status === 'fail');
+      expect(f?.location, id).toBeDefined();
+      expect(f?.location?.file.endsWith(file), `${id} ${f?.location?.file}`).toBe(true);
+      expect(f?.location?.line, id).toBe(line);
+    }
+    for (const f of report.findings) if (f.location) expect(f.location.line).toBeGreaterThan(0);
+  });
+
+  it('cleartext passwords are flagged but never printed', () => {
+    expect(report.findings.some((f) => f.id === 'AUTH-CLEARTEXT-SECRET' && f.status === 'fail')).toBe(true);
+    expect(JSON.stringify(report)).not.toMatch(/lint-(app|admin)-pw/);
+  });
+
+  it('lint and a live audit of the same files agree on configuration-decided rules', async () => {
+    const server: RedisServer = await startRedis({ configFile: conf });
+    try {
+      const live = await auditTarget(`redis://admin:lint-admin-pw@127.0.0.1:${server.port}`, { profile: null });
+      const ids = [
+        'NET-PROTECTED-MODE-OFF', 'NET-IDLE-TIMEOUT', 'CMD-DEBUG-CMD', 'CMD-LUA-LIMITS', 'ACL-LOG-CAPACITY', 'AUTH-ANY-NOPASS-USER',
+        'CMD-KEYS-FLUSH', 'ACL-ALLCOMMANDS', 'ACL-DANGEROUS', 'CMD-MODULE-CMD', 'CMD-PROTECTED-CONFIGS', 'DATA-MAXMEMORY', 'ACL-RENAME-DEPRECATED',
+      ];
+      const status = (r: Report, id: string) => r.findings.filter((f) => f.id === id).some((f) => f.status === 'fail') ? 'fail' : 'no-fail';
+      expect(Object.fromEntries(ids.map((id) => [id, status(report, id)]))).toEqual(Object.fromEntries(ids.map((id) => [id, status(live, id)])));
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('redsec lint (CLI): aclfile, formats and errors', () => {
+  it('reads the aclfile next to the config, or --acl', async () => {
+    const dir = join(root, 'aclcase');
+    write('aclcase/users.acl', 'user default off\nuser app on #' + 'a'.repeat(64) + ' ~app:* +@all\n');
+    const conf = write('aclcase/redis.conf', 'aclfile users.acl\nbind 127.0.0.1\n');
+    const r = await cli(['lint', conf, '--format', 'json', '--redis-version', '7.0']);
+    const report = JSON.parse(r.stdout) as Report;
+    const f = report.findings.find((x) => x.id === 'ACL-ALLCOMMANDS' && x.status === 'fail');
+    expect(f?.location).toEqual({ file: join(dir, 'users.acl'), line: 2 });
+    expect(r.code).toBe(1);
+    const other = write('aclcase/other.acl', 'user default off\nuser app on #' + 'b'.repeat(64) + ' ~app:* -@all +get\n');
+    const r2 = await cli(['lint', conf, '--acl', other, '--format', 'json', '--redis-version', '7.0']);
+    expect((JSON.parse(r2.stdout) as Report).findings.find((x) => x.id === 'ACL-ALLCOMMANDS')?.status).not.toBe('fail');
+  });
+
+  it('an aclfile that is not here makes users unknown, not empty', async () => {
+    const conf = write('missingacl/redis.conf', 'aclfile /nonexistent/users.acl\n');
+    const r = await cli(['lint', conf, '--format', 'json']);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.findings.find((f) => f.id === 'AUTH-NOPASS-DEFAULT')?.status).toBe('unknown');
+  });
+
+  it('SARIF findings carry the file and line', async () => {
+    const conf = write('sarif/redis.conf', 'protected-mode no\n');
+    const r = await cli(['lint', conf, '--format', 'sarif']);
+    const sarif = JSON.parse(r.stdout) as { version: string; runs: { results: { ruleId: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    const res = sarif.runs[0]?.results.find((x) => x.ruleId === 'NET-PROTECTED-MODE-OFF');
+    expect(res?.locations?.[0]?.physicalLocation.region.startLine).toBe(1);
+    expect(res?.locations?.[0]?.physicalLocation.artifactLocation.uri).toMatch(/redis\.conf$/);
+  });
+
+  it.each([
+    ['unbalanced quotes', { 'bad1/redis.conf': 'port 6379\nbind "127.0.0.1\n' }, 'bad1/redis.conf', /redis\.conf:2: .*Unbalanced quotes/],
+    ['a missing include', { 'bad2/redis.conf': 'port 6379\ninclude /nonexistent/x.conf\n' }, 'bad2/redis.conf', /redis\.conf:2/],
+    ['a bad ACL rule', { 'bad3/redis.conf': 'aclfile users.acl\n', 'bad3/users.acl': 'user default off\nuser app on +nosuchcommand\n' }, 'bad3/redis.conf', /users\.acl:2/],
+    ['a missing file', {}, 'bad4/nothere.conf', /nothere\.conf: no such file/],
+    ['an unknown version', { 'bad5/redis.conf': 'port 1\n' }, 'bad5/redis.conf', /--redis-version/],
+  ])('%s: one line with file:line, exit 2, no report', async (name, files, main, msg) => {
+    for (const [rel, text] of Object.entries(files)) write(rel, text);
+    const args = ['lint', join(root, main), '--format', 'json', ...(name === 'an unknown version' ? ['--redis-version', '5.0'] : [])];
+    const r = await cli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(msg);
+  });
+
+  it('a config the target version rejects boots nowhere, and lint says which line (differential)', async () => {
+    // enable-debug-command exists from 7.0 only: 6.2 refuses it. The server is the oracle for 7.0.
+    const conf = write('ver/redis.conf', 'enable-debug-command no\n');
+    const r62 = lintFiles(conf, { profile: null, redisVersion: '6.2' });
+    const r70 = lintFiles(conf, { profile: null, redisVersion: '7.0' });
+    expect(r62.server.version).toBeNull();
+    expect(r70.findings.length).toBe(r62.findings.length);
+    const port = await freePort();
+    const s = await startRedis({ configFile: conf, overrides: { port: String(port) } });
+    await s.stop();
+  });
+});
