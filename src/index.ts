@@ -11,3 +11,8 @@ export * from './resp/index.js';
 export * from './diagnose/index.js';
 export * from './facts/index.js';
 export * from './audit/index.js';
+export * from './rules/index.js';
+export * from './report/index.js';
+// Both generate/ and report/ have a renderText; the package name keeps generate's (the report one is renderReportText).
+export { renderText } from './generate/index.js';
+export * from './mcp/index.js';

@@ -1,11 +1,11 @@
 import { InputError } from '../errors.js';
 import { commandIndex, lookupArgv, type AclCommand, type CommandIndex } from './commands.js';
 import { aclContext } from './context.js';
-import { globMatch } from './glob.js';
-import { commandHasKeys, extractKeys, type KeyRef } from './keys.js';
+import { compileGlob, globMatch } from './glob.js';
+import { commandHasKeys, extractKeys, type KeyBuffer } from './keys.js';
 import type { AclProfile } from './profile.js';
 import { isCommandBitSet } from './rules.js';
-import type { AclOptions, AclSelector, AclUser, AclVerdict } from './types.js';
+import type { AclOptions, AclSelector, AclUser, AclVerdict, KeyPattern } from './types.js';
 
 const OK = 0;
 const DENIED_CMD = 1;
@@ -17,12 +17,29 @@ interface SelectorResult {
   idx: number;
 }
 
+type Matcher = (subject: string) => boolean;
+// Users are immutable, so a selector's pattern list can carry its compiled matchers.
+const keyMatchers = new WeakMap<readonly KeyPattern[], Matcher[]>();
+const keyMatchersNoLimit = new WeakMap<readonly KeyPattern[], Matcher[]>();
+
+function matchersFor(keys: readonly KeyPattern[], globLimit: boolean): Matcher[] {
+  const cache = globLimit ? keyMatchers : keyMatchersNoLimit;
+  let m = cache.get(keys);
+  if (!m) {
+    m = keys.map((k) => compileGlob(k.pattern, globLimit));
+    cache.set(keys, m);
+  }
+  return m;
+}
+
 /** ACLSelectorCheckKey */
 function keyAllowed(s: AclSelector, key: string, need: number, globLimit: boolean): boolean {
   if (s.allKeys) return true;
-  for (const p of s.keys) {
-    if ((p.perms & need) !== need) continue;
-    if (globMatch(p.pattern, key, globLimit)) return true;
+  const keys = s.keys;
+  const m = matchersFor(keys, globLimit);
+  for (let i = 0; i < keys.length; i++) {
+    if ((keys[i]!.perms & need) !== need) continue;
+    if (m[i]!(key)) return true;
   }
   return false;
 }
@@ -50,15 +67,16 @@ function checkSelector(
   cmd: AclCommand,
   argv: readonly string[],
   profile: AclProfile,
-  cache: { keys: KeyRef[] | undefined },
+  cache: { keys: KeyBuffer | undefined },
   out: SelectorResult,
 ): number {
   if (!commandPasses(s, cmd, argv)) return DENIED_CMD;
   if (!s.allKeys && commandHasKeys(cmd, profile.legacy)) {
-    cache.keys ??= extractKeys(cmd, argv, profile.legacy);
-    for (const k of cache.keys) {
-      if (!keyAllowed(s, argv[k.pos]!, k.need, profile.globLimit)) {
-        out.idx = k.pos;
+    const keys = (cache.keys ??= extractKeys(cmd, argv, profile.legacy));
+    for (let i = 0; i < keys.n; i++) {
+      const pos = keys.pos[i]!;
+      if (!keyAllowed(s, argv[pos]!, keys.need[i]!, profile.globLimit)) {
+        out.idx = pos;
         return DENIED_KEY;
       }
     }
@@ -105,7 +123,7 @@ function resolveIn(index: CommandIndex, argv: readonly string[]): AclCommand {
 export function evaluate(user: AclUser, argv: readonly string[], opts: AclOptions): AclVerdict {
   const { profile, index } = aclContext(opts);
   const cmd = resolveIn(index, argv);
-  const cache: { keys: KeyRef[] | undefined } = { keys: undefined };
+  const cache: { keys: KeyBuffer | undefined } = { keys: undefined };
   const local: SelectorResult = { code: OK, idx: 0 };
   let relevant = DENIED_CMD;
   let lastIdx = 0;
@@ -119,8 +137,12 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
         : cmd.noAuth
           ? `${cmd.name} needs no authentication (NO_AUTH)`
           : ruleText(user, s, cmd);
-      const restriction = cmd.name === 'sort' || cmd.name === 'sort_ro' ? sortRestriction(user, cmd, argv, profile) : undefined;
-      return { allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK', ...(restriction ? { restriction } : {}) };
+      const verdict: AclVerdict = { allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK' };
+      if (cmd.name === 'sort' || cmd.name === 'sort_ro') {
+        const restriction = sortRestriction(user, cmd, argv, profile);
+        if (restriction) verdict.restriction = restriction;
+      }
+      return verdict;
     }
     if (code > relevant || (code === relevant && local.idx > lastIdx)) {
       relevant = code;
@@ -175,7 +197,7 @@ function patternSummary(s: AclSelector, kind: 'key' | 'channel'): string {
 /** ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): a selector that allows the
  * command and has unrestricted read (allkeys, ~*, %R~*). */
 function fullReadAccess(user: AclUser, cmd: AclCommand, argv: readonly string[], profile: AclProfile): boolean {
-  const cache: { keys: KeyRef[] | undefined } = { keys: undefined };
+  const cache: { keys: KeyBuffer | undefined } = { keys: undefined };
   const local: SelectorResult = { code: OK, idx: 0 };
   return user.selectors.some(
     (s) => checkSelector(s, cmd, argv, profile, cache, local) === OK && (s.allKeys || s.keys.some((k) => k.pattern === '*' && k.perms & 1)),

@@ -168,3 +168,24 @@ export function globMatch(pattern: string, subject: string, nestingLimit = true)
       return general(c.bytes, subject, nestingLimit);
   }
 }
+
+/** A matcher for one pattern, so hot loops skip the pattern-cache lookup. */
+export function compileGlob(pattern: string, nestingLimit = true): (subject: string) => boolean {
+  const c = compile(pattern);
+  switch (c.kind) {
+    case 'literal': {
+      const t = c.text;
+      return (subject) => subject === t;
+    }
+    case 'any':
+      return (subject) => subject.length > 0;
+    case 'prefix': {
+      const t = c.text;
+      return (subject) => subject.startsWith(t);
+    }
+    case 'glob': {
+      const bytes = c.bytes;
+      return (subject) => general(bytes, subject, nestingLimit);
+    }
+  }
+}

@@ -196,20 +196,49 @@ function runProc(proc: GetKeysProc, argv: readonly string[], legacy: boolean): K
   }
 }
 
-/** getKeysUsingKeySpecs; undefined means "invalid spec", i.e. fall back to the getkeys proc. */
-function keysFromSpecs(cmd: AclCommand, argv: readonly string[]): KeyRef[] | undefined {
-  const argc = argv.length;
-  const out: KeyRef[] = [];
-  for (const spec of cmd.specs) {
-    if (spec.flags & KS_NOT_KEY) continue;
-    const r = oneSpec(spec, cmd, argv, argc, out);
-    if (r === 'skip') continue;
-    if (r === 'invalid') return undefined;
-  }
-  return out;
+/**
+ * Extracted keys live in one reused buffer: the check runs millions of times and allocating a
+ * small array per call shows up as GC time. Valid until the next extraction.
+ */
+export interface KeyBuffer {
+  pos: Int32Array;
+  need: Uint8Array;
+  n: number;
 }
 
-function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], argc: number, out: KeyRef[]): 'ok' | 'skip' | 'invalid' {
+const buffer: KeyBuffer = { pos: new Int32Array(64), need: new Uint8Array(64), n: 0 };
+
+function push(pos: number, need: number): void {
+  if (buffer.n === buffer.pos.length) {
+    const p = new Int32Array(buffer.n * 2);
+    p.set(buffer.pos);
+    const nd = new Uint8Array(buffer.n * 2);
+    nd.set(buffer.need);
+    buffer.pos = p;
+    buffer.need = nd;
+  }
+  buffer.pos[buffer.n] = pos;
+  buffer.need[buffer.n] = need;
+  buffer.n++;
+}
+
+/** getKeysUsingKeySpecs into the buffer; false means "invalid spec", i.e. fall back to the getkeys proc. */
+function keysFromSpecs(cmd: AclCommand, argv: readonly string[]): boolean {
+  const argc = argv.length;
+  buffer.n = 0;
+  for (const spec of cmd.specs) {
+    if (spec.flags & KS_NOT_KEY) continue;
+    const r = oneSpec(spec, cmd, argv, argc);
+    if (r === 'skip') continue;
+    if (r === 'invalid') {
+      buffer.n = 0;
+      return false;
+    }
+  }
+  return true;
+}
+
+function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], argc: number): 'ok' | 'skip' | 'invalid' {
   let first = 0;
   const bs = spec.bs;
   if (bs.type === 'index') first = bs.pos;
@@ -251,7 +280,7 @@ function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], a
       if (cmd.arity < 0) continue;
       return 'invalid';
     }
-    out.push({ pos: i, need: spec.need });
+    push(i, spec.need);
   }
   if (spec.flags & KS_INCOMPLETE) return 'invalid';
   return 'ok';
@@ -263,22 +292,35 @@ export function commandHasKeys(cmd: AclCommand, legacy: boolean): boolean {
   return cmd.getKeys !== undefined || cmd.hasKeySpecNotNotKey;
 }
 
-export function extractKeys(cmd: AclCommand, argv: readonly string[], legacy: boolean): KeyRef[] {
+function fromList(keys: KeyRef[]): KeyBuffer {
+  buffer.n = 0;
+  for (const k of keys) push(k.pos, k.need);
+  return buffer;
+}
+
+/** The keys of a command line, as the ACL check extracts them (see KeyBuffer for lifetime). */
+export function extractKeys(cmd: AclCommand, argv: readonly string[], legacy: boolean): KeyBuffer {
+  buffer.n = 0;
   if (legacy) {
-    if (cmd.getKeys) return runProc(cmd.getKeys, argv, true);
-    if (cmd.firstKey === 0) return [];
+    if (cmd.getKeys) return fromList(runProc(cmd.getKeys, argv, true));
+    if (cmd.firstKey === 0) return buffer;
     const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
-    const keys: KeyRef[] = [];
     for (let j = cmd.firstKey; j <= last; j += cmd.step) {
-      if (j >= argv.length) return [];
-      keys.push({ pos: j, need: 0 });
+      if (j >= argv.length) {
+        buffer.n = 0;
+        return buffer;
+      }
+      push(j, 0);
     }
-    return keys;
+    return buffer;
   }
-  if (cmd.hasKeySpecNotNotKey && !(cmd.specFlagsAny & KS_VARIABLE)) {
-    const keys = keysFromSpecs(cmd, argv);
-    if (keys) return keys;
-  }
-  if (cmd.getKeys) return runProc(cmd.getKeys, argv, false);
-  return [];
+  if (cmd.hasKeySpecNotNotKey && !(cmd.specFlagsAny & KS_VARIABLE) && keysFromSpecs(cmd, argv)) return buffer;
+  if (cmd.getKeys) return fromList(runProc(cmd.getKeys, argv, false));
+  return buffer;
+}
+
+/** extractKeys as a list, for callers off the hot path. */
+export function extractKeyList(cmd: AclCommand, argv: readonly string[], legacy: boolean): KeyRef[] {
+  const b = extractKeys(cmd, argv, legacy);
+  return Array.from({ length: b.n }, (_, i) => ({ pos: b.pos[i]!, need: b.need[i]! }));
 }

@@ -1,4 +1,4 @@
-import { AclRuleError } from '../errors.js';
+import { AclRuleError, InputError } from '../errors.js';
 import { BITMAP_WORDS, FUTURE_BIT, lookupRuleCommand, type AclCommand } from './commands.js';
 import { aclContext, type AclContext } from './context.js';
 import { cloneUser, freezeUser, newSelector, newUser, type MSelector, type MUser } from './model.js';
@@ -331,6 +331,7 @@ export function redactRule(op: string): string {
 }
 
 export function parseAclUser(name: string, rules: string | readonly string[], opts: AclOptions): AclUser {
+  if (/[ \t\n\v\f\r\0]/.test(name)) throw new InputError("Usernames can't contain spaces or null characters", 'user');
   const ctx = ruleContext(opts);
   return freezeUser(applyRulesTo(newUser(name, ctx.profile), rules, ctx));
 }

@@ -13,8 +13,10 @@ export interface ConnectionSettings {
   user?: string;
   passwordFile?: string;
   env?: NodeJS.ProcessEnv;
-  /** TLS settings (--tls --cacert --cert --key --insecure); TLS is used when given or rediss://. */
+  /** TLS settings (--cacert --cert --key --insecure --sni), used for rediss:// targets (or all with forceTls). */
   tls?: TlsOptions;
+  /** Use TLS for redis:// targets too (--tls). */
+  forceTls?: boolean;
   connectTimeoutMs?: number;
   replyTimeoutMs?: number;
   retries?: number;
@@ -53,7 +55,7 @@ async function unauthenticatedPing(target: Target, opts: ConnectOptions): Promis
 }
 
 export async function collectTarget(target: Target, settings: ConnectionSettings): Promise<ServerFacts> {
-  const useTls = target.tls || settings.tls !== undefined;
+  const useTls = target.tls || settings.forceTls === true;
   const opts = baseOptions(settings, useTls);
   const creds = resolveCredentials({
     target,

@@ -49,8 +49,7 @@ async function issued(cert: x509.X509Certificate, keys: Keys): Promise<IssuedCer
   };
 }
 
-async function createCa(algorithm: KeyAlgorithm, commonName: string, now: Date, days: number): Promise<{ cert: IssuedCert; issuer: Issuer }> {
-  const keys = await generateKeyPair(algorithm);
+async function createCa(algorithm: KeyAlgorithm, keys: Keys, commonName: string, now: Date, days: number): Promise<{ cert: IssuedCert; issuer: Issuer }> {
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey);
   const name = distinguishedName(commonName);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -68,8 +67,7 @@ async function createCa(algorithm: KeyAlgorithm, commonName: string, now: Date, 
   return { cert: await issued(cert, keys), issuer: { keys, name, keyId: ski.keyId } };
 }
 
-async function createLeaf(algorithm: KeyAlgorithm, issuer: Issuer, spec: LeafSpec): Promise<IssuedCert> {
-  const keys = await generateKeyPair(algorithm);
+async function createLeaf(algorithm: KeyAlgorithm, keys: Keys, issuer: Issuer, spec: LeafSpec): Promise<IssuedCert> {
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialHex(),
     subject: distinguishedName(spec.commonName),
@@ -119,14 +117,17 @@ export async function generatePki(opts: PkiOptions): Promise<Pki> {
   checkOptions(opts);
   const now = opts.now ?? new Date();
   const algorithm = opts.keyAlgorithm;
-  const ca = await createCa(algorithm, opts.caCommonName ?? 'redsec CA', now, opts.caValidityDays);
+  // Key generation runs on libuv's thread pool: start every key at once (RSA's prime search dominates).
+  const [caKeys, serverKeys, ...clientKeys] = await Promise.all(Array.from({ length: opts.clientNames.length + 2 }, () => generateKeyPair(algorithm)));
+  if (!caKeys || !serverKeys) throw new Error('unreachable: two keys were generated');
+  const ca = await createCa(algorithm, caKeys, opts.caCommonName ?? 'redsec CA', now, opts.caValidityDays);
   const leafValidity = validity(now, opts.leafValidityDays);
 
   const san = new x509.SubjectAlternativeNameExtension([
     ...opts.serverDnsNames.map((value) => ({ type: 'dns' as const, value })),
     ...opts.serverIps.map((value) => ({ type: 'ip' as const, value })),
   ]);
-  const server = await createLeaf(algorithm, ca.issuer, {
+  const server = await createLeaf(algorithm, serverKeys, ca.issuer, {
     commonName: opts.serverCommonName ?? opts.serverDnsNames[0] ?? opts.serverIps[0] ?? 'redis',
     ...leafValidity,
     // clientAuth too: Redis presents the same certificate on replication and cluster-bus links.
@@ -134,8 +135,10 @@ export async function generatePki(opts: PkiOptions): Promise<Pki> {
   });
 
   const clients: Pki['clients'] = [];
-  for (const name of opts.clientNames) {
-    const cert = await createLeaf(algorithm, ca.issuer, {
+  for (const [i, name] of opts.clientNames.entries()) {
+    const keys = clientKeys[i];
+    if (!keys) throw new Error('unreachable: one key per client was generated');
+    const cert = await createLeaf(algorithm, keys, ca.issuer, {
       commonName: name,
       ...leafValidity,
       extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.clientAuth])],

@@ -5,6 +5,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerDiagnose } from './commands/diagnose.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerLint } from './commands/lint.js';
+import { registerMcp } from './commands/mcp.js';
 import { registerTls } from './commands/tls.js';
 
 /**
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerDiagnose(program);
   registerGenerate(program);
   registerLint(program);
+  registerMcp(program);
   registerTls(program);
 
   return program;

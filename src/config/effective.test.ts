@@ -39,6 +39,8 @@ describe('effectiveConfig', () => {
     expect(c.duplicates).toEqual([{ name: 'maxclients', locations: [{ file: 'redis.conf', line: 3 }, { file: 'redis.conf', line: 4 }] }]);
     expect(eff('save 900 1\nsave ""\nsave 60 5\n').values['save']?.value).toBe('60 5');
     expect(eff('save ""\n').values['save']?.value).toBe('');
+    // 6.2 ignores save lines that are not `save <s> <c>`, but the first one still drops the defaults
+    expect(eff('save 900 1 300 10\nsave 60 5\n', '6.2').values['save']?.value).toBe('60 5');
   });
 
   it('normalises values to what CONFIG GET prints', () => {

@@ -8,7 +8,7 @@
  * (it recurses until it crashes); here a cycle is an error.
  */
 import { posix as path } from 'node:path';
-import { ConfigSyntaxError } from '../errors.js';
+import { ConfigSyntaxError, UsageError } from '../errors.js';
 import type { Location } from '../report/types.js';
 import { expandGlob, hasWildcard } from './glob.js';
 import { directiveChecker } from './support.js';
@@ -33,9 +33,14 @@ interface ParseState {
 }
 
 export function parseConfig(text: string, opts: ParseOptions): ParsedConfig {
-  if (opts.check && opts.version === undefined) throw new TypeError('parseConfig: check needs a version');
+  if (opts.check && opts.version === undefined) throw new UsageError('parseConfig: check needs a version');
   const cwd = opts.cwd ?? '/';
-  const state: ParseState = { opts, cwd, directives: [], files: [opts.file], stack: [path.resolve(cwd, opts.file)],
+  const state: ParseState = {
+    opts,
+    cwd,
+    directives: [],
+    files: [opts.file],
+    stack: [path.resolve(cwd, opts.file)],
     check: opts.check && opts.version !== undefined ? directiveChecker(opts.version) : undefined,
   };
   parseLines(joinAsRedis([{ file: opts.file, text }]), [], state);

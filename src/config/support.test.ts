@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { directiveProblem, directiveSupport } from './support.js';
+import { atoi, directiveChecker, directiveProblem, directiveSupport } from './support.js';
 import type { Directive } from './types.js';
 
 const at = { file: 'f', line: 1 };
@@ -77,5 +77,33 @@ describe('directiveProblem', () => {
   ];
   it.each(cases)('%j on %s', (directive, version, expected) => {
     expect(directiveProblem(directive, version as '7.0')).toBe(expected);
+  });
+});
+
+describe('directiveChecker (state kept while loading)', () => {
+  it('follows rename-command through the command table', () => {
+    const check = directiveChecker('7.0');
+    expect(check(d('rename-command', 'CONFIG', 'cfg'))).toBeUndefined();
+    expect(check(d('rename-command', 'cfg', 'cfg2'))).toBeUndefined();
+    expect(check(d('rename-command', 'config', 'x'))).toBe('No such command in rename-command');
+    expect(check(d('rename-command', 'GET', 'SET'))).toBe('Target command name already exists');
+  });
+
+  it('refuses a second user line for a name on 7.0+, not on 6.2', () => {
+    const c70 = directiveChecker('7.0');
+    expect(c70(d('user', 'bob', 'on'))).toBeUndefined();
+    expect(c70(d('user', 'bob', 'off'))).toBe("Error in user declaration 'bob': Duplicate user found. A user can only be defined once in config files");
+    const c62 = directiveChecker('6.2');
+    expect(c62(d('user', 'bob', 'on'))).toBeUndefined();
+    expect(c62(d('user', 'bob', 'off'))).toBeUndefined();
+  });
+
+  it('checks 6.2 save lines as its legacy parser did', () => {
+    const c62 = directiveChecker('6.2');
+    expect(c62(d('save', '900', '1'))).toBeUndefined();
+    expect(c62(d('save', '0', '1'))).toBe('Invalid save parameters');
+    expect(c62(d('save', '900', '1', '300', '10'))).toBeUndefined();
+    expect(atoi(' 12abc')).toBe(12);
+    expect(atoi('abc')).toBe(0);
   });
 });

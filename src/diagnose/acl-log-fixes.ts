@@ -16,17 +16,34 @@ export interface AclLogInput {
   admin: () => Promise<RespConnection | null>;
   versionId: VersionId;
   count: number;
+  /** Denials diagnose itself caused as `user` (its own probing), to leave out of the report. */
+  self: { user: string; denials: ReadonlyMap<string, number> };
 }
 
-export async function readAclLog({ conn, admin, versionId, count }: AclLogInput): Promise<AclLogGroup[] | null> {
-  let source: RespConnection | null = conn;
-  let reply = await safeLog(conn, count);
-  if (reply === undefined) {
-    source = await admin();
-    reply = source ? await safeLog(source, count) : undefined;
+function withoutOwnDenials(groups: AclLogGroupRaw[], self: AclLogInput['self']): AclLogGroupRaw[] {
+  const left = new Map(self.denials);
+  return groups.filter((g) => {
+    if (g.user !== self.user || g.reason !== 'command') return true;
+    const mine = left.get(g.object) ?? 0;
+    if (mine === 0) return true;
+    const kept = Math.min(mine, g.count);
+    left.set(g.object, mine - kept);
+    g.count -= kept;
+    return g.count > 0;
+  });
+}
+
+export async function readAclLog({ conn, admin, versionId, count, self }: AclLogInput): Promise<AclLogGroup[] | null> {
+  // Admin first when configured: the user reading ACL LOG without the right would add a denial.
+  const adminConn = await admin();
+  let source: RespConnection | null = adminConn ?? conn;
+  let reply = await safeLog(source, count);
+  if (reply === undefined && adminConn) {
+    source = conn;
+    reply = await safeLog(conn, count);
   }
   if (reply === undefined || !source) return null;
-  const groups = groupAclLog(parseAclLog(reply));
+  const groups = withoutOwnDenials(groupAclLog(parseAclLog(reply)), self);
   const rulesCache = new Map<string, string | null>();
   const out: AclLogGroup[] = [];
   for (const g of groups) {

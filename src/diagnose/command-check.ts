@@ -43,15 +43,14 @@ export async function checkCommand(input: CommandCheckInput): Promise<CommandChe
     if (kind.kind === 'noperm') {
       return denied(input, 'executed', reply.message, 'read-only allowlisted command, executed');
     }
-    return {
-      check: { argv, method: 'executed', allowed: false, detail: `executed: ${reply.message}` },
-      problem: null,
-    };
+    return { check: { argv, method: 'executed', allowed: false, detail: `executed: ${reply.message}` }, problem: commandErrorProblem(input.ctx, argv, reply.message) };
   }
   // 2. ACL DRYRUN (7.0+), asked as the user (if it may) or as admin; the command itself is not run.
   if (versionId !== '6.2') {
-    for (const [who, c] of [['user', conn] as const, ['admin', await input.admin()] as const]) {
-      if (!c) continue;
+    // Admin first when configured: asking as the user leaves NOPERM entries in ACL LOG.
+    const adminConn = await input.admin();
+    const askers = adminConn ? ([['admin', adminConn], ['user', conn]] as const) : ([['user', conn]] as const);
+    for (const [who, c] of askers) {
       const verdict = await dryrun(c, user, argv);
       if (verdict === undefined) continue;
       const detail = `ACL DRYRUN ${user} (asked as ${who === 'user' ? 'the user' : 'the admin user'}); the command itself was not sent`;
@@ -60,7 +59,7 @@ export async function checkCommand(input: CommandCheckInput): Promise<CommandChe
     }
   }
   // 3. The offline engine on the user's rules, if they can be read.
-  const rules = (await userRules(conn, user)) ?? (await userRules(await input.admin(), user));
+  const rules = (await userRules(await input.admin(), user)) ?? (await userRules(conn, user));
   if (rules !== null) {
     const v = aclChecker(user, versionId).check(rules, argv);
     const detail = `offline ACL engine (${versionId}) on the user's ACL LIST rules; the command itself was not sent`;
@@ -105,20 +104,9 @@ async function denied(
   const { ctx, argv, user, versionId, conn } = input;
   const check: CommandCheck = { argv, method, allowed: false, detail };
   if (/^ERR /.test(serverText) || /not found|wrong number of arguments|doesn't exist/i.test(serverText)) {
-    return {
-      check,
-      problem: {
-        code: 'UNKNOWN',
-        name: 'COMMAND_ERROR',
-        kind: 'command-rejected',
-        summary: `The server rejected the command itself: ${serverText}`,
-        cause: 'The command line is not valid for this server (unknown command, wrong number of arguments, or no such user), independent of permissions.',
-        evidence: [`server replied: ${serverText}`],
-        fixes: [{ text: 'Check the command name and arguments against this server version.', commands: [redisCli(ctx, `COMMAND DOCS ${quote(argv[0] ?? '')}`)] }],
-      },
-    };
+    return { check, problem: commandErrorProblem(ctx, argv, serverText) };
   }
-  const rules = knownRules ?? (await userRules(conn, user)) ?? (await userRules(await input.admin(), user));
+  const rules = knownRules ?? (await userRules(await input.admin(), user)) ?? (await userRules(conn, user));
   const evidence = [`${method === 'acl-dryrun' ? 'ACL DRYRUN' : method === 'executed' ? 'server' : 'ACL engine'} replied: ${serverText}`];
   let proposal: AclFixProposal | null = null;
   let engineError: string | null = null;
@@ -196,6 +184,19 @@ async function denied(
       evidence,
       fixes,
     },
+  };
+}
+
+/** The command was refused for a reason other than ACL: a server state the caller maps, or its own error. */
+function commandErrorProblem(ctx: TargetContext, argv: string[], serverText: string): Problem {
+  return {
+    code: 'UNKNOWN',
+    name: 'COMMAND_ERROR',
+    kind: 'command-rejected',
+    summary: `The server rejected the command itself: ${serverText}`,
+    cause: 'The command line is not valid for this server (unknown command, wrong number of arguments, or no such user) or the server refused it for a reason other than ACL permissions.',
+    evidence: [`server replied: ${serverText}`],
+    fixes: [{ text: 'Check the command name and arguments against this server version.', commands: [redisCli(ctx, `COMMAND DOCS ${quote(argv[0] ?? '')}`)] }],
   };
 }
 

@@ -22,7 +22,8 @@ export function redisCli(ctx: TargetContext, args: string, as?: string): string 
 
 /** Quotes a shell word when it needs it. */
 export function quote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./~|-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  // No | (pipe) and no ~ (home expansion at a word start): those words are quoted.
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** "7.0.15" → [7, 0]; null when unknown. */

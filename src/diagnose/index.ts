@@ -4,6 +4,8 @@ export {
   DiagnosisSchema,
   DiagnosisCodeSchema,
   DIAGNOSIS_CODES,
+  DiagnoseInputSchema,
+  type DiagnoseInput,
   type Diagnosis,
   type DiagnosisResultCode,
   type Problem as DiagnosisProblem,

@@ -28,30 +28,30 @@ import { certificateSummary, failureProblem, type ClientTls } from './failure.js
 import { sentinelProblem } from './network.js';
 import { classifyReply } from './replies.js';
 import type { Diagnosis, DiagnosisResultCode, Problem, Step } from './schema.js';
-import { info, tryCall, userState } from './session.js';
+import { info, trackSelfDenials, tryCall, userState } from './session.js';
 import { clusterProblem, loadingProblem, misconfProblem, readonlyProblem } from './state.js';
 
 export interface DiagnoseOptions {
   /** redis://[user[:password]@]host[:port] or rediss://... */
   url: string;
-  user?: string;
-  passwordFile?: string;
+  user?: string | undefined;
+  passwordFile?: string | undefined;
   /** Environment for REDSEC_PASSWORD / REDISCLI_AUTH / REDSEC_ADMIN_PASSWORD (default process.env). */
-  env?: NodeJS.ProcessEnv;
+  env?: NodeJS.ProcessEnv | undefined;
   /** TLS settings (file paths); TLS is used for rediss:// or when `tls.enabled`. */
-  tls?: ClientTls & { enabled?: boolean; insecure?: boolean };
+  tls?: ClientTls & { enabled?: boolean | undefined; insecure?: boolean };
   /** The command the application fails on, e.g. "SET foo bar" (split like redis-cli) or argv. */
-  command?: string | string[];
+  command?: string | string[] | undefined;
   /** Optional admin credentials to read ACL GETUSER / ACL LIST / ACL LOG / DRYRUN. */
-  adminUser?: string;
-  adminPasswordFile?: string;
+  adminUser?: string | undefined;
+  adminPasswordFile?: string | undefined;
   /** Version hint for servers that refuse before saying which version they are. */
-  redisVersion?: string;
-  connectTimeoutMs?: number;
-  replyTimeoutMs?: number;
+  redisVersion?: string | undefined;
+  connectTimeoutMs?: number | undefined;
+  replyTimeoutMs?: number | undefined;
   /** ACL LOG entries to read (default 20). */
-  aclLogCount?: number;
-  now?: Date;
+  aclLogCount?: number | undefined;
+  now?: Date | undefined;
 }
 
 const DEFAULT_TIMEOUT = 5000;
@@ -124,6 +124,8 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
     } catch (e) {
       return await onConnectionError(e, 'connect');
     }
+    const tracked = trackSelfDenials(conn);
+    conn = tracked.conn;
     steps.push({ step: 'connect', status: 'ok', detail: `${useTls ? 'TLS' : 'TCP'} connection to ${target.host}:${target.port}` });
     if (conn.tlsInfo) {
       const leaf = conn.tlsInfo.peerCertificates[0];
@@ -198,7 +200,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
         const r = await checkCommand({ ctx, conn, admin, user, argv, versionId });
         d.command = r.check;
         steps.push({ step: 'command', status: r.check.allowed === null ? 'unknown' : r.check.allowed ? 'ok' : 'fail', detail: r.check.detail });
-        if (r.problem) fail(r.problem);
+        if (r.problem) fail(stateProblem(ctx, r.problem.evidence[0]?.replace(/^server replied: /, '') ?? '') ?? r.problem);
         else if (r.check.allowed === null) {
           fail({
             code: 'UNKNOWN',
@@ -213,7 +215,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
       }
 
       // 6. Recent denials.
-      d.aclLog = await readAclLog({ conn, admin, versionId, count: opts.aclLogCount ?? 20 });
+      d.aclLog = await readAclLog({ conn, admin, versionId, count: opts.aclLogCount ?? 20, self: { user, denials: tracked.denials } });
       steps.push({ step: 'acl-log', status: d.aclLog ? 'ok' : 'unknown', detail: d.aclLog ? `${d.aclLog.length} group(s) of recent denials` : 'ACL LOG not readable with these credentials' });
     } catch (e) {
       return await onConnectionError(e, 'server');
@@ -323,7 +325,7 @@ async function authLogEvidence(conn: RespConnection | null, user: string): Promi
   if (!Array.isArray(reply)) return null;
   const { parseAclLog } = await import('./acl-log.js');
   const hit = parseAclLog(reply).find((e) => e.reason === 'auth' && e.username === user);
-  return hit ? `ACL LOG: ${hit.count} failed auth attempt(s) for '${user}', last ${Math.round(hit.ageSeconds)}s ago` : null;
+  return hit ? `ACL LOG: ${hit.count} failed auth attempt(s) for '${user}' in the newest entry (this diagnosis made one), last ${Math.round(hit.ageSeconds)}s ago` : null;
 }
 
 interface AdminOpener {

@@ -135,3 +135,31 @@ export const DiagnosisSchema = z.object({
   aclLog: z.array(AclLogGroupSchema).nullable(),
 });
 export type Diagnosis = z.infer<typeof DiagnosisSchema>;
+
+const TlsVersionSchema = z.enum(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
+
+/** The input of diagnose() for tools (MCP): file paths, never secret values. */
+export const DiagnoseInputSchema = z.object({
+  url: z.string().describe('redis://[user@]host:port or rediss://... (a password here is masked in output)'),
+  user: z.string().optional(),
+  passwordFile: z.string().optional().describe('file holding the password'),
+  tls: z
+    .object({
+      enabled: z.boolean().optional(),
+      ca: z.string().optional(),
+      cert: z.string().optional(),
+      key: z.string().optional(),
+      servername: z.string().optional(),
+      insecure: z.boolean().optional(),
+      minVersion: TlsVersionSchema.optional(),
+      maxVersion: TlsVersionSchema.optional(),
+    })
+    .optional(),
+  command: z.string().optional().describe('the command the application runs, e.g. "SET foo bar"; checked with ACL DRYRUN, not executed'),
+  adminUser: z.string().optional(),
+  adminPasswordFile: z.string().optional(),
+  redisVersion: z.string().optional(),
+  connectTimeoutMs: z.number().int().positive().optional(),
+  replyTimeoutMs: z.number().int().positive().optional(),
+});
+export type DiagnoseInput = z.infer<typeof DiagnoseInputSchema>;

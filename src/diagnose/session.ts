@@ -111,39 +111,24 @@ export function trackSelfDenials(conn: RespConnection): { conn: RespConnection; 
       denials.set(name, (denials.get(name) ?? 0) + 1);
     }
   };
-  const tracked: RespConnection = {
-    call: async (args) => {
-      const reply = await conn.call(args);
-      note(args, reply);
-      return reply;
-    },
-    pipeline: async (commands) => {
-      const replies = await conn.pipeline(commands);
-      replies.forEach((r, i) => note(commands[i] ?? [], r));
-      return replies;
-    },
-    get outOfBand() {
-      return conn.outOfBand;
-    },
-    get pushes() {
-      return conn.pushes;
-    },
-    get tlsInfo() {
-      return conn.tlsInfo;
-    },
-    get authReply() {
-      return conn.authReply;
-    },
-    get attempts() {
-      return conn.attempts;
-    },
-    get target() {
-      return conn.target;
-    },
-    get closed() {
-      return conn.closed;
-    },
-    close: () => conn.close(),
+  const call = async (args: string[]) => {
+    const reply = await conn.call(args);
+    note(args, reply);
+    return reply;
   };
+  const pipeline = async (commands: string[][]) => {
+    const replies = await conn.pipeline(commands);
+    replies.forEach((r, i) => note(commands[i] ?? [], r));
+    return replies;
+  };
+  // Everything else (closed, tlsInfo, close ...) is the real connection's.
+  const tracked = new Proxy(conn, {
+    get(target, prop) {
+      if (prop === 'call') return call;
+      if (prop === 'pipeline') return pipeline;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
   return { conn: tracked, denials };
 }

@@ -33,15 +33,20 @@ export interface LiveCollectOptions {
   maxDryrunUsers?: number;
 }
 
+/** The INFO sections the rules read; asked one by one, which 6.2 supports too (and skips the costly latencystats). */
+export const INFO_SECTIONS = ['server', 'clients', 'replication', 'persistence', 'stats', 'errorstats', 'commandstats', 'modules'] as const;
+
 const BASE_COMMANDS: string[][] = [
-  ['INFO', 'everything'],
+  ...INFO_SECTIONS.map((s) => ['INFO', s]),
   ['CONFIG', 'GET', '*'],
   ['ACL', 'WHOAMI'],
   ['ACL', 'LIST'],
   ['ACL', 'LOG', '128'],
   ['MODULE', 'LIST'],
   ['CLIENT', 'LIST'],
-  ['COMMAND', 'INFO', ...WATCHED_COMMANDS],
+  // Names only (7.0+): a watched command missing from the list was renamed away. 6.2 answers with
+  // an error and gets COMMAND INFO in the next round trip instead.
+  ['COMMAND', 'LIST'],
   // HELLO needs no @dangerous permission, so it names the server even when INFO is denied.
   ['HELLO', '2'],
 ];
@@ -61,19 +66,19 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
   const tlsP = opts.probeTls ? opts.probeTls().then(known, (e: unknown) => unknown<TlsSessionFacts>(`TLS probe failed: ${(e as Error)?.message ?? e}`)) : Promise.resolve(unknown<TlsSessionFacts>('target is not TLS'));
 
   const replies = await conn.pipeline(BASE_COMMANDS.map((c) => [...c]));
-  const [infoR, configR, whoamiR, aclListR, aclLogR, moduleR, clientR, commandR, helloR] = replies;
+  const infoReplies = replies.slice(0, INFO_SECTIONS.length);
+  const [configR, whoamiR, aclListR, aclLogR, moduleR, clientR, commandListR, helloR] = replies.slice(INFO_SECTIONS.length);
 
-  const info = fromReply<InfoSections>('INFO', infoR, (r) => {
-    const t = asText(r);
-    return t === undefined ? undefined : parseInfo(t);
-  });
+  const info = mergeInfo(infoReplies);
   const identity = identifyServer(info.known ? info.value['server'] : helloAsInfoServer(helloR));
   const config = fromReply('CONFIG GET *', configR, parseConfigGet);
   const users = fromReply('ACL LIST', aclListR, parseAclList);
   const auditUser = (isErrorReply(whoamiR) ? undefined : asText(whoamiR)) ?? opts.authenticatedAs ?? null;
 
   const dryrun = await collectDryrun(conn, users, identity.versionId, opts.maxDryrunUsers ?? 256);
-  const renamed = renamedFromCommandInfo(commandR);
+  const renamed = isErrorReply(commandListR)
+    ? renamedFromCommandInfo(await conn.pipeline([['COMMAND', 'INFO', ...WATCHED_COMMANDS]]).then((r) => r[0]))
+    : renamedFromCommandList(commandListR);
 
   const server = info.known ? info.value['server'] : helloAsInfoServer(helloR);
   const modeText = server?.['redis_mode'] ?? server?.['server_mode'];
@@ -148,6 +153,24 @@ async function collectDryrun(
     out[user] = row;
   }
   return known(out);
+}
+
+function mergeInfo(replies: unknown[]): Known<InfoSections> {
+  const merged: InfoSections = {};
+  for (const r of replies) {
+    if (isErrorReply(r)) return unknown(denied('INFO', r));
+    const text = asText(r);
+    if (text === undefined) return unknown(denied('INFO', r));
+    Object.assign(merged, parseInfo(text));
+  }
+  return known(merged);
+}
+
+function renamedFromCommandList(reply: unknown): ServerFacts['renamedCommands'] {
+  const arr = asArray(reply);
+  if (!arr) return unknown(denied('COMMAND LIST', reply));
+  const names = new Set(arr.map((x) => (asText(x) ?? '').toLowerCase()));
+  return known(WATCHED_COMMANDS.filter((c) => !names.has(c)).map((command) => ({ command, to: '' })));
 }
 
 /** COMMAND INFO returns nil for names the server does not know: rename-command hid them. */

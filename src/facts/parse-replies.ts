@@ -67,19 +67,23 @@ export function parseModuleList(reply: unknown): { name: string; version: string
   return mods;
 }
 
-/** CLIENT LIST text: one client per line of space-separated k=v fields. */
+/** CLIENT LIST text: one client per line of space-separated k=v fields (only addr, user and name are kept). */
 export function parseClientList(reply: unknown): { addr: string; user: string; name: string }[] | undefined {
   const text = asText(reply);
   if (text === undefined) return undefined;
   const clients: { addr: string; user: string; name: string }[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const fields: Record<string, string> = {};
-    for (const part of line.trim().split(' ')) {
-      const eq = part.indexOf('=');
-      if (eq > 0) fields[part.slice(0, eq)] = part.slice(eq + 1);
-    }
-    clients.push({ addr: fields['addr'] ?? '', user: fields['user'] ?? '', name: fields['name'] ?? '' });
+  for (const line of text.split('\n')) {
+    if (line.length < 3) continue;
+    clients.push({ addr: field(line, 'addr'), user: field(line, 'user'), name: field(line, 'name') });
   }
   return clients;
+}
+
+/** The value of ` key=` in a CLIENT LIST line (fields never contain spaces: names cannot). */
+function field(line: string, key: string): string {
+  const at = line.startsWith(`${key}=`) ? 0 : line.indexOf(` ${key}=`) + 1;
+  if (at === 0 && !line.startsWith(`${key}=`)) return '';
+  const start = at + key.length + 1;
+  const end = line.indexOf(' ', start);
+  return line.slice(start, end < 0 ? line.length : end).replace(/\r$/, '');
 }

@@ -23,7 +23,9 @@ function unique<T>(xs: T[]): T[] {
 
 export function planTls(p: Profile, bind: readonly string[], tlsDir: string): TlsPlan | null {
   if (!tlsRequired(p)) return null;
-  const policy = levelCertPolicy(p.security_level);
+  // Public exposure needs the strict profile whatever the level (spec compliance-tls §5): modern, mTLS, 90-day leaves.
+  const strict = p.security_level === 'hardened' || p.security_level === 'compliance' || p.network_exposure === 'public';
+  const policy = levelCertPolicy(strict ? (p.security_level === 'compliance' ? 'compliance' : 'hardened') : p.security_level);
   const mozilla = MOZILLA_PROFILES[policy.mozillaProfile];
   const bound = boundAddresses(bind);
   const loopback = bound.some((a) => a === '::1' || a.startsWith('127.'));
@@ -50,7 +52,7 @@ export function planTls(p: Profile, bind: readonly string[], tlsDir: string): Tl
     keyAlgorithm: p.tls_key_algorithm,
     port: p.port,
     plaintextDisabled: true,
-    authClients: p.security_level === 'standard' ? 'optional' : 'yes',
+    authClients: strict ? 'yes' : 'optional',
     replication: p.replication,
     cluster: p.cluster,
     caValidityDays: policy.caValidityDays,

@@ -37,22 +37,22 @@ export const ApplicationSchema = z
 
 export const ProfileSchema = z
   .object({
-    security_level: z.enum(SECURITY_LEVELS),
-    compliance_requirements: z.array(z.enum(COMPLIANCE_FRAMEWORKS)).default([]),
-    network_exposure: z.enum(NETWORK_EXPOSURES),
-    redis_version: z.enum(VERSION_IDS).default('7.2'),
-    port: z.number().int().min(1).max(65535).default(6379),
-    bind: z.array(ipAddress).min(1).optional(),
-    hostnames: z.array(z.string().regex(DNS_NAME, 'expected a DNS name')).default([]),
-    ips: z.array(ipAddress).default([]),
-    applications: z.array(ApplicationSchema).optional(),
-    replication: z.boolean().default(false),
-    sentinel: z.boolean().default(false),
-    cluster: z.boolean().default(false),
-    tls_key_algorithm: z.enum(TLS_KEY_ALGORITHMS).optional(),
-    app_cidrs: z.array(cidr).default([]),
-    peer_cidrs: z.array(cidr).default([]),
-    config_dir: absolutePath.default('/etc/redis'),
+    security_level: z.enum(SECURITY_LEVELS).describe('Seed maturity level: basic (dev), standard (internal production), hardened (external/sensitive), compliance (PCI DSS, HIPAA ...)'),
+    compliance_requirements: z.array(z.enum(COMPLIANCE_FRAMEWORKS)).default([]).describe('Frameworks the checklist and warnings map to'),
+    network_exposure: z.enum(NETWORK_EXPOSURES).describe('Who can reach the server: the host only, a private network, or the internet'),
+    redis_version: z.enum(VERSION_IDS).default('7.2').describe('Target server; nothing it would reject is generated'),
+    port: z.number().int().min(1).max(65535).default(6379).describe('Client port (the TLS port when TLS is on)'),
+    bind: z.array(ipAddress).min(1).optional().describe('Listen addresses; default loopback, plus `ips` off-host'),
+    hostnames: z.array(z.string().regex(DNS_NAME, 'expected a DNS name')).default([]).describe('DNS names clients dial (server certificate SANs)'),
+    ips: z.array(ipAddress).default([]).describe('Server addresses clients dial (certificate SANs, and bind when `bind` is not given)'),
+    applications: z.array(ApplicationSchema).optional().describe('One least-privilege ACL user each; default one read-write app on app:*'),
+    replication: z.boolean().default(false).describe('Replicas are used: replication user, TLS on replication links'),
+    sentinel: z.boolean().default(false).describe('Sentinel is used: sentinel user, port 26379 in the firewall'),
+    cluster: z.boolean().default(false).describe('Cluster mode: bus port (port + 10000), TLS on the bus, slot-map commands for apps'),
+    tls_key_algorithm: z.enum(TLS_KEY_ALGORITHMS).optional().describe('Certificate keys; default ecdsa-p256'),
+    app_cidrs: z.array(cidr).default([]).describe('Application sources allowed by the firewall (single addresses only for public exposure)'),
+    peer_cidrs: z.array(cidr).default([]).describe('Other Redis nodes and sentinels (cluster bus, 26379)'),
+    config_dir: absolutePath.default('/etc/redis').describe('Where the bundle is installed; redis.conf paths point here'),
   })
   .strict();
 

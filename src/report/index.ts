@@ -1,7 +1,7 @@
 export { SEVERITIES, STATUSES } from './types.js';
 export type { Severity, Status, Location, Remediation, Finding, Summary, Report } from './types.js';
 export { renderReport, REPORT_FORMATS, type ReportFormat } from './render.js';
-export { renderText, type TextOptions } from './render-text.js';
+export { renderText, renderText as renderReportText, type TextOptions } from './render-text.js';
 export { renderJson } from './render-json.js';
 export { renderSarif } from './render-sarif.js';
 export { renderMarkdown } from './render-markdown.js';

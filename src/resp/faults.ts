@@ -105,7 +105,10 @@ const TLS_HINTS: Partial<Record<Fault, string>> = {
 /** OpenSSL's reason from a Node TLS error ("...:SSL routines:ssl3_read_bytes:tlsv13 alert certificate required:..."). */
 export function opensslReason(err: NodeJS.ErrnoException): string {
   const m = /SSL routines:[^:]*:([^:]+):/.exec(err.message);
-  return m?.[1] ?? err.code ?? err.message.split('\n')[0] ?? 'unknown';
+  if (m?.[1]) return m[1];
+  // Certificate verification: Node keeps OpenSSL's verify text as the message, the name as the code.
+  const text = err.message.split('\n')[0] ?? '';
+  return err.code && text && !text.includes(err.code) ? `${text} (${err.code})` : text || err.code || 'unknown';
 }
 
 export function isTlsError(err: NodeJS.ErrnoException): boolean {

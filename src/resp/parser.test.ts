@@ -73,6 +73,19 @@ describe('RespParser', () => {
     expect(out[9]).toBeInstanceOf(RespPush);
     expect(out[10]).toBe('value');
     expect(out).toHaveLength(11);
+    // Byte by byte gives the same replies: partly received aggregates are resumed, not re-read.
+    const parser = new RespParser();
+    const bytewise = [...Buffer.from(text)].flatMap((b) => parser.feed(Buffer.from([b])));
+    expect(bytewise).toEqual(out);
+    expect(parser.buffered).toBe(0);
+  });
+
+  it('reports a partly received aggregate as buffered', () => {
+    const parser = new RespParser();
+    expect(parser.feed(Buffer.from('*3\r\n:1\r\n:2\r\n'))).toEqual([]);
+    expect(parser.buffered).toBeGreaterThan(0);
+    expect(parser.feed(Buffer.from(':3\r\n'))).toEqual([[1, 2, 3]]);
+    expect(parser.buffered).toBe(0);
   });
 
   it('rejects garbage at once, even without a line end', () => {

@@ -9,7 +9,7 @@ import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, createSecureContext, DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, getCiphers, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
 import type { TlsSessionFacts } from '../facts/types.js';
 import { encodeCommand } from './encode.js';
-import { ConnectionError, opensslReason, socketError, tlsFault, type Fault } from './faults.js';
+import { ConnectionError, isTlsError, opensslReason, socketError, tlsFault, type Fault } from './faults.js';
 import { RespParser } from './parser.js';
 import { certificateFacts } from './peer-certificate.js';
 import { TLS12_CANDIDATES, TLS13_CANDIDATES } from './tls-candidates.js';
@@ -57,6 +57,8 @@ export interface TlsProbeResult extends TlsSessionFacts {
   authorizationError?: string;
   /** How clientAuth was concluded, in words. */
   clientAuthEvidence: string;
+  /** False when cipher enumeration was switched off: then `ciphers` is empty and says nothing. */
+  ciphersEnumerated: boolean;
   /** Candidates the local OpenSSL cannot offer (e.g. 3DES): neither accepted nor rejected. */
   skippedCiphers: string[];
   /** Handshakes made. */
@@ -143,7 +145,7 @@ class Prober {
       });
       socket.on('error', (err: NodeJS.ErrnoException) => {
         out.error = err;
-        out.fault = tlsFault(err);
+        if (isTlsError(err)) out.fault = tlsFault(err);
         finish();
       });
       socket.on('close', finish);
@@ -231,9 +233,8 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
       }
       throw new ConnectionError('TIMEOUT', 'tls-handshake-timeout', `TLS handshake not answered within ${timeoutMs} ms`, display);
     }
-    if (first.error && !first.fault?.startsWith('client-cert') && first.fault !== 'handshake-failure' && first.fault !== 'protocol-mismatch' && first.fault !== 'tls-other') {
-      throw socketError(first.error, display);
-    }
+    // Refused, unresolvable, reset: nothing TLS to inspect. TLS alerts go on to the probes below.
+    if (first.error && first.fault === undefined) throw socketError(first.error, display);
     if (!first.error) throw new ConnectionError('CLOSED', 'closed', 'the server closed the connection during the TLS handshake', display);
   }
 
@@ -332,6 +333,7 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
     authorized,
     ...(authorizationError !== undefined ? { authorizationError } : {}),
     clientAuthEvidence,
+    ciphersEnumerated: opts.ciphers !== false,
     skippedCiphers: [...skipped],
     handshakes: prober.handshakes,
   };

@@ -1,133 +1,133 @@
-/** Every rule, in catalog order (checks.md sections). list_checks and SARIF metadata read this. */
+/** Every rule, in the check catalog's order (checks.md sections). list_checks and SARIF metadata read this. */
 import type { Rule } from './types.js';
+import { unauthReachable } from './net/unauth-reachable.js';
 import { bindAll } from './net/bind-all.js';
 import { bindPublic } from './net/bind-public.js';
-import { defaultPort } from './net/default-port.js';
-import { idleTimeout } from './net/idle-timeout.js';
-import { maxclients } from './net/maxclients.js';
-import { plaintextPortWithTls } from './net/plaintext-port-with-tls.js';
 import { protectedModeOff } from './net/protected-mode-off.js';
 import { protectedModePre7Bind } from './net/protected-mode-pre7-bind.js';
-import { unauthReachable } from './net/unauth-reachable.js';
+import { plaintextPortWithTls } from './net/plaintext-port-with-tls.js';
+import { defaultPort } from './net/default-port.js';
 import { unixsocketPerm } from './net/unixsocket-perm.js';
+import { idleTimeout } from './net/idle-timeout.js';
+import { maxclients } from './net/maxclients.js';
+import { nopassDefault } from './auth/nopass-default.js';
 import { anyNopassUser } from './auth/any-nopass-user.js';
-import { bruteforceSignals } from './auth/bruteforce-signals.js';
+import { defaultUserEnabled } from './auth/default-user-enabled.js';
+import { weakPassword } from './auth/weak-password.js';
 import { cleartextSecret } from './auth/cleartext-secret.js';
 import { confPerms } from './auth/conf-perms.js';
-import { defaultUserEnabled } from './auth/default-user-enabled.js';
-import { nopassDefault } from './auth/nopass-default.js';
-import { replCreds } from './auth/repl-creds.js';
 import { sharedPassword } from './auth/shared-password.js';
-import { weakPassword } from './auth/weak-password.js';
-import { aclAllchannels } from './acl/allchannels.js';
+import { replCreds } from './auth/repl-creds.js';
+import { bruteforceSignals } from './auth/bruteforce-signals.js';
 import { aclAllcommands } from './acl/allcommands.js';
 import { aclAllkeys } from './acl/allkeys.js';
+import { aclAllchannels } from './acl/allchannels.js';
 import { aclDangerous } from './acl/dangerous.js';
-import { aclFileConflict } from './acl/file-conflict.js';
-import { aclLogCapacity } from './acl/log-capacity.js';
-import { aclRenameDeprecated } from './acl/rename-deprecated.js';
-import { aclReplicaof } from './acl/replicaof.js';
-import { aclRoleTemplates } from './acl/role-templates.js';
 import { aclScripting } from './acl/scripting.js';
+import { aclReplicaof } from './acl/replicaof.js';
+import { aclRenameDeprecated } from './acl/rename-deprecated.js';
+import { aclFileConflict } from './acl/file-conflict.js';
 import { aclSkipSanitize } from './acl/skip-sanitize.js';
-import { cmdDebugCmd } from './cmd/debug-cmd.js';
-import { cmdKeysFlush } from './cmd/keys-flush.js';
-import { cmdLocalMeansSsrf } from './cmd/local-means-ssrf.js';
-import { cmdLuaLimits } from './cmd/lua-limits.js';
-import { cmdModuleCmd } from './cmd/module-cmd.js';
-import { cmdMonitor } from './cmd/monitor.js';
+import { aclRoleTemplates } from './acl/role-templates.js';
+import { aclLogCapacity } from './acl/log-capacity.js';
 import { cmdProtectedConfigs } from './cmd/protected-configs.js';
+import { cmdModuleCmd } from './cmd/module-cmd.js';
+import { cmdDebugCmd } from './cmd/debug-cmd.js';
+import { cmdLocalMeansSsrf } from './cmd/local-means-ssrf.js';
+import { cmdKeysFlush } from './cmd/keys-flush.js';
+import { cmdMonitor } from './cmd/monitor.js';
+import { cmdLuaLimits } from './cmd/lua-limits.js';
+import { iocPersistPath } from './ioc/persist-path.js';
+import { iocRogueMaster } from './ioc/rogue-master.js';
+import { iocUnknownModule } from './ioc/unknown-module.js';
 import { iocCronKeys } from './ioc/cron-keys.js';
 import { iocHijackedPassword } from './ioc/hijacked-password.js';
 import { iocLogXproto } from './ioc/log-xproto.js';
-import { iocPersistPath } from './ioc/persist-path.js';
-import { iocRogueMaster } from './ioc/rogue-master.js';
 import { iocUnknownClients } from './ioc/unknown-clients.js';
-import { iocUnknownModule } from './ioc/unknown-module.js';
-import { tlsCert } from './tls/cert.js';
+import { tlsDisabled } from './tls/disabled.js';
+import { tlsProtocols } from './tls/protocols.js';
 import { tlsCiphers } from './tls/ciphers.js';
 import { tlsClientAuth } from './tls/client-auth.js';
-import { tlsDisabled } from './tls/disabled.js';
 import { tlsInternode } from './tls/internode.js';
-import { tlsProtocols } from './tls/protocols.js';
-import { dataAtRest } from './data/at-rest.js';
-import { dataCveSizeKnobs } from './data/cve-size-knobs.js';
-import { dataDirPerms } from './data/dir-perms.js';
-import { dataMaxmemory } from './data/maxmemory.js';
+import { tlsCert } from './tls/cert.js';
 import { dataNoPersistence } from './data/no-persistence.js';
-import { logAuditGap } from './log/audit-gap.js';
+import { dataAtRest } from './data/at-rest.js';
+import { dataDirPerms } from './data/dir-perms.js';
+import { dataCveSizeKnobs } from './data/cve-size-knobs.js';
+import { dataMaxmemory } from './data/maxmemory.js';
 import { logNoSink } from './log/no-sink.js';
 import { logPii } from './log/pii.js';
+import { logAuditGap } from './log/audit-gap.js';
 import { verCve } from './ver/cve.js';
-import { verDebianLua } from './ver/debian-lua.js';
 import { verEol } from './ver/eol.js';
-import { osContainer } from './os/container.js';
+import { verDebianLua } from './ver/debian-lua.js';
 import { osRoot } from './os/root.js';
 import { osSystemd } from './os/systemd.js';
+import { osContainer } from './os/container.js';
 
 export const RULES: readonly Rule[] = [
+  unauthReachable,
   bindAll,
   bindPublic,
-  defaultPort,
-  idleTimeout,
-  maxclients,
-  plaintextPortWithTls,
   protectedModeOff,
   protectedModePre7Bind,
-  unauthReachable,
+  plaintextPortWithTls,
+  defaultPort,
   unixsocketPerm,
+  idleTimeout,
+  maxclients,
+  nopassDefault,
   anyNopassUser,
-  bruteforceSignals,
+  defaultUserEnabled,
+  weakPassword,
   cleartextSecret,
   confPerms,
-  defaultUserEnabled,
-  nopassDefault,
-  replCreds,
   sharedPassword,
-  weakPassword,
-  aclAllchannels,
+  replCreds,
+  bruteforceSignals,
   aclAllcommands,
   aclAllkeys,
+  aclAllchannels,
   aclDangerous,
-  aclFileConflict,
-  aclLogCapacity,
-  aclRenameDeprecated,
-  aclReplicaof,
-  aclRoleTemplates,
   aclScripting,
+  aclReplicaof,
+  aclRenameDeprecated,
+  aclFileConflict,
   aclSkipSanitize,
-  cmdDebugCmd,
-  cmdKeysFlush,
-  cmdLocalMeansSsrf,
-  cmdLuaLimits,
-  cmdModuleCmd,
-  cmdMonitor,
+  aclRoleTemplates,
+  aclLogCapacity,
   cmdProtectedConfigs,
+  cmdModuleCmd,
+  cmdDebugCmd,
+  cmdLocalMeansSsrf,
+  cmdKeysFlush,
+  cmdMonitor,
+  cmdLuaLimits,
+  iocPersistPath,
+  iocRogueMaster,
+  iocUnknownModule,
   iocCronKeys,
   iocHijackedPassword,
   iocLogXproto,
-  iocPersistPath,
-  iocRogueMaster,
   iocUnknownClients,
-  iocUnknownModule,
-  tlsCert,
+  tlsDisabled,
+  tlsProtocols,
   tlsCiphers,
   tlsClientAuth,
-  tlsDisabled,
   tlsInternode,
-  tlsProtocols,
-  dataAtRest,
-  dataCveSizeKnobs,
-  dataDirPerms,
-  dataMaxmemory,
+  tlsCert,
   dataNoPersistence,
-  logAuditGap,
+  dataAtRest,
+  dataDirPerms,
+  dataCveSizeKnobs,
+  dataMaxmemory,
   logNoSink,
   logPii,
+  logAuditGap,
   verCve,
-  verDebianLua,
   verEol,
-  osContainer,
+  verDebianLua,
   osRoot,
   osSystemd,
+  osContainer,
 ];

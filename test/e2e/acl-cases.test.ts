@@ -203,6 +203,27 @@ describe('ACL LIST description (7.0 recomputed form)', () => {
   });
 });
 
+describe('acl-pubsub-default', () => {
+  it('allchannels gives new users and new selectors &*, and reset re-applies it', async () => {
+    expect(await client.call('CONFIG', 'SET', 'acl-pubsub-default', 'allchannels')).toBe('OK');
+    try {
+      const opts: AclOptions = { ...OPTS, pubsubDefault: 'allchannels' };
+      for (const rules of [['+get', '(+set ~k)'], ['resetchannels', '&x', 'reset', '(~k)'], ['resetchannels', '&a', '(resetchannels &b)']]) {
+        const name = `pub${userSeq++}`;
+        expect(text(await client.call('ACL', 'SETUSER', name, ...rules))).toBe('OK');
+        const line = ((await client.call('ACL', 'LIST')) as string[]).find((l) => l.startsWith(`user ${name} `))!;
+        expect(`user ${name} ${describeRules(parseAclUser(name, rules, opts), opts)}`).toBe(line);
+      }
+      for (const rules of [['&x'], ['resetchannels', '(&b)']]) {
+        expect(text(await client.call('ACL', 'SETUSER', `pub${userSeq++}`, ...rules))).toContain("'allchannels' flag");
+        expect(() => parseAclUser('p', rules, { ...OPTS, pubsubDefault: 'allchannels' })).toThrow(/'allchannels' flag/);
+      }
+    } finally {
+      await client.call('CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels');
+    }
+  });
+});
+
 describe('SORT BY/GET need unrestricted read (checked when run, not by DRYRUN)', () => {
   it('reports the same refusal the server gives when the command runs', async () => {
     const cases: [string[], string[]][] = [

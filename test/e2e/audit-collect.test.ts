@@ -7,7 +7,13 @@ describe('live collector against redis-server 7.0.15', () => {
   let server: RedisServer;
   beforeAll(async () => {
     server = await startRedis({
-      config: ['user default on nopass ~* &* +@all', 'user app on >app-pw ~app:* +@read +@write -@dangerous', 'user admin on >admin-pw ~* &* +@all'].join('\n'),
+      config: [
+        'user default on nopass ~* &* +@all',
+        'user app on >app-pw ~app:* +@read +@write -@dangerous',
+        'user admin on >admin-pw ~* &* +@all',
+        // The least-privileged audit user the README documents.
+        'user auditor on >auditor-pw nocommands +ping +info +config|get +acl|whoami +acl|list +acl|log +acl|dryrun +module|list +client|list +command|list +command|info +hello resetkeys resetchannels',
+      ].join('\n'),
     });
   });
   afterAll(async () => {
@@ -20,7 +26,7 @@ describe('live collector against redis-server 7.0.15', () => {
     expect(facts.target).not.toContain('admin-pw');
     expect(facts.mode).toEqual({ known: true, value: 'standalone' });
     expect(facts.config.known && facts.config.value['port']?.value).toBe(String(server.port));
-    expect(facts.users.known && facts.users.value.map((u) => u.name)).toEqual(['admin', 'app', 'default']);
+    expect(facts.users.known && facts.users.value.map((u) => u.name)).toEqual(['admin', 'app', 'auditor', 'default']);
     expect(facts.unauthenticated).toEqual({ known: true, value: { reply: 'PONG', reachable: true } });
     const dry = facts.dryrun.known ? facts.dryrun.value : {};
     expect(dry['app']?.['FLUSHALL']).toBe(false);
@@ -32,6 +38,13 @@ describe('live collector against redis-server 7.0.15', () => {
     expect(facts.process.known && facts.process.value.uid).toBe(process.getuid?.());
     expect(facts.info.known && facts.info.value['commandstats']).toBeDefined();
     expect(facts.tls.known).toBe(false);
+  });
+
+  it('the README\'s read-only audit user sees everything the rules need', async () => {
+    const facts = await collectTarget(parseTarget(`redis://auditor:auditor-pw@127.0.0.1:${server.port}`), {});
+    const parts = { info: facts.info, config: facts.config, users: facts.users, dryrun: facts.dryrun, modules: facts.modules, clients: facts.clients, aclLog: facts.aclLog, renamed: facts.renamedCommands };
+    expect(Object.entries(parts).filter(([, k]) => !k.known).map(([n, k]) => `${n}: ${k.known ? '' : k.why}`)).toEqual([]);
+    expect(facts.auditUser).toBe('auditor');
   });
 
   it('reports what a restricted audit user cannot see as unknown, never as empty', async () => {

@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { diagnose, DiagnosisSchema, type Diagnosis } from '../../src/diagnose/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient } from '../helpers/raw-client.js';
+import fc from 'fast-check';
+import { proposeAclFix } from '../../src/diagnose/index.js';
+import { aclChecker } from '../../src/diagnose/acl-checker.js';
 
 const ADMIN_PW = 'admin-Secret-pw-1';
 const APP_PW = 'app-Secret-pw-2';
@@ -213,5 +216,36 @@ describe('E602 NOPERM with the smallest verified fix', () => {
     expect(groups.find((g) => g.user === 'app' && g.reason === 'key' && g.object === 'orders:1')).toMatchObject({ count: 2, fix: 'ACL SETUSER app %W~orders:1', verified: true });
     expect(groups.find((g) => g.reason === 'channel' && g.object === 'alerts')).toMatchObject({ fix: 'ACL SETUSER app &alerts', verified: true });
     expect(groups.find((g) => g.reason === 'command' && g.object === 'lpush')).toMatchObject({ fix: 'ACL SETUSER app +lpush', verified: true });
+  });
+});
+
+describe('proposed ACL fixes agree with the live server (ACL DRYRUN is the oracle)', () => {
+  it('property: the fix makes DRYRUN say OK, and an exact key/channel fix leaves the sibling denied', async () => {
+    const commands: string[][] = [['GET', 'K'], ['SET', 'K', 'v'], ['GETDEL', 'K'], ['HGET', 'K', 'f'], ['LPUSH', 'K', 'v'], ['PUBLISH', 'K', 'm'], ['COPY', 'K', 'K2'], ['CONFIG', 'GET', 'maxmemory'], ['CLIENT', 'INFO']];
+    const grants = ['+@read', '+@write', '+get', '-set', '+@string', '-@write', '%R~a:*', '%W~b:*', '~c:*', '&a:*', '+publish', '+@connection'];
+    const checker = aclChecker('fuzz', '7.0');
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.subarray(grants), fc.constantFrom(...commands), fc.constantFrom('a:1', 'b:2', 'c:3', 'd:4'), async (extra, template, key) => {
+        const rules = ['on', 'nopass', 'resetchannels', '-@all', ...extra];
+        const argv = template.map((t) => (t === 'K' ? key : t === 'K2' ? `${key}x` : t));
+        const p = proposeAclFix(checker, rules.join(' '), argv);
+        expect(p.allowed).toBe(true);
+        await admin.call('ACL', 'DELUSER', 'fuzz');
+        expect(await admin.call('ACL', 'SETUSER', 'fuzz', ...rules, ...p.add)).toBe('OK');
+        expect(await admin.call('ACL', 'DRYRUN', 'fuzz', ...argv)).toBe('OK');
+        const objectIndex = p.before.argIndex;
+        if (p.minimal && objectIndex !== undefined && p.add.some((r) => r.includes('~') || r.startsWith('&'))) {
+          const sibling = [...argv];
+          sibling[objectIndex] = `${argv[objectIndex]}-redsec-sibling`;
+          const priorAllowed = checker.check(rules.join(' '), sibling).allowed;
+          if (!priorAllowed) expect(await admin.call('ACL', 'DRYRUN', 'fuzz', ...sibling)).not.toBe('OK');
+        }
+        checked++;
+      }),
+      { numRuns: 60, seed: 5 },
+    );
+    await admin.call('ACL', 'DELUSER', 'fuzz');
+    expect(checked).toBe(60);
   });
 });

@@ -102,6 +102,17 @@ describe('E605 PROTECTED from a real non-loopback peer (network namespace)', () 
     expect(JSON.parse(ok.stdout)).toMatchObject({ ok: true, code: 'OK', server: { version: '7.0.15' } });
     expect(ok.stdout).not.toContain('ns-Secret-1');
   });
+
+  it('DNS failure: inside the namespace no name server is reachable (no query leaves the machine)', async () => {
+    if (fake) {
+      console.warn('diagnose-protected: the DNS check needs a network namespace; not run');
+      expect(useNetns).toBe(false);
+      return;
+    }
+    const r = await ns.exec(['node', build.cli, 'diagnose', 'redis://redsec-no-such-host.invalid:6379', '--format', 'json', '--timeout', '2000'], { env: { PATH: process.env.PATH ?? '' } });
+    expect(r.code, r.stderr).toBe(3);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: 'DNS', problem: { name: 'DNS_FAILURE' } });
+  });
 });
 
 describe('E605 rule per version', () => {

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, existsSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import type { TLSSocket } from 'node:tls';
 import { parseProfile, SECURITY_LEVELS, NETWORK_EXPOSURES } from '../../src/profile/index.js';
 import { generateBundle, writeBundle, type Plan } from '../../src/generate/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -199,8 +200,10 @@ describe.each(combos)('generate %s / %s (Redis 7.0)', (level, exposure) => {
     expect(d.plan.tls !== null).toBe(tls);
     if (tls) {
       expect(await config('port')).toBe('0');
-      expect(await config('tls-protocols')).toBe(level === 'standard' ? 'TLSv1.2 TLSv1.3' : 'TLSv1.3');
-      expect(await config('tls-auth-clients')).toBe(level === 'standard' ? 'optional' : 'yes');
+      // Intermediate only for standard inside a private network or the host; public exposure is always modern + mTLS.
+      const intermediate = level === 'standard' && exposure !== 'public';
+      expect(await config('tls-protocols')).toBe(intermediate ? 'TLSv1.2 TLSv1.3' : 'TLSv1.3');
+      expect(await config('tls-auth-clients')).toBe(intermediate ? 'optional' : 'yes');
       expect(await config('tls-replication')).toBe('yes');
     } else {
       expect(existsSync(join(d.dir, 'tls'))).toBe(false);
@@ -266,7 +269,7 @@ describe.each(combos)('generate %s / %s (Redis 7.0)', (level, exposure) => {
       return;
     }
     const c = await connect(d, 'app');
-    expect(c.socket.getProtocol()).toBe('TLSv1.3');
+    expect((c.socket as TLSSocket).getProtocol()).toBe('TLSv1.3');
     expect(await c.call('AUTH', 'app', password(d, 'app'))).toBe('OK');
     expect(await c.call('PING')).toBe('PONG');
     c.close();

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
-import { freePort } from '../helpers/ports.js';
 import { auditTarget, lintFiles } from '../../src/audit/index.js';
+import { collectFiles } from '../../src/facts/index.js';
 import type { Report } from '../../src/report/types.js';
 import { cli } from './audit-cli-helper.js';
 
@@ -74,19 +74,35 @@ describe('redsec lint: includes, quoting, locations', () => {
     expect(JSON.stringify(report)).not.toMatch(/lint-(app|admin)-pw/);
   });
 
-  it('lint and a live audit of the same files agree on configuration-decided rules', async () => {
-    const server: RedisServer = await startRedis({ configFile: conf });
+  const IDS = [
+    'NET-PROTECTED-MODE-OFF', 'NET-IDLE-TIMEOUT', 'CMD-DEBUG-CMD', 'CMD-LUA-LIMITS', 'ACL-LOG-CAPACITY', 'AUTH-ANY-NOPASS-USER',
+    'CMD-KEYS-FLUSH', 'ACL-ALLCOMMANDS', 'ACL-DANGEROUS', 'CMD-MODULE-CMD', 'CMD-PROTECTED-CONFIGS', 'DATA-MAXMEMORY', 'ACL-RENAME-DEPRECATED',
+  ];
+  const verdicts = (r: Report) =>
+    Object.fromEntries(IDS.map((id) => [id, r.findings.filter((f) => f.id === id).some((f) => f.status === 'fail') ? 'fail' : 'no-fail']));
+
+  async function liveVerdicts(configFile: string): Promise<{ live: Record<string, string>; cwd: string }> {
+    const server: RedisServer = await startRedis({ configFile });
     try {
       const live = await auditTarget(`redis://admin:lint-admin-pw@127.0.0.1:${server.port}`, { profile: null });
-      const ids = [
-        'NET-PROTECTED-MODE-OFF', 'NET-IDLE-TIMEOUT', 'CMD-DEBUG-CMD', 'CMD-LUA-LIMITS', 'ACL-LOG-CAPACITY', 'AUTH-ANY-NOPASS-USER',
-        'CMD-KEYS-FLUSH', 'ACL-ALLCOMMANDS', 'ACL-DANGEROUS', 'CMD-MODULE-CMD', 'CMD-PROTECTED-CONFIGS', 'DATA-MAXMEMORY', 'ACL-RENAME-DEPRECATED',
-      ];
-      const status = (r: Report, id: string) => r.findings.filter((f) => f.id === id).some((f) => f.status === 'fail') ? 'fail' : 'no-fail';
-      expect(Object.fromEntries(ids.map((id) => [id, status(report, id)]))).toEqual(Object.fromEntries(ids.map((id) => [id, status(live, id)])));
+      return { live: verdicts(live), cwd: server.dir };
     } finally {
       await server.stop();
     }
+  }
+
+  it('lint and a live audit of the same files agree on configuration-decided rules (absolute include)', async () => {
+    const abs = write('abs/redis.conf', MAIN.replace('include conf.d/*.conf', `include ${join(root, 'conf.d')}/*.conf`));
+    const { live } = await liveVerdicts(abs);
+    expect(live['CMD-DEBUG-CMD']).toBe('fail');
+    expect(verdicts(lintFiles(abs, { profile: null, redisVersion: '7.0' }))).toEqual(live);
+  });
+
+  it('relative includes resolve against the server\'s working directory, as redis-server does (--cwd)', async () => {
+    // The harness starts redis-server in its own temp dir, where conf.d/ does not exist: the glob matches nothing.
+    const { live, cwd } = await liveVerdicts(conf);
+    expect(live['CMD-DEBUG-CMD']).toBe('no-fail');
+    expect(verdicts(lintFiles(conf, { profile: null, redisVersion: '7.0', cwd }))).toEqual(live);
   });
 });
 
@@ -138,15 +154,14 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
     expect(r.stderr).toMatch(msg);
   });
 
-  it('a config the target version rejects boots nowhere, and lint says which line (differential)', async () => {
-    // enable-debug-command exists from 7.0 only: 6.2 refuses it. The server is the oracle for 7.0.
-    const conf = write('ver/redis.conf', 'enable-debug-command no\n');
-    const r62 = lintFiles(conf, { profile: null, redisVersion: '6.2' });
-    const r70 = lintFiles(conf, { profile: null, redisVersion: '7.0' });
-    expect(r62.server.version).toBeNull();
-    expect(r70.findings.length).toBe(r62.findings.length);
-    const port = await freePort();
-    const s = await startRedis({ configFile: conf, overrides: { port: String(port) } });
+  it('directives the target version does not know are facts with file:line; the 7.0 server is the oracle', async () => {
+    const conf = write('ver/redis.conf', 'port 6379\nenable-debug-command no\n');
+    expect(collectFiles(conf, { version: '6.2' }).unknownDirectives).toEqual([
+      expect.objectContaining({ name: 'enable-debug-command', location: { file: conf, line: 2 } }),
+    ]);
+    expect(collectFiles(conf, { version: '7.0' }).unknownDirectives).toEqual([]);
+    const s = await startRedis({ configFile: conf });
+    expect(s.log()).toContain('Ready to accept connections');
     await s.stop();
   });
 });

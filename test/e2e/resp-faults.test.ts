@@ -101,6 +101,23 @@ describe('RESP client faults (fake server)', () => {
     expect(e.message).not.toContain('pw-never-shown');
   });
 
+  it('a quiet greeting wait sends nothing and leaves the connection usable', async () => {
+    server = await startFakeResp();
+    const conn = await connect(target(server.port), { greetingWaitMs: 100 });
+    expect(server.bytesIn).toBe(0);
+    expect(conn.outOfBand).toEqual([]);
+    expect(await conn.call(['PING'])).toBe('PONG');
+    conn.close();
+  });
+
+  it('RESP3 pushes are kept apart and never taken for a reply', async () => {
+    server = await startFakeResp({ onCommand: (_a, c) => c.socket.write('>2\r\n+invalidate\r\n*1\r\n+k\r\n+PONG\r\n') });
+    const conn = await connect(target(server.port));
+    expect(await conn.call(['PING'])).toBe('PONG');
+    expect(conn.pushes).toEqual([['invalidate', ['k']]]);
+    conn.close();
+  });
+
   it('max clients refusal on connect is MAXCLIENTS', async () => {
     server = await startFakeResp({ onConnect: (c) => c.socket.end(MAX_CLIENTS) });
     const conn = await connect(target(server.port));

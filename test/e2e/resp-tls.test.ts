@@ -3,9 +3,11 @@
  * certificates, the E604 faults, and the native probe checked against `openssl s_client`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { X509Certificate, webcrypto } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_CIPHERS, getCiphers } from 'node:tls';
@@ -19,8 +21,38 @@ let only12: RedisServer; // tls-protocols "TLSv1.2", client certificate required
 let both: RedisServer; // "TLSv1.2 TLSv1.3", client certificate optional, plain port open too
 let noAuth: RedisServer; // "TLSv1.2 TLSv1.3", client certificate not asked
 let legacy: RedisServer; // TLS 1.0 to 1.3 at OpenSSL security level 0 (the audit's "TLS 1.1 allowed" case)
+let expired: RedisServer; // serving a leaf whose validity ended yesterday
 let otherDir: string;
 let otherCa: string;
+
+x509.cryptoProvider.set(webcrypto);
+
+/** A leaf for localhost/127.0.0.1 signed by the test CA, valid only in the past. */
+async function expiredLeaf(dir: string): Promise<{ cert: string; key: string }> {
+  const ec = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+  const caPem = readFileSync(pki.caKey, 'utf8');
+  const caDer = Buffer.from(caPem.replace(/-----[^-]+-----|\s+/g, ''), 'base64');
+  const caKey = await webcrypto.subtle.importKey('pkcs8', caDer, ec, false, ['sign']);
+  const keys = (await webcrypto.subtle.generateKey(ec, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const day = 86_400_000;
+  const leaf = await x509.X509CertificateGenerator.create({
+    serialNumber: '0badc0de',
+    subject: 'CN=localhost',
+    issuer: new X509Certificate(readFileSync(pki.ca)).subject,
+    notBefore: new Date(Date.now() - 10 * day),
+    notAfter: new Date(Date.now() - day),
+    signingAlgorithm: ec,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'localhost' }, { type: 'ip', value: '127.0.0.1' }])],
+  });
+  const keyDer = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const cert = join(dir, 'expired.crt');
+  const key = join(dir, 'expired.key');
+  writeFileSync(cert, leaf.toString('pem'));
+  writeFileSync(key, `-----BEGIN PRIVATE KEY-----\n${keyDer.toString('base64').replace(/.{1,64}/g, '$&\n')}-----END PRIVATE KEY-----\n`, { mode: 0o600 });
+  return { cert, key };
+}
 
 beforeAll(async () => {
   pki = testPki();
@@ -33,13 +65,14 @@ beforeAll(async () => {
     startRedis({ tls: { ...files, authClients: 'no', plain: false, protocols: 'TLSv1 TLSv1.1 TLSv1.2 TLSv1.3' }, config: 'tls-ciphers "DEFAULT:@SECLEVEL=0"' }),
   ]);
   otherDir = mkdtempSync(join(tmpdir(), 'redsec-otherca-'));
+  expired = await startRedis({ tls: { ...(await expiredLeaf(otherDir)), ca: pki.ca, authClients: 'no', plain: false } });
   otherCa = join(otherDir, 'other.crt');
   execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(otherDir, 'other.key'),
     '-out', otherCa, '-days', '2', '-subj', '/CN=unrelated CA'], { stdio: 'pipe' });
 });
 
 afterAll(async () => {
-  await Promise.all([only13?.stop(), only12?.stop(), both?.stop(), noAuth?.stop(), legacy?.stop()]);
+  await Promise.all([only13?.stop(), only12?.stop(), both?.stop(), noAuth?.stop(), legacy?.stop(), expired?.stop()]);
   if (otherDir) rmSync(otherDir, { recursive: true, force: true });
 });
 
@@ -126,6 +159,17 @@ describe('TLS connections (real redis-server)', () => {
     conn.close();
   });
 
+  it('an expired server certificate is E604 cert-expired, with OpenSSL\'s reason', async () => {
+    const e = await failure(connect(tlsUrl(expired), { tls: { ca: pki.ca } }));
+    expect(e.code).toBe('E604');
+    expect(e.fault).toBe('cert-expired');
+    expect(e.tlsReason).toBe('certificate has expired (CERT_HAS_EXPIRED)');
+    const probe = await probeTls('127.0.0.1', expired.tlsPort, { ca: pki.ca, ciphers: false });
+    expect(probe.authorized).toBe(false);
+    expect(probe.authorizationError).toBe('CERT_HAS_EXPIRED');
+    expect(new Date(probe.certificate?.notAfter ?? 0).getTime()).toBeLessThan(Date.now());
+  });
+
   it('a host name the certificate does not cover is E604 hostname-mismatch', async () => {
     const e = await failure(connect(tlsUrl(noAuth), { tls: { ca: pki.ca, servername: 'db.example.net' } }));
     expect(e.code).toBe('E604');
@@ -156,6 +200,11 @@ describe('TLS connections (real redis-server)', () => {
     const p = await failure(probeTls('127.0.0.1', both.port, { timeoutMs: 500 }));
     expect(p.code).toBe('E604');
     expect(p.fault).toBe('tls-to-plain-port');
+  });
+
+  it('probing a port nobody listens on is CONNREFUSED, not an empty result', async () => {
+    const e = await failure(probeTls('127.0.0.1', 1, { timeoutMs: 500 }));
+    expect(e.code).toBe('CONNREFUSED');
   });
 });
 

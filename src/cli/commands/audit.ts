@@ -57,7 +57,7 @@ export function registerAudit(program: Command): void {
     .command('audit')
     .description('Audit live servers without changing them: findings with IDs, evidence and fixes, the level reached, the gap to a profile')
     .argument('[urls...]', 'redis://[user@]host:port or rediss://... (several audit a fleet)')
-    .option('--tls', 'use TLS (implied by rediss://)')
+    .option('--tls', 'use TLS for redis:// URLs too (rediss:// always uses it)')
     .option('--cacert <file>', 'CA certificate(s) to verify the server with')
     .option('--cert <file>', 'client certificate (mTLS)')
     .option('--key <file>', 'client private key (mTLS)')
@@ -97,6 +97,7 @@ export function registerAudit(program: Command): void {
             : {}),
           ...(flags.user !== undefined ? { user: flags.user } : {}),
           ...(flags.passwordFile !== undefined ? { passwordFile: flags.passwordFile } : {}),
+          ...(flags.tls ? { forceTls: true } : {}),
           ...(tlsGiven
             ? {
                 tls: {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../errors.js';
-import { buildPlan, generateBundle, renderOutput, renderText, writeBundle, type BundleSummary } from '../../generate/index.js';
+import { buildPlan, generateBundle, renderOutput, renderText, validatePlan, writeBundle, type BundleSummary } from '../../generate/index.js';
 import { parseProfile, type Profile } from '../../profile/index.js';
 import { action, out } from '../action.js';
 
@@ -85,6 +85,7 @@ export async function runGenerate(flags: GenerateFlags): Promise<string> {
   const profile = await profileFromFlags(flags);
   if (flags.out === undefined) {
     const plan = buildPlan(profile);
+    validatePlan(plan);
     return flags.format === 'json' ? JSON.stringify(renderOutput(plan), null, 2) : renderText(plan);
   }
   const generated = await generateBundle(profile);

@@ -49,7 +49,8 @@ describe('ACL-DANGEROUS / ACL-REPLICAOF / ACL-SCRIPTING', () => {
     const f = lintFacts({}, [{ name: 'app', rules: `on #${H} ~app:* +@all -@dangerous` }, { name: 'worker', rules: `on #${H} ~w:* +@read +@write +config|get` }], '7.0');
     const r = checkOne('ACL-DANGEROUS', f, LINT);
     expect(r.map((x) => x.status)).toEqual(['fail']);
-    expect(r[0]?.evidence).toBe('user worker may run CONFIG GET x (decided by ACL engine)');
+    // +@write includes FLUSHALL, which a reader of the rules easily misses.
+    expect(r[0]?.evidence).toBe('user worker may run CONFIG GET x, FLUSHALL (decided by ACL engine)');
     expect(r[0]?.remediation.command).toBe('redis-cli ACL SETUSER worker -@dangerous -@admin');
   });
   it('lets live DRYRUN answers win over the rules', () => {

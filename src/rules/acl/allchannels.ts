@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
 import { configValue, where } from '../config.js';
@@ -28,7 +29,7 @@ export const aclAllchannels: Rule = {
     if (!apps.known) return [...results, unknownResult(`cannot read users: ${apps.why}`)];
     for (const u of apps.value)
       if (userFlags(facts, u).allChannels)
-        results.push(fail(`user ${u.name} can use all channels`, { location: u.location, remediation: { text: `Restrict ${u.name}'s channels.`, command: `redis-cli ACL SETUSER ${u.name} resetchannels &${u.name}:*` } }));
+        results.push(fail(`user ${u.name} can use all channels`, { location: u.location, remediation: { text: `Restrict ${u.name}'s channels.`, command: aclSetuserCommand(u.name, 'resetchannels', `&${u.name}:*`) } }));
     return results.length > 0 ? results : pass(`acl-pubsub-default ${def.value?.value ?? '(n/a)'}; no application user has &*`);
   },
 };

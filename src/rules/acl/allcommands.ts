@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
 import { redactRules, userFlags } from '../users.js';
@@ -25,7 +26,7 @@ export const aclAllcommands: Rule = {
       .map((u) =>
         fail(`user ${u.name} has all commands: ${redactRules(u.rules).slice(0, 120)}`, {
           location: u.location,
-          remediation: { text: `Restrict ${u.name}.`, command: `redis-cli ACL SETUSER ${u.name} nocommands +@read +@write -@dangerous` },
+          remediation: { text: `Restrict ${u.name}.`, command: aclSetuserCommand(u.name, 'nocommands', '+@read', '+@write', '-@dangerous') },
         }),
       );
     return bad.length > 0 ? bad : pass(`no application user has +@all (${apps.value.length} checked)`);

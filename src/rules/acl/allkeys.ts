@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
 import { userFlags } from '../users.js';
@@ -25,7 +26,7 @@ export const aclAllkeys: Rule = {
       .map((u) =>
         fail(`user ${u.name} can access all keys`, {
           location: u.location,
-          remediation: { text: `Give ${u.name} a key prefix.`, command: `redis-cli ACL SETUSER ${u.name} resetkeys ~${u.name}:*` },
+          remediation: { text: `Give ${u.name} a key prefix.`, command: aclSetuserCommand(u.name, 'resetkeys', `~${u.name}:*`) },
         }),
       );
     return bad.length > 0 ? bad : pass(`every application user is limited to key patterns (${apps.value.length} checked)`);

@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule } from '../types.js';
 import { pci, sox } from '../compliance.js';
 import { ADMIN_HEURISTIC, DANGEROUS_PROBES, appUsersMayRun } from './common.js';
@@ -18,7 +19,7 @@ export const aclDangerous: Rule = {
   check(facts) {
     return appUsersMayRun(facts, DANGEROUS_PROBES, '@dangerous/@admin commands', (u) => ({
       text: `Remove dangerous commands from ${u}.`,
-      command: `redis-cli ACL SETUSER ${u} -@dangerous -@admin`,
+      command: aclSetuserCommand(u, '-@dangerous', '-@admin'),
     }));
   },
 };

@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule } from '../types.js';
 import { pci } from '../compliance.js';
 import { ADMIN_HEURISTIC, REPLICAOF_PROBES, appUsersMayRun } from './common.js';
@@ -12,6 +13,6 @@ export const aclReplicaof: Rule = {
   level: 2,
   modes: ['live', 'lint'],
   check(facts) {
-    return appUsersMayRun(facts, REPLICAOF_PROBES, 'REPLICAOF/SLAVEOF', (u) => ({ text: `Deny REPLICAOF to ${u}.`, command: `redis-cli ACL SETUSER ${u} -replicaof -slaveof` }));
+    return appUsersMayRun(facts, REPLICAOF_PROBES, 'REPLICAOF/SLAVEOF', (u) => ({ text: `Deny REPLICAOF to ${u}.`, command: aclSetuserCommand(u, '-replicaof', '-slaveof') }));
   },
 };

@@ -21,7 +21,7 @@ export const aclRoleTemplates: Rule = {
     text: 'Use the role templates.',
     config:
       'user replica on #<sha256> -@all +psync +replconf +ping\nuser monitor on #<sha256> -@all +info +ping +client|list +slowlog|get +latency|latest +config|get',
-    command: 'redis-cli ACL SETUSER monitor reset on #<sha256> -@all +info +ping +client|list +slowlog|get',
+    command: "redis-cli ACL SETUSER monitor reset on '#<sha256>' -@all +info +ping '+client|list' '+slowlog|get'",
   },
   compliance: [pci('7.2.5'), sox('segregation of duties')],
   level: 3,

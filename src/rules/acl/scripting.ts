@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { pci } from '../compliance.js';
 import { cveVerdicts } from '../ver/cve-verdict.js';
@@ -28,7 +29,7 @@ export const aclScripting: Rule = {
     const lua = luaExposure(facts);
     const out = appUsersMayRun(facts, SCRIPTING_PROBES, 'scripts', (u) => ({
       text: `Deny scripting to ${u}.`,
-      command: `redis-cli ACL SETUSER ${u} -eval -evalsha -eval_ro -evalsha_ro -fcall -fcall_ro -function -script`,
+      command: aclSetuserCommand(u, '-eval', '-evalsha', '-eval_ro', '-evalsha_ro', '-fcall', '-fcall_ro', '-function', '-script'),
     }));
     const list: RuleResult[] = Array.isArray(out) ? out : [out];
     return list.map((r) =>

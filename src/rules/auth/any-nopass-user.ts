@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
 import { effectiveUsers, userFlags } from '../users.js';
@@ -27,7 +28,7 @@ export const anyNopassUser: Rule = {
         bad.push(
           fail(`user ${u.name} is on and nopass`, {
             location: u.location,
-            remediation: { text: `Give ${u.name} a secret or disable it.`, command: `redis-cli ACL SETUSER ${u.name} resetpass #<sha256-of-secret>` },
+            remediation: { text: `Give ${u.name} a secret or disable it.`, command: aclSetuserCommand(u.name, 'resetpass', '#<sha256-of-secret>') },
           }),
         );
     }

@@ -1,3 +1,4 @@
+import { chmodCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
 import { pci } from '../compliance.js';
@@ -20,7 +21,7 @@ export const confPerms: Rule = {
     if (files.length === 0) return notApplicable('no config, ACL or key files at hand');
     const bad: RuleResult[] = files
       .filter((f) => (f.mode & 0o007) !== 0)
-      .map((f) => fail(`${f.path} (${f.kind}) has mode ${(f.mode & 0o777).toString(8).padStart(3, '0')}: readable by others`, { remediation: { text: `Restrict ${f.path}.`, command: `chmod 600 ${f.path}` } }));
+      .map((f) => fail(`${f.path} (${f.kind}) has mode ${(f.mode & 0o777).toString(8).padStart(3, '0')}: readable by others`, { remediation: { text: `Restrict ${f.path}.`, command: chmodCommand('600', f.path) } }));
     return bad.length > 0 ? bad : pass(`${files.length} sensitive file(s) closed to other users`);
   },
 };

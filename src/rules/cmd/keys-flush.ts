@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail } from '../result.js';
 import { pci } from '../compliance.js';
@@ -13,7 +14,7 @@ export const cmdKeysFlush: Rule = {
   level: 2,
   modes: ['live', 'lint'],
   check(facts) {
-    const out = appUsersMayRun(facts, KEYS_FLUSH_PROBES, 'KEYS/FLUSHALL/FLUSHDB', (u) => ({ text: `Deny KEYS and flushes to ${u}.`, command: `redis-cli ACL SETUSER ${u} -keys -flushall -flushdb` }));
+    const out = appUsersMayRun(facts, KEYS_FLUSH_PROBES, 'KEYS/FLUSHALL/FLUSHDB', (u) => ({ text: `Deny KEYS and flushes to ${u}.`, command: aclSetuserCommand(u, '-keys', '-flushall', '-flushdb') }));
     const list: RuleResult[] = Array.isArray(out) ? out : [out];
     const calls = facts.info.known ? facts.info.value.commandstats?.cmdstat_keys : undefined;
     const n = Number(/calls=(\d+)/.exec(calls ?? '')?.[1] ?? 0);

@@ -1,3 +1,4 @@
+import { aclSetuserCommand } from '../shell.js';
 import type { Rule } from '../types.js';
 import { pci, gdpr } from '../compliance.js';
 import { ADMIN_HEURISTIC, MONITOR_PROBES, appUsersMayRun } from '../acl/common.js';
@@ -12,6 +13,6 @@ export const cmdMonitor: Rule = {
   level: 2,
   modes: ['live', 'lint'],
   check(facts) {
-    return appUsersMayRun(facts, MONITOR_PROBES, 'MONITOR', (u) => ({ text: `Deny MONITOR to ${u}.`, command: `redis-cli ACL SETUSER ${u} -monitor` }));
+    return appUsersMayRun(facts, MONITOR_PROBES, 'MONITOR', (u) => ({ text: `Deny MONITOR to ${u}.`, command: aclSetuserCommand(u, '-monitor') }));
   },
 };

@@ -1,3 +1,4 @@
+import { chmodCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
 import { pci } from '../compliance.js';
@@ -19,8 +20,8 @@ export const dataDirPerms: Rule = {
     const bad: RuleResult[] = [];
     for (const f of relevant) {
       const mode = (f.mode & 0o777).toString(8).padStart(3, '0');
-      if (f.kind === 'dir' && (f.mode & 0o002) !== 0) bad.push(fail(`${f.path} has mode ${mode}: world-writable`, { remediation: { text: 'Close the directory.', command: `chmod 750 ${f.path}` } }));
-      if (f.kind === 'data' && (f.mode & 0o004) !== 0) bad.push(fail(`${f.path} has mode ${mode}: readable by others`, { remediation: { text: 'Close the file.', command: `chmod 640 ${f.path}` } }));
+      if (f.kind === 'dir' && (f.mode & 0o002) !== 0) bad.push(fail(`${f.path} has mode ${mode}: world-writable`, { remediation: { text: 'Close the directory.', command: chmodCommand('750', f.path) } }));
+      if (f.kind === 'data' && (f.mode & 0o004) !== 0) bad.push(fail(`${f.path} has mode ${mode}: readable by others`, { remediation: { text: 'Close the file.', command: chmodCommand('640', f.path) } }));
     }
     return bad.length > 0 ? bad : pass(`${relevant.length} path(s) closed to other users`);
   },

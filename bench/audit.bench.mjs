@@ -1,0 +1,161 @@
+// Side-by-side benchmark of a live audit (run: npm run build && node bench/audit.bench.mjs).
+//
+// 1. The seed's audit script (shell + redis-cli, from the Redis Security Agent) against one loopback
+//    redis-server, next to redsec's audit of the same server: wall time and number of checks.
+//    The seed runs `KEYS *` and `FLUSHALL` to see whether they are enabled; this copy replaces those
+//    two lines with `ACL DRYRUN default KEYS *` / `ACL DRYRUN default FLUSHALL` (one redis-cli call
+//    each, same grep), which answer the same question without executing anything.
+// 2. A fleet of 50 loopback servers audited concurrently: fleet time / single-server time
+//    (target < 5) and the process's peak memory (target < 200 MB).
+//
+// Only loopback servers; every loop is bounded; every server started here is stopped.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { auditTarget, auditFleet } from '../dist/index.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const FLEET = Number(process.env.BENCH_FLEET ?? 50);
+const PASSWORD = 'bench-password-0123456789abcdef';
+const root = mkdtempSync(join(tmpdir(), 'redsec-bench-'));
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+  rmSync(root, { recursive: true, force: true });
+});
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(name) {
+  const dir = join(root, name);
+  const port = await freePort();
+  spawnSync('mkdir', ['-p', dir]);
+  const log = join(dir, 'log');
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', log, '--requirepass', PASSWORD], { stdio: 'ignore' });
+  children.add(child);
+  for (let i = 0; i < 500; i++) {
+    if (existsSync(log) && readFileSync(log, 'utf8').includes('Ready to accept connections')) break;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return {
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => {
+          children.delete(child);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+const SEED_SCRIPT = `#!/bin/bash
+# redis-security-audit.sh (the seed's script; -p added to reach the bench port;
+# KEYS/FLUSHALL replaced by ACL DRYRUN, see the header of this benchmark)
+
+REDIS_CLI="redis-cli -p \${REDIS_PORT} -a \${REDIS_PASSWORD}"
+
+echo "=== Redis Security Audit ==="
+
+# Check auth
+echo -n "Authentication required: "
+$REDIS_CLI PING 2>&1 | grep -q "NOAUTH" && echo "YES ✓" || echo "NO ✗"
+
+# Check protected mode
+echo -n "Protected mode: "
+$REDIS_CLI CONFIG GET protected-mode | grep -q "yes" && echo "YES ✓" || echo "NO ✗"
+
+# Check bind address
+echo -n "Bind address: "
+$REDIS_CLI CONFIG GET bind
+
+# Check dangerous commands
+echo -n "KEYS command: "
+$REDIS_CLI ACL DRYRUN default KEYS "*" 2>&1 | grep -q "NOPERM\\|unknown\\|no permissions" && echo "DISABLED ✓" || echo "ENABLED ✗"
+
+echo -n "FLUSHALL command: "
+$REDIS_CLI ACL DRYRUN default FLUSHALL 2>&1 | grep -q "NOPERM\\|unknown\\|no permissions" && echo "DISABLED ✓" || echo "ENABLED ✗"
+
+# Check TLS
+echo -n "TLS port: "
+$REDIS_CLI CONFIG GET tls-port
+`;
+const SEED_CHECKS = 6; // auth, protected mode, bind, KEYS, FLUSHALL, TLS port
+
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (x) => x.toFixed(1);
+
+const single = await startServer('single');
+const url = `redis://default:${PASSWORD}@127.0.0.1:${single.port}`;
+const script = join(root, 'seed-audit.sh');
+writeFileSync(script, SEED_SCRIPT, { mode: 0o700 });
+
+// Warm up both (page cache, JIT), then alternate runs so drift hits both sides alike.
+spawnSync('bash', [script], { env: { ...process.env, REDIS_PORT: String(single.port), REDIS_PASSWORD: PASSWORD } });
+await auditTarget(url, { profile: null });
+const seedTimes = [];
+const libTimes = [];
+const cliTimes = [];
+let report;
+for (let i = 0; i < RUNS; i++) {
+  let t0 = process.hrtime.bigint();
+  const seed = spawnSync('bash', [script], { env: { ...process.env, REDIS_PORT: String(single.port), REDIS_PASSWORD: PASSWORD }, encoding: 'utf8' });
+  seedTimes.push(ms(t0));
+  if (seed.status !== 0 || !seed.stdout.includes('TLS port')) throw new Error(`seed script failed: ${seed.stderr}`);
+  t0 = process.hrtime.bigint();
+  report = await auditTarget(url, { profile: null });
+  libTimes.push(ms(t0));
+  t0 = process.hrtime.bigint();
+  const cli = spawnSync(process.execPath, [new URL('../dist/cli.js', import.meta.url).pathname, 'audit', `redis://127.0.0.1:${single.port}`, '--format', 'json', '--fail-on', 'critical'], {
+    env: { ...process.env, REDSEC_PASSWORD: PASSWORD },
+    encoding: 'utf8',
+  });
+  cliTimes.push(ms(t0));
+  if (cli.status !== 0 && cli.status !== 1) throw new Error(`redsec audit failed: ${cli.stderr}`);
+}
+const rulesRun = new Set(report.findings.map((f) => f.id)).size;
+const decided = report.findings.filter((f) => f.status === 'pass' || f.status === 'fail').length;
+
+console.log(`single loopback server, ${RUNS} runs each (median wall time)`);
+console.log(`  seed script (bash + 6 redis-cli):   ${fmt(median(seedTimes))} ms, ${SEED_CHECKS} checks`);
+console.log(`  redsec audit (library, in-process): ${fmt(median(libTimes))} ms, ${rulesRun} rules, ${report.findings.length} findings, ${decided} decided pass/fail`);
+console.log(`  redsec audit (CLI process):         ${fmt(median(cliTimes))} ms (includes Node.js start-up)`);
+console.log(`  ratio seed/library: ${(median(seedTimes) / median(libTimes)).toFixed(2)}x time, ${(rulesRun / SEED_CHECKS).toFixed(1)}x checks`);
+console.log(`  ratio seed/CLI:     ${(median(seedTimes) / median(cliTimes)).toFixed(2)}x time`);
+
+// Fleet.
+const fleet = [];
+for (let i = 0; i < FLEET; i++) fleet.push(startServer(`fleet-${i}`));
+const servers = await Promise.all(fleet);
+const urls = servers.map((s) => `redis://default:${PASSWORD}@127.0.0.1:${s.port}`);
+await auditTarget(urls[0], { profile: null });
+const singleTimes = [];
+for (let i = 0; i < 5; i++) {
+  const t0 = process.hrtime.bigint();
+  await auditTarget(urls[i % urls.length], { profile: null });
+  singleTimes.push(ms(t0));
+}
+const t0 = process.hrtime.bigint();
+const reports = await auditFleet(urls, { profile: null, concurrency: 16 });
+const fleetMs = ms(t0);
+const failed = reports.filter((r) => r.error).length;
+const peakMb = process.resourceUsage().maxRSS / 1024;
+console.log(`fleet of ${FLEET} loopback servers, concurrency 16`);
+console.log(`  single-server audit: ${fmt(median(singleTimes))} ms; fleet: ${fmt(fleetMs)} ms; ${failed} targets failed`);
+console.log(`  fleet time / single time: ${(fleetMs / median(singleTimes)).toFixed(2)} (target < 5)`);
+console.log(`  peak memory (max RSS of this process): ${fmt(peakMb)} MB (target < 200)`);
+
+await Promise.all([single, ...servers].map((s) => s.stop()));

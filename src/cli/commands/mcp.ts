@@ -1,0 +1,107 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { buildTargets, makeRoot, serveStdio, type TargetSpec, type TargetTls } from '../../mcp/index.js';
+import { action, err } from '../action.js';
+import { EXIT } from '../exit.js';
+
+interface McpFlags {
+  target: string[];
+  passwordEnv: string[];
+  passwordFile: string[];
+  adminUser: string[];
+  adminPasswordEnv: string[];
+  adminPasswordFile: string[];
+  cacert: string[];
+  cert: string[];
+  key: string[];
+  sni: string[];
+  insecure: string[];
+  allowRead: string[];
+  allowWrite?: string;
+  timeout: string;
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** `NAME=VALUE` → [NAME, VALUE]; the flag is named in the error. */
+function pair(flag: string, spec: string): [string, string] {
+  const eq = spec.indexOf('=');
+  if (eq <= 0 || eq === spec.length - 1) throw new UsageError(`${flag} expects NAME=VALUE, got ${JSON.stringify(spec.includes('@') ? '(a URL)' : spec)}`);
+  return [spec.slice(0, eq), spec.slice(eq + 1)];
+}
+
+/** Per-target settings from the repeated NAME=VALUE flags; each must name a declared --target. */
+export function targetSpecs(flags: McpFlags): Map<string, TargetSpec> {
+  const specs = new Map<string, TargetSpec>();
+  for (const t of flags.target) {
+    const [name, url] = pair('--target', t);
+    if (specs.has(name)) throw new UsageError(`--target ${name} given twice`);
+    specs.set(name, { url });
+  }
+  const apply = (flag: string, values: string[], set: (spec: TargetSpec, value: string) => void): void => {
+    for (const v of values) {
+      const [name, value] = pair(flag, v);
+      const spec = specs.get(name);
+      if (!spec) throw new UsageError(`${flag} names '${name}', which is not a --target`);
+      set(spec, value);
+    }
+  };
+  const tls = (spec: TargetSpec): TargetTls => (spec.tls ??= {});
+  apply('--password-env', flags.passwordEnv, (s, v) => (s.passwordEnv = v));
+  apply('--password-file', flags.passwordFile, (s, v) => (s.passwordFile = v));
+  apply('--admin-user', flags.adminUser, (s, v) => (s.adminUser = v));
+  apply('--admin-password-env', flags.adminPasswordEnv, (s, v) => (s.adminPasswordEnv = v));
+  apply('--admin-password-file', flags.adminPasswordFile, (s, v) => (s.adminPasswordFile = v));
+  apply('--cacert', flags.cacert, (s, v) => (tls(s).ca = v));
+  apply('--cert', flags.cert, (s, v) => (tls(s).cert = v));
+  apply('--key', flags.key, (s, v) => (tls(s).key = v));
+  apply('--sni', flags.sni, (s, v) => (tls(s).servername = v));
+  for (const name of flags.insecure) {
+    const spec = specs.get(name);
+    if (!spec) throw new UsageError(`--insecure names '${name}', which is not a --target`);
+    tls(spec).insecure = true;
+  }
+  for (const [name, spec] of specs) {
+    if ((spec.tls?.cert === undefined) !== (spec.tls?.key === undefined)) throw new UsageError(`target '${name}': --cert and --key go together`);
+  }
+  return specs;
+}
+
+export function registerMcp(program: Command): void {
+  program
+    .command('mcp')
+    .description('Serve redsec as MCP tools over stdio for AI agents (generate, audit, lint, acl, diagnose, list checks)')
+    .option('--target <name=url>', 'an auditable server, by name: prod=rediss://audit@10.0.0.5:6380 (repeatable; no password in the URL)', collect, [])
+    .option('--password-env <name=VAR>', "read the target's password from this environment variable", collect, [])
+    .option('--password-file <name=file>', "read the target's password from this file (one line)", collect, [])
+    .option('--admin-user <name=user>', 'admin user diagnose may use for ACL GETUSER/LOG/DRYRUN (read-only)', collect, [])
+    .option('--admin-password-env <name=VAR>', "the admin user's password from this environment variable", collect, [])
+    .option('--admin-password-file <name=file>', "the admin user's password from this file", collect, [])
+    .option('--cacert <name=file>', 'CA certificate(s) to verify the target with', collect, [])
+    .option('--cert <name=file>', 'client certificate for the target (mTLS)', collect, [])
+    .option('--key <name=file>', 'client private key for the target (mTLS)', collect, [])
+    .option('--sni <name=host>', 'TLS server name to send and verify for the target', collect, [])
+    .option('--insecure <name>', 'do not verify the target certificate', collect, [])
+    .option('--allow-read <dir>', 'directory whose files lint_config and acl_* may read (repeatable)', collect, [])
+    .option('--allow-write <dir>', 'directory generate_security_config may write bundles under (created if missing)')
+    .option('--timeout <ms>', 'connect and reply deadline for live tools', '5000')
+    .action(
+      action(async (flags: McpFlags) => {
+        if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1 || Number(flags.timeout) > 600_000) {
+          throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to 600000, got ${JSON.stringify(flags.timeout)}`);
+        }
+        const targets = buildTargets(targetSpecs(flags));
+        const readRoots = flags.allowRead.map((d) => makeRoot(d, '--allow-read'));
+        const writeRoot = flags.allowWrite !== undefined ? makeRoot(flags.allowWrite, '--allow-write', { create: true }) : undefined;
+        await serveStdio({
+          targets,
+          readRoots,
+          ...(writeRoot ? { writeRoot } : {}),
+          timeoutMs: Number(flags.timeout),
+          log: err,
+          env: process.env,
+        });
+        return EXIT.ok;
+      }),
+    );
+}

@@ -1,0 +1,193 @@
+/**
+ * Input and output schemas of the MCP tools. Where a capability already has a zod schema it is
+ * used as is (ProfileSchema, ReportSchema, DiagnosisSchema); the ACL engine, the rule catalog and
+ * generate's output only have TypeScript types, so their wire shapes are written down here, and
+ * the server validates every result against them before it leaves.
+ */
+import { z } from 'zod';
+import { ProfileSchema, SECURITY_LEVELS } from '../profile/index.js';
+import { SEVERITIES } from '../report/index.js';
+import { VERSION_IDS } from '../versions/index.js';
+
+export { ReportSchema } from '../report/index.js';
+export { DiagnosisSchema } from '../diagnose/index.js';
+
+// ---------- shared pieces ----------
+
+const version = z.enum(VERSION_IDS).default('7.2').describe('Target server version: 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0');
+
+const aclSource = {
+  rules: z.string().max(65536).optional().describe('ACL rules as for ACL SETUSER, space separated, e.g. "on >pw ~app:* +@read"'),
+  acl_text: z.string().max(1_048_576).optional().describe('An ACL file (users.acl format: one `user NAME RULES...` line per user)'),
+  acl_path: z.string().max(4096).optional().describe('Path of an ACL file under a directory the server allows reading'),
+  user: z.string().max(256).optional().describe('The user to evaluate (required when the ACL file has several)'),
+  redis_version: version,
+  debian: z.boolean().default(false).describe("With 7.0: Debian's 7.0.15, which carries the 7.2.7 %-rule and glob fixes"),
+};
+
+/** A level name, or a full profile: the gap to it is added to the report. */
+const auditProfile = z
+  .union([z.enum(SECURITY_LEVELS), ProfileSchema])
+  .optional()
+  .describe('Target profile to measure the gap to: a level (basic, standard, hardened, compliance) or a profile object');
+
+// ---------- generate_security_config ----------
+
+export const GenerateInputSchema = ProfileSchema.extend({
+  out_dir: z
+    .string()
+    .min(1)
+    .max(1024)
+    .optional()
+    .describe('Write the bundle (redis.conf, users.acl, secrets.env, tls/, firewall/, CHECKLIST.md) to this new directory under the server\'s --allow-write directory'),
+});
+
+const ChecklistItemSchema = z.object({
+  id: z.string(),
+  section: z.string(),
+  text: z.string(),
+  status: z.enum(['enforced', 'verifiable', 'manual']),
+  checks: z.array(z.string()),
+  compliance: z.array(z.string()),
+  note: z.string().optional(),
+});
+
+const WarningSchema = z.object({ id: z.string(), severity: z.enum(['info', 'warning', 'critical']), message: z.string() });
+
+/** The seed's output_schema (five keys), typed as far as generate's output is stable, plus extras. */
+export const GenerateOutputSchema = z.object({
+  schema_version: z.literal(1),
+  profile: z.looseObject({ security_level: z.string(), network_exposure: z.string() }),
+  security_config: z.looseObject({
+    redis_version: z.string(),
+    bind: z.array(z.string()),
+    port: z.number().int(),
+    tls_port: z.number().int(),
+    directives: z.array(z.looseObject({ name: z.string(), args: z.array(z.string()) })),
+  }),
+  acl_rules: z.array(
+    z.looseObject({
+      user: z.string(),
+      role: z.string(),
+      enabled: z.boolean(),
+      rules: z.string(),
+      /** Where the password lives in the bundle (secrets.env:VAR), never the password. */
+      secret: z.string().optional(),
+    }),
+  ),
+  tls_config: z.looseObject({ enabled: z.boolean() }),
+  audit_checklist: z.array(ChecklistItemSchema),
+  warnings: z.array(WarningSchema),
+  firewall: z.looseObject({}).optional(),
+  bundle: z.object({ dir: z.string(), files: z.array(z.object({ path: z.string(), mode: z.string() })) }).optional(),
+});
+
+// ---------- audit_server / diagnose_connection ----------
+
+export function auditInputSchema(targetNames: readonly string[]) {
+  return z
+    .object({
+      target: z.string().min(1).max(64).describe(targetDescription(targetNames)),
+      profile: auditProfile,
+    })
+    .strict();
+}
+
+export function diagnoseInputSchema(targetNames: readonly string[]) {
+  return z
+    .object({
+      target: z.string().min(1).max(64).describe(targetDescription(targetNames)),
+      command: z
+        .string()
+        .max(4096)
+        .optional()
+        .describe('The command the application fails on, e.g. "SET orders:1 x"; checked with ACL DRYRUN, never executed unless read-only'),
+      redis_version: z.string().max(32).optional().describe('Server version hint for servers that refuse before saying theirs'),
+    })
+    .strict();
+}
+
+function targetDescription(names: readonly string[]): string {
+  return names.length === 0
+    ? 'Name of an allowlisted target (none are configured on this server)'
+    : `Name of an allowlisted target, one of: ${names.join(', ')}`;
+}
+
+// ---------- lint_config ----------
+
+export const LintInputSchema = z
+  .object({
+    config_text: z.string().max(4_194_304).optional().describe('redis.conf contents to check (give this or config_path)'),
+    config_path: z.string().max(4096).optional().describe('Path of a redis.conf under a directory the server allows reading'),
+    acl_text: z.string().max(4_194_304).optional().describe("users.acl contents, used instead of the config's aclfile"),
+    acl_path: z.string().max(4096).optional().describe('Path of an ACL file under an allowed directory'),
+    cwd: z.string().max(4096).optional().describe("The server's working directory for relative include/aclfile paths (under an allowed directory)"),
+    redis_version: z.string().max(32).optional().describe('6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or an exact x.y.z (default 7.2)'),
+    profile: auditProfile,
+  })
+  .strict();
+
+// ---------- acl_check / acl_explain ----------
+
+export const AclCheckInputSchema = z
+  .object({
+    ...aclSource,
+    command: z.array(z.string().max(65536)).min(1).max(1024).describe('The command line as argv, e.g. ["SET", "app:1", "x"]'),
+  })
+  .strict();
+
+export const AclExplainInputSchema = z.object(aclSource).strict();
+
+export const AclVerdictSchema = z.object({
+  user: z.string(),
+  version: z.enum(VERSION_IDS),
+  argv: z.array(z.string()),
+  allowed: z.boolean(),
+  denial: z.enum(['command', 'key', 'channel']).optional(),
+  command: z.string().describe("Full command name, e.g. 'config|get'"),
+  decidedBy: z.string().describe('The rule that decided'),
+  object: z.string().optional(),
+  argIndex: z.number().int().optional(),
+  selector: z.number().int().optional(),
+  message: z.string().describe("As ACL DRYRUN words it: 'OK' or the denial text"),
+  restriction: z.string().optional(),
+});
+
+export const AclExplanationSchema = z.object({
+  version: z.enum(VERSION_IDS),
+  user: z.string(),
+  enabled: z.boolean(),
+  passwordless: z.boolean(),
+  categories: z.record(z.string(), z.enum(['allowed', 'denied', 'partial'])),
+  risks: z.array(z.object({ grant: z.string(), detail: z.string() })),
+  allKeys: z.boolean(),
+  allChannels: z.boolean(),
+  keyPatterns: z.array(z.string()),
+  channelPatterns: z.array(z.string()),
+  selectors: z.number().int(),
+  allowedCommands: z.array(z.string()),
+});
+
+// ---------- list_checks ----------
+
+export const ListChecksInputSchema = z
+  .object({
+    severity: z.enum(SEVERITIES).optional().describe('Only checks of this base severity'),
+    compliance: z.string().max(64).optional().describe('Only checks whose compliance references contain this text, e.g. "PCI DSS" or "HIPAA"'),
+    level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional().describe('Only checks of this maturity level (1 basic ... 4 compliance)'),
+  })
+  .strict();
+
+export const CheckSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  severity: z.enum(SEVERITIES),
+  raised_for_exposure: z.boolean().describe('Raised one severity level for public exposure or a compliance profile'),
+  level: z.number().int().min(1).max(4),
+  modes: z.array(z.enum(['live', 'lint'])),
+  compliance: z.array(z.string()),
+  rationale: z.string(),
+  remediation: z.object({ text: z.string(), config: z.string().optional(), command: z.string().optional() }),
+});
+
+export const ListChecksOutputSchema = z.object({ count: z.number().int(), checks: z.array(CheckSchema) });

@@ -1,0 +1,21 @@
+/** Runs the server on stdin/stdout. stdout carries protocol messages only; logs go to stderr. */
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { McpContext } from './context.js';
+import { createMcpServer } from './server.js';
+
+/** Resolves when the client closes the connection (stdin ends). */
+export async function serveStdio(ctx: McpContext): Promise<void> {
+  // Anything a library might print must not corrupt the protocol stream.
+  console.log = console.info = console.debug = console.warn = (...args: unknown[]) => ctx.log(args.map(String).join(' '));
+  const server = createMcpServer(ctx);
+  const transport = new StdioServerTransport();
+  await server.connect(transport);
+  // connect() takes over the transport's callbacks; the protocol layer's onclose is ours to set.
+  const closed = new Promise<void>((resolve) => {
+    server.server.onclose = () => resolve();
+    process.stdin.once('end', () => resolve());
+  });
+  ctx.log(`redsec mcp: serving ${ctx.targets.size} target(s) on stdio`);
+  await closed;
+  await server.close();
+}

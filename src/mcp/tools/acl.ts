@@ -1,0 +1,77 @@
+/** acl_check and acl_explain: the offline ACL engine, per version, on rules, ACL text or a file. */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { evaluate, explainUser, parseAclFile, parseAclUser, renderExplanation, type AclOptions, type AclUser } from '../../acl/index.js';
+import { InputError } from '../../errors.js';
+import type { McpContext } from '../context.js';
+import { resolveReadable } from '../roots.js';
+import type { AclCheckInputSchema, AclExplainInputSchema, AclExplanationSchema, AclVerdictSchema } from '../schemas.js';
+
+type Source = z.infer<typeof AclExplainInputSchema>;
+
+function aclOptions(input: Source): AclOptions {
+  return input.debian ? { version: input.redis_version, debianBackports: true } : { version: input.redis_version };
+}
+
+/** The user from exactly one of rules / acl_text / acl_path (a path only under the read roots). */
+function loadUser(ctx: McpContext, input: Source, opts: AclOptions): AclUser {
+  const given = [input.rules, input.acl_text, input.acl_path].filter((x) => x !== undefined).length;
+  if (given !== 1) throw new InputError('give exactly one of rules, acl_text, acl_path', 'acl');
+  if (input.rules !== undefined) return parseAclUser(input.user ?? 'user', input.rules, opts);
+  let text: string;
+  let label: string;
+  if (input.acl_path !== undefined) {
+    const real = resolveReadable(ctx.readRoots, input.acl_path, 'acl_path');
+    try {
+      text = readFileSync(real, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'acl_path');
+    }
+    label = input.acl_path;
+  } else {
+    text = input.acl_text ?? '';
+    label = 'acl_text';
+  }
+  const parsed = parseAclFile(text, label, opts);
+  if (input.user !== undefined) {
+    const u = parsed.users.get(input.user);
+    if (!u) throw new InputError(`no user '${input.user}' in the ACL file`, label);
+    return u;
+  }
+  if (parsed.users.size !== 1) throw new InputError(`the ACL file defines ${parsed.users.size} users: choose one with user`, label);
+  return [...parsed.users.values()][0]!;
+}
+
+export function aclCheck(ctx: McpContext, input: z.infer<typeof AclCheckInputSchema>): z.infer<typeof AclVerdictSchema> {
+  const opts = aclOptions(input);
+  const user = loadUser(ctx, input, opts);
+  const v = evaluate(user, input.command, opts);
+  return {
+    user: user.name,
+    version: opts.version,
+    argv: [...input.command],
+    allowed: v.allowed,
+    command: v.command,
+    decidedBy: v.decidedBy,
+    message: v.message,
+    ...(v.denial !== undefined ? { denial: v.denial } : {}),
+    ...(v.object !== undefined ? { object: v.object } : {}),
+    ...(v.argIndex !== undefined ? { argIndex: v.argIndex } : {}),
+    ...(v.selector !== undefined ? { selector: v.selector } : {}),
+    ...(v.restriction !== undefined ? { restriction: v.restriction } : {}),
+  };
+}
+
+export function renderVerdictText(v: z.infer<typeof AclVerdictSchema>): string {
+  const head = v.allowed ? `allowed: ${v.command}` : `denied (${v.denial ?? 'command'}): ${v.message}`;
+  const lines = [`${head}`, `user ${v.user}, Redis ${v.version}; decided by: ${v.decidedBy}${v.selector !== undefined ? ` (selector ${v.selector})` : ''}`];
+  if (v.restriction) lines.push(`note: when run: ${v.restriction}`);
+  return lines.join('\n');
+}
+
+export function aclExplain(ctx: McpContext, input: Source): { structured: z.infer<typeof AclExplanationSchema>; text: string } {
+  const opts = aclOptions(input);
+  const user = loadUser(ctx, input, opts);
+  const e = explainUser(user, opts);
+  return { structured: { version: opts.version, ...e }, text: renderExplanation(e) };
+}

@@ -1,0 +1,123 @@
+/**
+ * lint_config: redis.conf (and ACL) text or files in, the lint report out. Text is written to a
+ * private temporary directory for the file-based linter and removed afterwards. Every file the
+ * linter would read (includes, aclfile, tls-cert-file) must lie under an --allow-read directory,
+ * so config text cannot be used to read the server's own files.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import type { z } from 'zod';
+import { lintFiles } from '../../audit/index.js';
+import { effectiveConfig, parseConfig, type DirEntry } from '../../config/index.js';
+import { ConfigSyntaxError, InputError } from '../../errors.js';
+import type { Report } from '../../report/index.js';
+import { resolveVersionId, type VersionId } from '../../versions/index.js';
+import type { McpContext } from '../context.js';
+import { isWithin, readableUnder, resolveReadable } from '../roots.js';
+import type { LintInputSchema } from '../schemas.js';
+import { auditProfile } from './profile.js';
+
+type LintInput = z.infer<typeof LintInputSchema>;
+
+const DEFAULT_VERSION: VersionId = '7.2';
+
+function listDir(dir: string): DirEntry[] | undefined {
+  try {
+    return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+  } catch {
+    return undefined;
+  }
+}
+
+function readDirAsEmpty(p: string): string {
+  return statSync(p).isDirectory() ? '' : readFileSync(p, 'utf8');
+}
+
+/**
+ * Walks the config as the linter will (same cwd, version, includes) with a reader that refuses
+ * files outside the allowed places, then checks the aclfile and certificate it names.
+ */
+function checkFileAccess(ctx: McpContext, confPath: string, cwd: string, version: VersionId, scratch: string, aclGiven: boolean): void {
+  const allowed = (p: string): boolean => readableUnder(ctx.readRoots, p) || isWithin(scratch, p);
+  let refused: string | undefined;
+  const guardedRead = (p: string): string => {
+    if (!allowed(p)) {
+      refused = p;
+      throw new InputError('outside the allowed read directories', p);
+    }
+    return readDirAsEmpty(p);
+  };
+  let parsed;
+  try {
+    parsed = parseConfig(readDirAsEmpty(confPath), { file: confPath, cwd, version, readFile: guardedRead, listDir });
+  } catch (e) {
+    if (refused !== undefined && e instanceof ConfigSyntaxError) {
+      throw new InputError(`${e.file}:${e.line}: include of ${refused} refused: outside the allowed read directories (--allow-read)`, 'config');
+    }
+    throw e;
+  }
+  const eff = effectiveConfig(parsed, version);
+  const at = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  const named: [string, string | undefined][] = [
+    ['aclfile', aclGiven ? undefined : eff.aclfile?.path],
+    ['tls-cert-file', eff.values['tls-cert-file']?.value || undefined],
+  ];
+  for (const [directive, value] of named) {
+    if (value === undefined) continue;
+    const p = at(value);
+    if (existsSync(p) && !allowed(p)) {
+      throw new InputError(`${directive} ${value} is outside the allowed read directories (--allow-read); pass its content instead${directive === 'aclfile' ? ' (acl_text)' : ''}`, 'config');
+    }
+  }
+}
+
+/** Replaces the scratch directory in everything the model sees by the bare file names. */
+function unscratch<T>(value: T, scratch: string): T {
+  return JSON.parse(JSON.stringify(value).replaceAll(`${scratch}/`, '')) as T;
+}
+
+export function lintConfig(ctx: McpContext, input: LintInput): Report {
+  if ((input.config_text === undefined) === (input.config_path === undefined)) throw new InputError('give exactly one of config_text, config_path', 'config');
+  if (input.acl_text !== undefined && input.acl_path !== undefined) throw new InputError('give at most one of acl_text, acl_path', 'acl');
+  const profile = auditProfile(input.profile);
+  const given = input.redis_version?.trim();
+  const version = given ? resolveVersionId(given) : (profile?.redis_version ?? DEFAULT_VERSION);
+  if (!version) throw new InputError(`unknown version '${given}' (expected 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or x.y.z)`, 'redis_version');
+
+  const scratch = mkdtempSync(join(tmpdir(), 'redsec-mcp-lint-'));
+  try {
+    let confPath: string;
+    if (input.config_text !== undefined) {
+      confPath = join(scratch, 'redis.conf');
+      writeFileSync(confPath, input.config_text, { mode: 0o600 });
+    } else {
+      confPath = resolveReadable(ctx.readRoots, input.config_path!, 'config_path');
+    }
+    let aclPath: string | undefined;
+    if (input.acl_text !== undefined) {
+      aclPath = join(scratch, 'users.acl');
+      writeFileSync(aclPath, input.acl_text, { mode: 0o600 });
+    } else if (input.acl_path !== undefined) {
+      aclPath = resolveReadable(ctx.readRoots, input.acl_path, 'acl_path');
+    }
+    let cwd = input.config_text !== undefined ? scratch : dirname(confPath);
+    if (input.cwd !== undefined) {
+      cwd = resolveReadable(ctx.readRoots, input.cwd, 'cwd');
+      if (!statSync(cwd).isDirectory()) throw new InputError('not a directory', 'cwd');
+    }
+    checkFileAccess(ctx, confPath, cwd, version, scratch, aclPath !== undefined);
+    const report = lintFiles(confPath, {
+      profile,
+      ...(aclPath !== undefined ? { aclPath } : {}),
+      ...(given ? { redisVersion: given } : {}),
+      cwd,
+    });
+    return unscratch(report, scratch);
+  } catch (e) {
+    if (e instanceof Error) e.message = e.message.replaceAll(`${scratch}/`, '');
+    throw e;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

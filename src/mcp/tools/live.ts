@@ -1,0 +1,68 @@
+/**
+ * audit_server and diagnose_connection: the live tools. Both take an allowlisted target NAME; the
+ * URL, TLS files and credentials are the operator's, fixed at start.
+ */
+import type { z } from 'zod';
+import { auditTarget, type AuditOptions } from '../../audit/index.js';
+import { diagnose, type Diagnosis, type DiagnoseOptions } from '../../diagnose/index.js';
+import type { Report } from '../../report/index.js';
+import type { McpContext } from '../context.js';
+import type { auditInputSchema, diagnoseInputSchema } from '../schemas.js';
+import { credentialEnv, lookupTarget } from '../targets.js';
+import { auditProfile } from './profile.js';
+
+export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typeof auditInputSchema>>): Promise<Report> {
+  const allowed = lookupTarget(ctx.targets, input.target);
+  const profile = auditProfile(input.profile);
+  const creds = credentialEnv(allowed, ctx.env);
+  const tls = allowed.tls;
+  const opts: AuditOptions = {
+    profile,
+    env: creds.env,
+    ...(creds.passwordFile !== undefined ? { passwordFile: creds.passwordFile } : {}),
+    ...(tls
+      ? {
+          tls: {
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+            ...(tls.key !== undefined ? { key: tls.key } : {}),
+            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+            ...(tls.insecure ? { insecure: true } : {}),
+          },
+        }
+      : {}),
+    connectTimeoutMs: ctx.timeoutMs,
+    replyTimeoutMs: ctx.timeoutMs,
+  };
+  return auditTarget(allowed.target, opts);
+}
+
+export async function diagnoseConnection(ctx: McpContext, input: z.infer<ReturnType<typeof diagnoseInputSchema>>): Promise<Diagnosis> {
+  const allowed = lookupTarget(ctx.targets, input.target);
+  const creds = credentialEnv(allowed, ctx.env);
+  const tls = allowed.tls;
+  const opts: DiagnoseOptions = {
+    // The display form: the operator's URL never holds a password (refused at start).
+    url: allowed.target.display,
+    env: creds.env,
+    ...(creds.passwordFile !== undefined ? { passwordFile: creds.passwordFile } : {}),
+    ...(allowed.adminUser !== undefined ? { adminUser: allowed.adminUser } : {}),
+    ...(creds.adminPasswordFile !== undefined ? { adminPasswordFile: creds.adminPasswordFile } : {}),
+    ...(tls
+      ? {
+          tls: {
+            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+            ...(tls.key !== undefined ? { key: tls.key } : {}),
+            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+            ...(tls.insecure ? { insecure: true } : {}),
+          },
+        }
+      : {}),
+    ...(input.command !== undefined ? { command: input.command } : {}),
+    ...(input.redis_version !== undefined ? { redisVersion: input.redis_version } : {}),
+    connectTimeoutMs: ctx.timeoutMs,
+    replyTimeoutMs: ctx.timeoutMs,
+  };
+  return diagnose(opts);
+}

@@ -1,0 +1,91 @@
+/**
+ * The non-destructive promise, watched from the server: a full audit runs while a second, raw
+ * connection holds MONITOR. MONITOR shows every non-admin command with its arguments, but Redis
+ * never feeds admin-flagged commands (CONFIG, ACL, CLIENT, MODULE ...) to monitors, so INFO
+ * commandstats before and after (from a third connection) covers those: every command the server
+ * counted must be on the read-only allowlist. The password never shows up in our output, and the
+ * data is unchanged afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { rawConnect, type RawClient } from '../helpers/raw-client.js';
+import { ALLOWLIST, isAllowed } from '../../src/resp/index.js';
+import { cli } from './audit-cli-helper.js';
+
+const PW = 'monitor-admin-pw-55c1';
+
+/** `+1700000000.123456 [0 127.0.0.1:5555] "INFO" "everything"` → ['INFO', 'everything']. */
+/** INFO commandstats → "config|get" → calls (+ rejected and failed calls, 7.0+). */
+function commandCounts(info: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)[^\r\n]*?(?:rejected_calls=(\d+),failed_calls=(\d+))?\r?$/gm)) {
+    out.set(m[1] ?? '', Number(m[2]) + Number(m[3] ?? 0) + Number(m[4] ?? 0));
+  }
+  return out;
+}
+
+function monitorArgs(line: string): string[] {
+  const args: string[] = [];
+  const re = /"((?:[^"\\]|\\.)*)"/g;
+  const body = line.slice(line.indexOf(']') + 1);
+  for (let m = re.exec(body); m; m = re.exec(body)) args.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
+  return args;
+}
+
+describe('audit under MONITOR', () => {
+  let server: RedisServer;
+  let monitor: RawClient;
+  let received = '';
+  const lines: string[] = [];
+  beforeAll(async () => {
+    server = await startRedis({
+      config: ['user default off', `user admin on >${PW} ~* &* +@all`, 'user app on >app-pw-77 ~app:* resetchannels -@all +@read +@write +keys +flushall +eval'].join('\n'),
+    });
+    const setup = await rawConnect(server.port);
+    await setup.call('AUTH', 'admin', PW);
+    await setup.call('SET', 'app:canary', 'still-here');
+    setup.close();
+    monitor = await rawConnect(server.port);
+    await monitor.call('AUTH', 'admin', PW);
+    expect(await monitor.call('MONITOR')).toBe('OK');
+    monitor.socket.on('data', (d: Buffer) => (received += d.toString()));
+  });
+  afterAll(async () => {
+    monitor?.close();
+    await server?.stop();
+  });
+
+  it('only allowlisted, read-only commands arrive; no secret in our output; data untouched', async () => {
+    const stats = await rawConnect(server.port);
+    await stats.call('AUTH', 'admin', PW);
+    const before = commandCounts(String(await stats.call('INFO', 'commandstats')));
+    const r = await cli(['audit', `redis://127.0.0.1:${server.port}`, '--user', 'admin', '--format', 'json', '--fail-on', 'critical'], { REDSEC_PASSWORD: PW });
+    expect([0, 1]).toContain(r.code);
+    await new Promise((res) => setTimeout(res, 200));
+    lines.push(...received.split('\r\n').filter((l) => /^\+\d+\.\d+ \[/.test(l)));
+    const after = commandCounts(String(await stats.call('INFO', 'commandstats')));
+    stats.close();
+    const ran = [...after].filter(([name, n]) => n > (before.get(name) ?? 0)).map(([name]) => name.toUpperCase().replace('|', ' '));
+    const allowed = new Set(ALLOWLIST);
+    expect(ran.filter((name) => !allowed.has(name))).toEqual([]);
+    // The audit really did run its admin reads and dry runs (the server counted them).
+    expect(ran).toEqual(expect.arrayContaining(['CONFIG GET', 'ACL LIST', 'ACL DRYRUN', 'ACL LOG', 'CLIENT LIST', 'MODULE LIST', 'INFO', 'COMMAND LIST', 'HELLO']));
+    const dryruns = (after.get('acl|dryrun') ?? 0) - (before.get('acl|dryrun') ?? 0);
+    expect(dryruns).toBeGreaterThanOrEqual(3 * 18);
+
+    const commands = lines.map(monitorArgs).filter((a) => a.length > 0);
+    expect(commands.map((a) => a[0])).toEqual(expect.arrayContaining(['AUTH', 'INFO', 'COMMAND', 'HELLO']));
+    const notAllowed = commands.filter((a) => !isAllowed(a));
+    expect(notAllowed).toEqual([]);
+    const writes = new Set(['SET', 'DEL', 'FLUSHALL', 'FLUSHDB', 'KEYS', 'EVAL', 'MONITOR', 'DEBUG', 'SHUTDOWN', 'REPLICAOF', 'SLAVEOF', 'MODULE', 'SCRIPT', 'SAVE', 'BGSAVE']);
+    expect(commands.filter((a) => writes.has((a[0] ?? '').toUpperCase()) || (a[0]?.toUpperCase() === 'CONFIG' && a[1]?.toUpperCase() !== 'GET'))).toEqual([]);
+    // MONITOR redacts AUTH arguments itself; our own output must not carry the password either.
+    expect(lines.join('\n')).not.toContain(PW);
+    expect(r.stdout + r.stderr).not.toContain(PW);
+    const check = await rawConnect(server.port);
+    await check.call('AUTH', 'admin', PW);
+    expect(await check.call('GET', 'app:canary')).toBe('still-here');
+    expect(await check.call('DBSIZE')).toBe(1);
+    check.close();
+  });
+});
