@@ -203,16 +203,27 @@ try {
   await client.pipeline(RULE_SETS.map((rules, i) => ['ACL', 'SETUSER', `bench${i}`, 'reset', ...rules]));
   const cases = Array.from({ length: CASES }, () => ({ u: Math.floor(rand() * users.length), argv: randomLine() }));
 
-  // Engine, timed on its second pass: the first compiles the hot path and lets the freshly
-  // built case arrays settle in the old generation, so the timing is the checks, not start-up.
-  const verdicts = new Array(cases.length);
-  for (let i = 0; i < cases.length; i++) verdicts[i] = engineVerdict(users[cases[i].u].user, cases[i].argv);
-  let t0 = process.hrtime.bigint();
-  let cpu0 = process.cpuUsage();
-  for (let i = 0; i < cases.length; i++) verdicts[i] = engineVerdict(users[cases[i].u].user, cases[i].argv);
-  const engineNs = Number(process.hrtime.bigint() - t0);
-  const engineCpu = cpuSeconds(process.cpuUsage(cpu0));
-  const mine = verdicts.map(asReply);
+  // Engine: one pass keeps every verdict for the comparison (and warms up the JIT); the timed
+  // pass keeps nothing, so it measures the checks rather than the cost of retaining 100,000 results.
+  const mine = cases.map((c) => asReply(engineVerdict(users[c.u].user, c.argv)));
+  // Three timed passes; the median is reported (the machine may be shared).
+  const passes = [];
+  let allowedCount = 0;
+  for (let pass = 0; pass < 3; pass++) {
+    const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
+    allowedCount = 0;
+    for (let i = 0; i < cases.length; i++) {
+      const v = engineVerdict(users[cases[i].u].user, cases[i].argv);
+      if (v.allowed === true) allowedCount++;
+    }
+    passes.push({ ns: Number(process.hrtime.bigint() - t), cpu: cpuSeconds(process.cpuUsage(c)) });
+  }
+  passes.sort((a, b) => a.ns - b.ns);
+  const engineNs = passes[1].ns;
+  const engineCpu = passes[1].cpu;
+  let t0;
+  let cpu0;
 
   // Server: pipelined ACL DRYRUN in chunks; its CPU time comes from INFO cpu.
   const serverCpu0 = await serverCpu(client);
@@ -251,6 +262,7 @@ try {
   const rate = (n, s) => (n / s).toFixed(0);
   const n = cases.length;
   console.log(`cases: ${n} (allowed ${tally.allowed}, denied ${tally.denied}, command errors ${tally.error})`);
+  if (allowedCount !== tally.allowed) throw new Error('timed pass and comparison pass disagree');
   console.log(`agreement: ${agree}/${n} = ${((100 * agree) / n).toFixed(3)}%`);
   for (const m of mismatches) console.log('MISMATCH', JSON.stringify(m));
   console.log(`engine:     ${rate(n, engineNs / 1e9)} checks/s wall, ${rate(n, engineCpu)} per CPU-second`);

@@ -154,8 +154,31 @@ const fleetMs = ms(t0);
 const failed = reports.filter((r) => r.error).length;
 const peakMb = process.resourceUsage().maxRSS / 1024;
 console.log(`fleet of ${FLEET} loopback servers, concurrency 16`);
-console.log(`  single-server audit: ${fmt(median(singleTimes))} ms; fleet: ${fmt(fleetMs)} ms; ${failed} targets failed`);
-console.log(`  fleet time / single time: ${(fleetMs / median(singleTimes)).toFixed(2)} (target < 5)`);
-console.log(`  peak memory (max RSS of this process): ${fmt(peakMb)} MB (target < 200)`);
+console.log(`  library, in-process: single ${fmt(median(singleTimes))} ms; fleet ${fmt(fleetMs)} ms (${fmt(fleetMs / FLEET)} ms per target); ${failed} targets failed`);
+console.log(`    fleet time / single time: ${(fleetMs / median(singleTimes)).toFixed(2)} (target < 5)`);
+console.log(`    peak memory (max RSS of this process): ${fmt(peakMb)} MB (target < 200)`);
+
+// The same through the CLI, as a user runs it: `redsec audit URL` vs `redsec audit --targets FILE`,
+// each a fresh process; peak memory from /usr/bin/time when present.
+const targetsFile = join(root, 'targets.txt');
+writeFileSync(targetsFile, servers.map((s) => `redis://127.0.0.1:${s.port}`).join('\n') + '\n');
+const cliPath = new URL('../dist/cli.js', import.meta.url).pathname;
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+function runCli(args) {
+  const t = process.hrtime.bigint();
+  const cmd = timeBin ? [timeBin, '-f', 'maxrss_kb=%M', process.execPath, cliPath, ...args] : [process.execPath, cliPath, ...args];
+  const r = spawnSync(cmd[0], cmd.slice(1), { env: { ...process.env, REDSEC_PASSWORD: PASSWORD }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const elapsed = ms(t);
+  if (r.status !== 0 && r.status !== 1) throw new Error(`redsec audit failed (${r.status}): ${r.stderr}`);
+  const rss = /maxrss_kb=(\d+)/.exec(r.stderr ?? '')?.[1];
+  return { elapsed, rssMb: rss ? Number(rss) / 1024 : undefined, stdout: r.stdout };
+}
+const cliSingle = [];
+for (let i = 0; i < 3; i++) cliSingle.push(runCli(['audit', `redis://127.0.0.1:${servers[i].port}`, '--format', 'json']).elapsed);
+const cliFleet = runCli(['audit', '--targets', targetsFile, '--format', 'json', '--concurrency', '16']);
+const cliReports = JSON.parse(cliFleet.stdout);
+console.log(`  CLI, one process each: single ${fmt(median(cliSingle))} ms; fleet ${fmt(cliFleet.elapsed)} ms for ${cliReports.length} reports`);
+console.log(`    fleet time / single time: ${(cliFleet.elapsed / median(cliSingle)).toFixed(2)} (target < 5)`);
+if (cliFleet.rssMb !== undefined) console.log(`    peak memory of the fleet process: ${fmt(cliFleet.rssMb)} MB (target < 200)`);
 
 await Promise.all([single, ...servers].map((s) => s.stop()));

@@ -9,6 +9,7 @@ const lib = await import('../dist/index.js');
 /** [file in schema/, function returning the JSON Schema object] */
 const SCHEMAS = [
   ['profile.schema.json', () => lib.profileJsonSchema()],
+  ['report.schema.json', () => lib.reportJsonSchema()],
 ];
 
 const check = process.argv.includes('--check');

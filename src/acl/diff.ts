@@ -1,4 +1,3 @@
-import { commandIndex } from './commands.js';
 import { explainUser } from './explain.js';
 import type { AclDiff, AclOptions, AclUser } from './types.js';
 
@@ -9,7 +8,6 @@ function minus(a: readonly string[], b: readonly string[]): string[] {
 
 /** What changes in effective permissions from `before` to `after`. */
 export function diffUsers(before: AclUser, after: AclUser, opts: AclOptions): AclDiff {
-  commandIndex(opts.version);
   const a = explainUser(before, opts);
   const b = explainUser(after, opts);
   const flags: AclDiff['flagsChanged'] = [];

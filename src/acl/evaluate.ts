@@ -132,11 +132,8 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
     const s = user.selectors[i]!;
     const code = checkSelector(s, cmd, argv, profile, cache, local);
     if (code === OK) {
-      const decidedBy = s.allCommands
-        ? 'allcommands flag (+@all)'
-        : cmd.noAuth
-          ? `${cmd.name} needs no authentication (NO_AUTH)`
-          : ruleText(user, s, cmd);
+      const bitSet = s.allCommands || isCommandBitSet(s.bits, cmd.id);
+      const decidedBy = cmd.noAuth && !bitSet ? `${cmd.name} needs no authentication (NO_AUTH)` : ruleText(user, s, cmd);
       const verdict: AclVerdict = { allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK' };
       if (cmd.name === 'sort' || cmd.name === 'sort_ro') {
         const restriction = sortRestriction(user, cmd, argv, profile);

@@ -18,3 +18,4 @@ export { explainUser, renderExplanation } from './explain.js';
 export { diffUsers, renderDiff } from './diff.js';
 export { sha256Hex } from './sha256.js';
 export { globMatch } from './glob.js';
+export { parseConfigUserLine } from './confuser.js';

@@ -112,18 +112,16 @@ function applySelectorRule(u: MUser, s: MSelector, op: string, ctx: RuleContext)
     let perms = 0;
     let offset = 1;
     if (op[0] === '%') {
-      let closed = false;
       for (; offset < op.length; offset++) {
         const c = op[offset]!;
         if ((c === 'R' || c === 'r') && !(perms & KEY_READ)) perms |= KEY_READ;
         else if ((c === 'W' || c === 'w') && !(perms & KEY_WRITE)) perms |= KEY_WRITE;
         else if (c === '~' && (perms !== 0 || profile.percent === 'unchecked')) {
           offset++;
-          closed = true;
           break;
         } else throw new RuleFailure('EINVAL');
       }
-      void closed;
+      // Debian's backport (CVE-2024-51741) also refuses a bare '%' with no permission letter.
       if (perms === 0 && profile.percent === 'needs-flag') throw new RuleFailure('EINVAL');
     } else {
       perms = KEY_READ | KEY_WRITE;

@@ -2,7 +2,7 @@
  * `redsec audit` as a library: one target or a fleet, each collected live, evaluated and reported.
  * A fleet keeps going when one target fails: that target's report carries the error instead.
  */
-import { RedsecError, TargetError } from '../errors.js';
+import { TargetError } from '../errors.js';
 import { parseTarget, type Target } from '../resp/index.js';
 import type { Report } from '../report/types.js';
 import { collectTarget, type ConnectionSettings } from './collect-target.js';
@@ -28,7 +28,8 @@ export async function auditTarget(url: string | Target, opts: AuditOptions): Pro
 
 /**
  * Audits every target with bounded concurrency. All URLs are parsed first, so a typo is a usage
- * error (exit 2) before any connection is made. Per-target failures become error reports.
+ * error (exit 2) before any connection is made. Target failures (unreachable, authentication, TLS)
+ * become that target's report with `error`; bad input stops the whole run.
  */
 export async function auditFleet(urls: readonly string[], opts: FleetOptions): Promise<Report[]> {
   const targets = urls.map((u) => parseTarget(u));
@@ -38,9 +39,9 @@ export async function auditFleet(urls: readonly string[], opts: FleetOptions): P
     try {
       report = await auditTarget(target, opts);
     } catch (e) {
-      if (!(e instanceof TargetError) && !(e instanceof RedsecError && e.category === 'input')) throw e;
-      const code = e instanceof TargetError ? e.code : 'INPUT';
-      report = buildAuditReport({ target: target.display, findings: [], profile: opts.profile, error: { code, message: e.message } });
+      // Bad input (a password or CA file) is the same for every target: it stops the run (exit 2).
+      if (!(e instanceof TargetError)) throw e;
+      report = buildAuditReport({ target: target.display, findings: [], profile: opts.profile, error: { code: e.code, message: e.message } });
     }
     opts.onProgress?.(++done, targets.length, target.display);
     return report;

@@ -103,6 +103,7 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
         (r) => known<TlsSessionFacts>(r),
         (e: unknown) => unknown<TlsSessionFacts>(`TLS probe of port ${tlsPort} failed: ${(e as Error)?.message ?? e}`),
       );
+      if (facts.tls.known && facts.tls.value.certificate) facts.certificates = [facts.tls.value.certificate];
     }
     return facts;
   } finally {

@@ -131,6 +131,7 @@ function evidence(ctx: TargetContext, error: ConnectionError, probe: TlsProbeRes
     session: probe ? sessionOf(probe) : null,
     serverProtocols: probe ? probe.protocols : null,
     clientProtocols: tls ? `${range[0] ?? '?'} to ${range[range.length - 1] ?? '?'}` : null,
+    clientAuth: probe && probe.clientAuth !== 'unknown' ? `${probe.clientAuth} (${probe.clientAuthEvidence})` : null,
     hostname: tls?.servername ?? ctx.host,
     now,
   };

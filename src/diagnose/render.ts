@@ -12,7 +12,6 @@ export function renderDiagnosisText(d: Diagnosis): string {
   lines.push('Steps:');
   for (const s of d.steps) lines.push(`  [${s.status}] ${s.step}: ${s.detail}`);
   if (d.problem) lines.push('', ...renderProblem(d.problem));
-  if (d.command && d.ok) lines.push('', `Command: ${commandLine(d)}`);
   for (const note of d.notes) lines.push('', ...renderProblem(note));
   if (d.aclLog?.length) {
     lines.push('', 'Recent ACL LOG denials (grouped by user, reason, object):');

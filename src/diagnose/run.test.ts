@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../errors.js';
 import { diagnose } from './run.js';
+import { DiagnoseInputSchema } from './schema.js';
 
 // Bad input fails before any connection is attempted (the ports below are never dialled).
 describe('diagnose input errors', () => {
@@ -9,6 +10,11 @@ describe('diagnose input errors', () => {
     await expect(diagnose({ url: 'redis://127.0.0.1:1', env: {}, command: 'SET "foo bar' })).rejects.toThrow(/command: unbalanced quotes/);
     await expect(diagnose({ url: 'redis://127.0.0.1:1', env: {}, command: '  ' })).rejects.toBeInstanceOf(UsageError);
     await expect(diagnose({ url: 'redis://127.0.0.1:1', env: {}, passwordFile: '/nonexistent/redsec.pw' })).rejects.toThrow(/cannot read password file/);
+  });
+
+  it('accepts the tool input schema as parsed by zod (optional fields may be undefined)', async () => {
+    const input = DiagnoseInputSchema.parse({ url: 'redis://127.0.0.1:1', command: 'SET "x', tls: { ca: undefined } });
+    await expect(diagnose({ ...input, env: {} })).rejects.toThrow(/unbalanced quotes/);
   });
 
   it('never echoes a password from the URL in an input error', async () => {

@@ -21,6 +21,7 @@ import { resolveVersionId, versionTable, type VersionId } from '../versions/inde
 import { VERSION } from '../version.js';
 import { authWithoutPasswordProblem, noAuthProblem, wrongPassProblem } from './auth.js';
 import { readAclLog } from './acl-log-fixes.js';
+import { parseAclLog } from './acl-log.js';
 import { checkCommand } from './command-check.js';
 import { keySlot, parseClusterNodes, slotOwner } from './cluster.js';
 import type { TargetContext } from './context.js';
@@ -39,7 +40,7 @@ export interface DiagnoseOptions {
   /** Environment for REDSEC_PASSWORD / REDISCLI_AUTH / REDSEC_ADMIN_PASSWORD (default process.env). */
   env?: NodeJS.ProcessEnv | undefined;
   /** TLS settings (file paths); TLS is used for rediss:// or when `tls.enabled`. */
-  tls?: ClientTls & { enabled?: boolean | undefined; insecure?: boolean };
+  tls?: (Loose<ClientTls> & { enabled?: boolean | undefined; insecure?: boolean | undefined }) | undefined;
   /** The command the application fails on, e.g. "SET foo bar" (split like redis-cli) or argv. */
   command?: string | string[] | undefined;
   /** Optional admin credentials to read ACL GETUSER / ACL LIST / ACL LOG / DRYRUN. */
@@ -53,6 +54,9 @@ export interface DiagnoseOptions {
   aclLogCount?: number | undefined;
   now?: Date | undefined;
 }
+
+/** Optional fields that also accept an explicit undefined (as zod-parsed tool input has). */
+type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 
 const DEFAULT_TIMEOUT = 5000;
 
@@ -68,7 +72,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
   });
   const user = creds.user ?? 'default';
   const useTls = target.tls || opts.tls?.enabled === true;
-  const clientTls: ClientTls | undefined = useTls ? stripUndefined({ ...opts.tls }) : undefined;
+  const clientTls: ClientTls | undefined = useTls ? (stripUndefined({ ...opts.tls }) as ClientTls) : undefined;
   const timeoutMs = opts.connectTimeoutMs ?? DEFAULT_TIMEOUT;
   const ctx: TargetContext = {
     display: target.display,
@@ -304,6 +308,9 @@ async function commandStateProblem(ctx: TargetContext, conn: RespConnection, i: 
   if (!cmd || !i) return null;
   const role = i.get('role');
   if ((role === 'slave' || role === 'replica') && cmd.flags.includes('write')) {
+    // A replica with replica-read-only no accepts writes (they are lost on resync, but not refused).
+    const ro = await tryCall(conn, ['CONFIG', 'GET', 'replica-read-only']);
+    if (Array.isArray(ro) && ro[1] === 'no') return null;
     const master = i.get('master_host') ? `${i.get('master_host')}:${i.get('master_port') ?? '?'}` : null;
     return readonlyProblem(ctx, [`INFO replication: role:${role}${master ? `, master ${master}` : ''}`, `'${name}' is a write command (flags: ${cmd.flags.join(', ')})`], master);
   }
@@ -323,7 +330,6 @@ async function commandStateProblem(ctx: TargetContext, conn: RespConnection, i: 
 async function authLogEvidence(conn: RespConnection | null, user: string): Promise<string | null> {
   const reply = await tryCall(conn, ['ACL', 'LOG', '10']);
   if (!Array.isArray(reply)) return null;
-  const { parseAclLog } = await import('./acl-log.js');
   const hit = parseAclLog(reply).find((e) => e.reason === 'auth' && e.username === user);
   return hit ? `ACL LOG: ${hit.count} failed auth attempt(s) for '${user}' in the newest entry (this diagnosis made one), last ${Math.round(hit.ageSeconds)}s ago` : null;
 }

@@ -45,6 +45,8 @@ export interface TlsEvidence {
   serverProtocols: string[] | null;
   /** The protocol range the client allowed. */
   clientProtocols: string | null;
+  /** Whether the server asks for a client certificate, with how that was concluded. */
+  clientAuth: string | null;
   /** The dialled name or address, checked against the SANs. */
   hostname: string;
   now: Date;
@@ -61,6 +63,7 @@ export function tlsProblem(ctx: TargetContext, kind: TlsFailureKind, ev: TlsEvid
   if (ev.session?.protocol) evidence.push(`unverified handshake: ${ev.session.protocol} ${ev.session.cipher ?? ''}`.trim());
   if (ev.serverProtocols) evidence.push(`server accepts: ${ev.serverProtocols.join(', ') || 'none of TLSv1 to TLSv1.3'}`);
   if (ev.clientProtocols) evidence.push(`client allows: ${ev.clientProtocols}`);
+  if (ev.clientAuth) evidence.push(`client certificate: ${ev.clientAuth}`);
   const cli = (args: string) => redisCli({ ...ctx, host: '127.0.0.1' }, args, 'ADMIN');
   const sClient = `openssl s_client -connect ${ctx.host}:${ctx.port} -servername ${ev.hostname}${ctx.caFile ? ` -CAfile ${ctx.caFile}` : ''} -brief </dev/null`;
   const t: Record<TlsFailureKind, { summary: string; cause: string; fixes: Problem['fixes'] }> = {

@@ -86,6 +86,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     modeText === 'standalone' || modeText === 'cluster' || modeText === 'sentinel' ? known(modeText) : unknown('INFO server shows no mode');
 
   const local = opts.local ? localFacts(server, config) : undefined;
+  const tls = await tlsP;
 
   return {
     source: 'live',
@@ -107,8 +108,9 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     clients: fromReply('CLIENT LIST', clientR, parseClientList),
     aclLog: fromReply('ACL LOG', aclLogR, parseAclLog),
     dryrun,
-    tls: await tlsP,
-    certificates: [],
+    tls,
+    // The leaf the handshake showed (TLS-CERT reads certificates, not the session).
+    certificates: tls.known && tls.value.certificate ? [tls.value.certificate] : [],
     files: local ? known(local.files) : unknown('the server is not on this host: file modes cannot be read'),
     process: local?.process ? known(local.process) : unknown(local ? 'the server process is not visible on this host' : 'the server is not on this host'),
   };

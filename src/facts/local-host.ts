@@ -47,14 +47,20 @@ export function processUser(pid: number): { user: string; uid: number } | undefi
   }
 }
 
+/** uid → name from /etc/passwd, read once per process (a fleet audit asks for every target). */
+let passwd: Map<string, string> | undefined;
+
 function userName(uid: number): string | undefined {
-  try {
-    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
-      const parts = line.split(':');
-      if (parts[2] === String(uid)) return parts[0];
+  if (!passwd) {
+    passwd = new Map();
+    try {
+      for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+        const parts = line.split(':');
+        if (parts[0] && parts[2] && !passwd.has(parts[2])) passwd.set(parts[2], parts[0]);
+      }
+    } catch {
+      // no passwd file: the numeric uid is enough for OS-ROOT
     }
-  } catch {
-    // no passwd file: the numeric uid is enough for OS-ROOT
   }
-  return undefined;
+  return passwd.get(String(uid));
 }

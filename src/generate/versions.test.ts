@@ -4,6 +4,7 @@
  * under its command table (the ACL engine, checked against live ACL DRYRUN in test/e2e).
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { evaluate, parseAclUser } from '../acl/index.js';
 import { parseProfile, SECURITY_LEVELS, NETWORK_EXPOSURES } from '../profile/index.js';
 import { VERSION_IDS, versionTable, type VersionId } from '../versions/index.js';
@@ -166,5 +167,44 @@ describe('buildPlan', () => {
     const basic = buildPlan(parseProfile({ security_level: 'basic', network_exposure: 'localhost' }));
     expect(basic.checklist.find((i) => i.id === 'tls-clients')).toMatchObject({ status: 'verifiable' });
     expect(basic.checklist.some((i) => i.section === 'Compliance')).toBe(false);
+  });
+});
+
+describe('any valid profile (property)', () => {
+  const prefix = fc.stringMatching(/^[a-z0-9:_.{}-]{1,12}$/);
+  const app = fc.record({
+    name: fc.stringMatching(/^[a-z][a-z0-9_-]{0,10}$/).filter((n) => !['default', 'admin', 'readonly', 'monitor', 'replication', 'sentinel'].includes(n)),
+    key_prefixes: fc.array(prefix, { minLength: 1, maxLength: 3 }),
+    channel_prefixes: fc.array(prefix, { maxLength: 2 }),
+    access: fc.constantFrom('read-only', 'read-write'),
+    scripting: fc.boolean(),
+  });
+  const profile = fc.record({
+    security_level: fc.constantFrom(...SECURITY_LEVELS),
+    network_exposure: fc.constantFrom('localhost', 'private_network'),
+    redis_version: fc.constantFrom(...VERSION_IDS),
+    applications: fc.uniqueArray(app, { minLength: 1, maxLength: 3, selector: (a) => a.name.replace(/[^a-z0-9]/g, '_') }),
+    replication: fc.boolean(),
+    sentinel: fc.boolean(),
+    cluster: fc.boolean(),
+    compliance_requirements: fc.subarray(['pci_dss', 'hipaa', 'sox', 'gdpr']),
+  });
+
+  it('gives a plan whose directives and ACL rules the target version accepts', () => {
+    fc.assert(
+      fc.property(profile, (input) => {
+        const plan = buildPlan(parseProfile(input));
+        expect(() => validatePlan(plan)).not.toThrow();
+        const known = new Set(Object.keys(versionTable(plan.version).config));
+        expect(plan.directives.every((d) => known.has(d.name) || d.name === 'rename-command')).toBe(true);
+        // Every application user is confined: no allkeys, no +@all, always -@dangerous.
+        for (const u of plan.users.filter((x) => x.role === 'app')) {
+          expect(u.rules).not.toContain('~*');
+          expect(u.rules).not.toContain('+@all');
+          expect(u.rules).toContain('-@dangerous');
+        }
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -7,6 +7,8 @@ import { createMcpServer } from './server.js';
 export async function serveStdio(ctx: McpContext): Promise<void> {
   // Anything a library might print must not corrupt the protocol stream.
   console.log = console.info = console.debug = console.warn = (...args: unknown[]) => ctx.log(args.map(String).join(' '));
+  // A stray rejection in a tool's dependencies must not take the whole server down with it.
+  process.on('unhandledRejection', (reason) => ctx.log(`redsec mcp: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
   const server = createMcpServer(ctx);
   const transport = new StdioServerTransport();
   await server.connect(transport);

@@ -9,7 +9,6 @@ import type { Rule } from '../rules/types.js';
 import type { Finding, Report, Severity } from './types.js';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
-const INFO_URI = 'https://github.com/redsec/redsec';
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' };
 /** GitHub's security-severity bands: >= 9 critical, 7-8.9 high, 4-6.9 medium, 0.1-3.9 low. */
@@ -87,7 +86,7 @@ function run(report: Report): Record<string, unknown> {
   const invocation: Record<string, unknown> = { executionSuccessful: !report.error };
   if (report.error) invocation.toolExecutionNotifications = [{ level: 'error', message: { text: `${report.error.code}: ${report.error.message}` } }];
   return {
-    tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, informationUri: INFO_URI, rules: RULES.map(ruleDescriptor) } },
+    tool: { driver: { name: report.tool.name, version: report.tool.version, semanticVersion: report.tool.version, rules: RULES.map(ruleDescriptor) } },
     automationDetails: { id: `redsec/${report.target}/` },
     invocations: [invocation],
     results,

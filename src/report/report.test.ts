@@ -145,3 +145,22 @@ describe('Markdown and text', () => {
     expect(color).toContain('\u001b[31mHIGH');
   });
 });
+
+describe('schema and types stay in step', () => {
+  it('accepts every optional field the Report type has (waivers, drift, expired waivers)', () => {
+    const r: Report = {
+      ...lintReport(),
+      gap: { target_level: 3, failing: ['NET-BIND-ALL'], drift: [{ directive: 'timeout', expected: '300', actual: '0' }] },
+      waivers: [{ id: 'NET-BIND-ALL', file: 'redis.conf', reason: 'lab', expires: '2027-01-01', state: 'applied' }],
+    };
+    r.findings[0] = { ...r.findings[0]!, status: 'waived', waiver: { reason: 'lab', expires: '2027-01-01', expired: false } };
+    expect(ReportSchema.safeParse(JSON.parse(renderReport(r, 'json'))).success).toBe(true);
+    for (const format of ['text', 'markdown', 'html', 'sarif'] as const) expect(renderReport(r, format), format).toContain('lab');
+  });
+  it('renders a target that could not be audited as its error', () => {
+    const r: Report = { ...lintReport(), findings: [], error: { code: 'E601', message: 'NOAUTH Authentication required' } };
+    expect(ReportSchema.safeParse(r).success).toBe(true);
+    expect(renderReport(r, 'text')).toContain('error E601: NOAUTH Authentication required');
+    expect(renderReport(r, 'html')).toContain('<strong>Error E601:</strong> NOAUTH Authentication required');
+  });
+});

@@ -71,7 +71,6 @@ export const ReportSchema = z
 export function reportJsonSchema(): Record<string, unknown> {
   return {
     ...z.toJSONSchema(ReportSchema, { target: 'draft-2020-12' }),
-    $id: 'https://redsec.dev/schema/report.schema.json',
     title: 'redsec audit/lint report',
   };
 }

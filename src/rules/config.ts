@@ -26,6 +26,7 @@ const ALIASES: Record<string, string[]> = {
   masterauth: ['primaryauth'],
   masteruser: ['primaryuser'],
   'busy-reply-threshold': ['lua-time-limit'],
+  replicaof: ['slaveof'],
 };
 
 export type ConfigLookup = Known<ConfigValue | undefined>;

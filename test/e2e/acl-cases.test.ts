@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AclRuleError, ConfigSyntaxError } from '../../src/errors.js';
-import { describeRules, evaluate, parseAclFile, parseAclUser, type AclOptions } from '../../src/acl/index.js';
+import { describeRules, describeUser, evaluate, parseAclFile, parseAclUser, parseConfigUserLine, type AclOptions } from '../../src/acl/index.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { normaliseDescription } from './acl-gen.js';
@@ -300,5 +300,45 @@ describe('ACL files (ACL LOAD is the oracle)', () => {
     await crashed.stop();
     expect(crashed.log()).toMatch(/crashed by signal|Segmentation fault|SIGSEGV/);
     expect(() => parseAclFile(file, 'users.acl', OPTS)).toThrow(/users\.acl:1: Unmatched parenthesis in selector definition \(redis-server crashes/);
+  });
+});
+
+describe('user directives in redis.conf (server start-up is the oracle)', () => {
+  it('describes configured users exactly as ACL LIST', async () => {
+    const lines = [
+      ['user', 'default', 'on', 'nopass', '~*', '+@all'],
+      ['user', 'alice', 'on', '>secret-pw', '~a*', '(+set ~w*)', '-@all', '+get'],
+    ];
+    const conf = startRedis({ config: lines.map((l) => l.map((t) => (t.includes(' ') ? `"${t}"` : t)).join(' ')).join('\n') });
+    const s = await conf;
+    try {
+      const c = await rawConnect(s.port);
+      const live = (await c.call('ACL', 'LIST')) as string[];
+      c.close();
+      const mine = lines.map((l, i) => describeUser(parseConfigUserLine(l, 'redis.conf', i + 1, OPTS), OPTS)).sort();
+      expect(mine.map(normaliseDescription)).toEqual(live.map(normaliseDescription).sort());
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it.each([
+    [['user', 'bob', 'on', 'bogus'], /Error in user declaration '([^']*)': Syntax error/],
+    [['user', 'bob', 'on', 'nopass', '%~x'], /Error in user declaration '([^']*)': Syntax error/],
+    [['user', 'bob', 'on', '+nosuchcmd'], /Error loading ACL rule '\+nosuchcmd' for the user named 'bob'/],
+  ])('refuses %j as the server does', async (tokens, pattern) => {
+    const s = await startRedis({ config: tokens.join(' '), expectFailure: true });
+    await s.stop();
+    const logged = pattern.exec(s.log());
+    expect(logged).not.toBeNull();
+    let err: unknown;
+    try {
+      parseConfigUserLine(tokens, 'redis.conf', 1, OPTS);
+    } catch (e) {
+      err = e;
+    }
+    expect(err instanceof ConfigSyntaxError || err instanceof AclRuleError).toBe(true);
+    if (logged?.[1] !== undefined) expect((err as Error).message).toContain(`Error in user declaration '${logged[1]}'`);
+    else expect((err as AclRuleError).rule).toBe('+nosuchcmd');
   });
 });

@@ -148,6 +148,8 @@ describe('redsec audit (CLI)', () => {
     [['audit', 'redis://127.0.0.1:6379', '--profile', 'ultra'], /not a level/],
     [['audit', 'redis://127.0.0.1:6379', '--concurrency', '0'], /--concurrency/],
     [['audit', 'redis://127.0.0.1:6379', '--cert', 'x.crt'], /--cert and --key/],
+    [['audit', 'redis://127.0.0.1:1', 'redis://127.0.0.1:2', '--password-file', '/nonexistent/pw'], /cannot read password file/],
+    [['audit', 'redis://127.0.0.1:6379', '--targets', '/nonexistent/targets.txt'], /cannot read targets file/],
   ])('usage errors exit 2 with one line: %j', async (args, msg) => {
     const r = await cli(args);
     expect(r.code).toBe(2);

@@ -3,7 +3,10 @@
  * audited live. Each must fail with the catalog's ID; the well-configured baseline must not fail
  * any of those IDs (so the detection comes from the misconfiguration, not from the rule).
  */
-import { chmodSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer, type StartOptions } from '../helpers/redis-server.js';
 import { testPki } from '../helpers/pki.js';
@@ -23,8 +26,20 @@ interface Case {
   /** How the audit connects: default admin over plain TCP. */
   url?: (s: RedisServer) => string;
   tlsClient?: boolean;
+  /** Connect without verifying the server certificate (--insecure). */
+  tlsInsecure?: boolean;
   afterStart?: (s: RedisServer) => void;
   profile?: 'hardened';
+}
+
+/** A self-signed server certificate valid for 5 days, made with the openssl CLI. */
+const tempDirs: string[] = [];
+function shortLivedSelfSigned(): { cert: string; key: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'redsec-short-cert-'));
+  tempDirs.push(dir);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem',
+    '-days', '5', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { cwd: dir, stdio: 'pipe' });
+  return { cert: join(dir, 'c.pem'), key: join(dir, 'k.pem') };
 }
 
 const plainAdmin = (s: RedisServer) => `redis://admin:matrix-admin-pw@127.0.0.1:${s.port}`;
@@ -65,6 +80,16 @@ const CASES: Case[] = [
   },
   { name: 'TLS 1.1 allowed', id: 'TLS-PROTOCOLS', start: (pki) => tlsOnly(pki, { 'tls-protocols': 'TLSv1.1 TLSv1.2 TLSv1.3' }), url: tlsAdmin, tlsClient: true },
   { name: 'weak CBC ciphers', id: 'TLS-CIPHERS', start: (pki) => tlsOnly(pki, { 'tls-ciphers': 'ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES128-GCM-SHA256' }), url: tlsAdmin, tlsClient: true },
+  {
+    name: 'self-signed certificate expiring in 5 days',
+    id: 'TLS-CERT',
+    start: () => {
+      const c = shortLivedSelfSigned();
+      return { tls: { cert: c.cert, key: c.key, ca: c.cert, authClients: 'no', plain: false } };
+    },
+    url: tlsAdmin,
+    tlsInsecure: true,
+  },
   { name: 'tls-auth-clients no', id: 'TLS-CLIENT-AUTH', start: (pki) => tlsOnly(pki, { 'tls-auth-clients': 'no' }), url: tlsAdmin, tlsClient: true, profile: 'hardened' },
 ];
 
@@ -87,7 +112,7 @@ describe('audit matrix: one misconfiguration per redis-server 7.0.15', () => {
   beforeAll(async () => {
     const pki = testPki();
     const tlsAudit = (c: Case): AuditOptions['tls'] | undefined =>
-      c.tlsClient ? { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } : undefined;
+      c.tlsInsecure ? { insecure: true } : c.tlsClient ? { ca: pki.ca, cert: pki.clientCert, key: pki.clientKey } : undefined;
     baselineServer = await startRedis({ config: configFor({ name: 'baseline', id: '' }) });
     await Promise.all(
       CASES.map(async (c) => {
@@ -107,6 +132,7 @@ describe('audit matrix: one misconfiguration per redis-server 7.0.15', () => {
 
   afterAll(async () => {
     await Promise.all([...servers.values(), baselineServer].map((s) => s?.stop()));
+    for (const d of tempDirs) rmSync(d, { recursive: true, force: true });
   });
 
   it.each(CASES.map((c) => [c.name, c.id] as const))('%s → %s fails', (name, id) => {

@@ -160,6 +160,16 @@ describe('server state', () => {
     expect(d.problem?.evidence).toContain('rdb_last_bgsave_status:err');
   });
 
+  it('CLUSTERDOWN: a cluster node whose slots nobody serves, as the server itself says', async () => {
+    const s = await server({ config: 'cluster-enabled yes\n' });
+    const c = await rawConnect(s.port);
+    const real = (await c.call('GET', 'foo')) as { error: string };
+    c.close();
+    expect(real.error).toMatch(/^CLUSTERDOWN/);
+    const d = await run({ url: `redis://127.0.0.1:${s.port}`, command: 'GET foo' });
+    expect(d).toMatchObject({ ok: false, code: 'CLUSTERDOWN', command: { method: 'not-checked', allowed: false } });
+  });
+
   it('cluster MOVED: the slot and owner from CLUSTER NODES match the server\'s own redirection', async () => {
     const conf = 'cluster-enabled yes\ncluster-node-timeout 2000\n';
     const [a, b] = await Promise.all([server({ config: conf }), server({ config: conf })]);

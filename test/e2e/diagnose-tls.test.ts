@@ -144,6 +144,7 @@ describe('E604 TLS_HANDSHAKE on real servers', () => {
   it('client certificate required but missing: TLS 1.3 (alert after the handshake) and TLS 1.2', async () => {
     const d13 = await run({ url: tlsUrl(main), tls: { ca: pki.ca } });
     expect(d13.problem).toMatchObject({ code: 'E604', kind: 'client-cert-required' });
+    expect(d13.problem?.evidence.some((e) => e.startsWith('client certificate: required'))).toBe(true);
     const d12 = await run({ url: tlsUrl(main), tls: { ca: pki.ca, maxVersion: 'TLSv1.2' } });
     expect(d12.problem).toMatchObject({ code: 'E604', kind: 'client-cert-required' });
   });

@@ -128,6 +128,19 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
     expect(report.findings.find((f) => f.id === 'AUTH-NOPASS-DEFAULT')?.status).toBe('unknown');
   });
 
+  it('waivers by file glob apply to lint findings; expired ones do not', async () => {
+    const conf = write('waive/deploy/redis.conf', 'protected-mode no\nbind 127.0.0.1\n');
+    const waivers = write('waive/waivers.json', JSON.stringify({ waivers: [
+      { id: 'NET-PROTECTED-MODE-OFF', file: 'deploy/*.conf', reason: 'sidecar proxy authenticates', expires: '2999-01-01' },
+      { id: 'NET-IDLE-TIMEOUT', file: 'redis.conf', reason: 'old', expires: '2001-01-01' },
+    ] }));
+    const r = await cli(['lint', conf, '--waivers', waivers, '--format', 'json', '--fail-on', 'high']);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.findings.find((f) => f.id === 'NET-PROTECTED-MODE-OFF')).toMatchObject({ status: 'waived', waiver: { reason: 'sidecar proxy authenticates' } });
+    expect(report.findings.find((f) => f.id === 'NET-IDLE-TIMEOUT')).toMatchObject({ status: 'fail', waiver: { expired: true } });
+    expect(report.waivers?.map((w) => w.state)).toEqual(['applied', 'expired']);
+  });
+
   it('SARIF findings carry the file and line', async () => {
     const conf = write('sarif/redis.conf', 'protected-mode no\n');
     const r = await cli(['lint', conf, '--format', 'sarif']);

@@ -43,3 +43,8 @@ export async function startMcp(args: string[], env: Record<string, string> = {})
 export function textOf(r: CallToolResult): string {
   return r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 }
+
+/** The structured content of a tool result, typed by the caller (the client validated it against the tool's output schema). */
+export function structuredOf<T>(r: CallToolResult): T {
+  return r.structuredContent as unknown as T;
+}

@@ -3,7 +3,7 @@
  * offline tools (list_checks, acl_check, acl_explain, lint_config, generate_security_config), the
  * read/write fences, and malformed calls that must leave the server serving.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import addFormats from 'ajv-formats';
 import { lintFiles } from '../../src/audit/index.js';
 import { RULES } from '../../src/rules/index.js';
 import { ReportSchema, type Report } from '../../src/report/index.js';
-import { CLI, startMcp, textOf, type McpSession } from './mcp-client.js';
+import { CLI, startMcp, structuredOf, textOf, type McpSession } from './mcp-client.js';
 
 const base = mkdtempSync(join(tmpdir(), 'redsec-mcp-tools-'));
 const readRoot = join(base, 'read');
@@ -132,7 +132,7 @@ describe('redsec mcp: tools over stdio', () => {
     expect(e.user).toBe('app');
     expect(e.categories['read']).toBe('allowed');
     expect(e.categories['write']).toBe('denied');
-    expect(e.keyPatterns).toEqual(['app:*']);
+    expect(e.keyPatterns).toEqual(['~app:*']);
     expect(e.allKeys).toBe(false);
     const admin = (await plain.call('acl_explain', { acl_text: ACL, user: 'default' })).structuredContent as { risks: { grant: string }[] };
     expect(admin.risks.length).toBeGreaterThan(0);
@@ -144,7 +144,11 @@ describe('redsec mcp: tools over stdio', () => {
     expect(r.isError).toBeFalsy();
     const report = ReportSchema.parse(r.structuredContent) as Report;
     const direct = lintFiles(join(readRoot, 'redis.conf'), { profile: null, aclPath: join(readRoot, 'users.acl') });
-    expect(idsAndStatus(report)).toEqual(idsAndStatus(direct));
+    // Same verdicts, except that text has no file mode: those checks are unknown, never pass.
+    const fileModes = new Set(report.findings.filter((f) => f.status === 'unknown' && /allow-read/.test(f.evidence)).map((f) => f.id));
+    expect([...fileModes]).toContain('AUTH-CONF-PERMS');
+    const without = (ids: string[]) => ids.filter((x) => !fileModes.has(x.split(':')[0]!));
+    expect(without(idsAndStatus(report))).toEqual(without(idsAndStatus(direct)));
     const bindAll = report.findings.find((f) => f.id === 'NET-BIND-ALL');
     expect(bindAll).toMatchObject({ status: 'fail', location: { file: 'redis.conf', line: 1 } });
     // The private scratch directory never shows.
@@ -155,7 +159,7 @@ describe('redsec mcp: tools over stdio', () => {
   it('lint_config reads files only under --allow-read', async () => {
     const inRoot = await fenced.call('lint_config', { config_path: 'redis.conf' });
     expect(inRoot.isError).toBeFalsy();
-    const report = inRoot.structuredContent as Report;
+    const report = structuredOf<Report>(inRoot);
     expect(idsAndStatus(report)).toEqual(idsAndStatus(lintFiles(join(readRoot, 'redis.conf'), { profile: null })));
 
     const refusals: [McpSession, Record<string, unknown>][] = [
@@ -190,7 +194,10 @@ describe('redsec mcp: tools over stdio', () => {
     for (const key of ['security_config', 'acl_rules', 'tls_config', 'audit_checklist', 'warnings']) expect(s).toHaveProperty(key);
     expect(s.tls_config.enabled).toBe(true);
     for (const u of s.acl_rules) {
-      expect(u.rules).not.toMatch(/(^|\s)[>#][^\s]/); // neither a password nor its hash
+      // Neither a password nor its hash: only a placeholder naming the secrets.env variable.
+      expect(u.rules).not.toMatch(/(^|\s)>/);
+      expect(u.rules).not.toMatch(/[0-9a-f]{64}/);
+      for (const m of u.rules.matchAll(/(?:^|\s)#(\S+)/g)) expect(m[1]).toMatch(/^<sha256$/);
       if (u.secret) expect(u.secret).toMatch(/^secrets\.env:REDIS_[A-Z0-9_]+_PASSWORD$/);
     }
     expect(readdirSync(writeRoot).sort()).toEqual(before);
@@ -234,7 +241,7 @@ describe('redsec mcp: tools over stdio', () => {
     const bad: [string, Record<string, unknown>][] = [
       ['acl_check', { rules: 5, command: 'GET' }],
       ['acl_check', { rules: 'on nopass', command: [] }],
-      ['acl_check', { rules: 'on >', command: ['GET', 'k'] }],
+      ['acl_check', { rules: 'on +nosuchcommand', command: ['GET', 'k'] }],
       ['acl_explain', { rules: 'on', acl_text: 'user x on' }],
       ['generate_security_config', { security_level: 'extreme', network_exposure: 'localhost' }],
       ['generate_security_config', { security_level: 'basic', network_exposure: 'public', compliance_requirements: ['pci_dss'], surprise: 1 }],
@@ -251,6 +258,25 @@ describe('redsec mcp: tools over stdio', () => {
     }
     const still = await plain.call('list_checks', { severity: 'high' });
     expect(still.isError).toBeFalsy();
+  });
+
+  it('refuses a bad start-up configuration with exit 2 and one line on stderr', () => {
+    const cases: [string[], RegExp][] = [
+      [['--target', 'prod=redis://audit:start-secret-77@127.0.0.1:6379'], /do not put the password in the URL/],
+      [['--target', 'prod=redis://127.0.0.1:6379', '--password-env', 'prod=MCP_NOT_SET_ANYWHERE'], /MCP_NOT_SET_ANYWHERE is not set/],
+      [['--target', 'prod=redis://127.0.0.1:6379', '--password-env', 'stage=X'], /'stage', which is not a --target/],
+      [['--target', 'prod'], /NAME=VALUE/],
+      [['--allow-read', join(base, 'no-such-dir')], /no such directory/],
+      [['--timeout', 'soon'], /--timeout/],
+    ];
+    for (const [args, message] of cases) {
+      const r = spawnSync(process.execPath, [CLI, 'mcp', ...args], { encoding: 'utf8', input: '', env: { PATH: process.env.PATH ?? '' } });
+      expect(r.status, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toContain('start-secret-77');
+    }
   });
 
   it('writes only JSON-RPC messages to stdout', async () => {
@@ -270,7 +296,7 @@ describe('redsec mcp: tools over stdio', () => {
     const lines = out.split('\n').filter((l) => l !== '');
     expect(lines.length).toBe(4);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ jsonrpc: '2.0' });
-    expect(lines.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual([1, 2, 3, 4]);
+    expect(lines.map((l) => (JSON.parse(l) as { id: number }).id).sort()).toEqual([1, 2, 3, 4]);
     expect(existsSync(CLI)).toBe(true);
   });
 });

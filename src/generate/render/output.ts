@@ -88,7 +88,7 @@ export function renderText(plan: Plan, extra: { bundle?: BundleSummary } = {}): 
     `Listen:   bind ${plan.bind.join(' ')}; ${tls ? `TLS only on ${tls.port} (port 0), Mozilla ${tls.mozillaProfile}, client certificates ${tls.authClients === 'yes' ? 'required' : 'optional'}` : `plaintext port ${plan.clientPort}, no TLS`}`,
     `Config:   ${plan.directives.length} directives in redis.conf`,
     `Users:    ${plan.users.map((u) => `${u.name}${u.enabled ? '' : ' (off)'}`).join(', ')}`,
-    `Firewall: ${plan.firewall.ports.map((fp) => `${fp.port}/${fp.purpose}`).join(', ')}; sources: ${plan.firewall.appSources.length ? plan.firewall.appSources.join(', ') : 'none (loopback only)'}`,
+    `Firewall: ${plan.firewall.ports.map((fp) => `${fp.port}/${fp.purpose}`).join(', ')}; sources: ${plan.firewall.appSources.length ? plan.firewall.appSources.join(', ') : plan.firewall.exposure === 'localhost' ? 'none (loopback only)' : 'none yet (add app_cidrs)'}`,
   ];
   const counts = { enforced: 0, verifiable: 0, manual: 0 };
   for (const i of plan.checklist) counts[i.status]++;

@@ -2,15 +2,17 @@
  * lint_config: redis.conf (and ACL) text or files in, the lint report out. Text is written to a
  * private temporary directory for the file-based linter and removed afterwards. Every file the
  * linter would read (includes, aclfile, tls-cert-file) must lie under an --allow-read directory,
- * so config text cannot be used to read the server's own files.
+ * so config text cannot be used to read the server's own files; file modes are reported only for
+ * files under those directories (a scratch copy's mode says nothing about the user's file).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { lintFiles } from '../../audit/index.js';
+import { evaluateFacts } from '../../audit/index.js';
 import { effectiveConfig, parseConfig, type DirEntry } from '../../config/index.js';
 import { ConfigSyntaxError, InputError } from '../../errors.js';
+import { collectFiles, known, unknown, type ServerFacts } from '../../facts/index.js';
 import type { Report } from '../../report/index.js';
 import { resolveVersionId, type VersionId } from '../../versions/index.js';
 import type { McpContext } from '../context.js';
@@ -72,6 +74,14 @@ function checkFileAccess(ctx: McpContext, confPath: string, cwd: string, version
   }
 }
 
+/** Keeps the modes of the allowed files only; without any, file modes are honestly unknown. */
+function fenceFileFacts(ctx: McpContext, facts: ServerFacts, scratch: string): ServerFacts {
+  if (!facts.files.known) return facts;
+  const kept = facts.files.value.filter((f) => !isWithin(scratch, f.path) && readableUnder(ctx.readRoots, f.path));
+  if (kept.length > 0) return { ...facts, files: known(kept) };
+  return { ...facts, files: unknown('file modes are checked only for files under the --allow-read directories (text input has no file)') };
+}
+
 /** Replaces the scratch directory in everything the model sees by the bare file names. */
 function unscratch<T>(value: T, scratch: string): T {
   return JSON.parse(JSON.stringify(value).replaceAll(`${scratch}/`, '')) as T;
@@ -107,12 +117,10 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
       if (!statSync(cwd).isDirectory()) throw new InputError('not a directory', 'cwd');
     }
     checkFileAccess(ctx, confPath, cwd, version, scratch, aclPath !== undefined);
-    const report = lintFiles(confPath, {
-      profile,
-      ...(aclPath !== undefined ? { aclPath } : {}),
-      ...(given ? { redisVersion: given } : {}),
-      cwd,
-    });
+    // As lintFiles does, with the file facts fenced before the rules see them.
+    const exact = given && /^(valkey-)?\d+\.\d+\.\d+$/.test(given) ? given.replace(/^valkey-/, '') : undefined;
+    const facts = collectFiles(confPath, { version, cwd, ...(exact ? { exactVersion: exact } : {}), ...(aclPath !== undefined ? { aclPath } : {}) });
+    const report = evaluateFacts(fenceFileFacts(ctx, facts, scratch), { profile });
     return unscratch(report, scratch);
   } catch (e) {
     if (e instanceof Error) e.message = e.message.replaceAll(`${scratch}/`, '');

@@ -26,7 +26,7 @@ describe('indicators of compromise', () => {
   });
   it('IOC-UNKNOWN-MODULE: exploit names always fail; others need the allowlist', () => {
     const f = baselineFacts();
-    f.modules = { known: true, value: [{ name: 'system', version: '1', path: '/tmp/exp.so' }, { name: 'ReJSON', version: '20609' }] };
+    f.modules = { known: true, value: [{ name: 'system', version: '1', path: '/opt/x/exp.so' }, { name: 'ReJSON', version: '20609' }] };
     expect(checkOne('IOC-UNKNOWN-MODULE', f, LIVE).map((x) => x.status)).toEqual(['fail', 'unknown']);
     expect(checkOne('IOC-UNKNOWN-MODULE', f, { ...LIVE, allowlists: { modules: ['rejson'] } }).map((x) => x.status)).toEqual(['fail']);
   });
