@@ -41,6 +41,8 @@ function section(r: Report): string {
     `<tr>${[s.critical, s.high, s.medium, s.low, s.info, s.passed, s.unknown, s.waived].map((n) => `<td>${e(String(n))}</td>`).join('')}</tr></table>`,
   );
   if (r.gap && r.gap.failing.length > 0) out.push(`<p>To reach level ${e(String(r.gap.target_level))}: ${e(r.gap.failing.join(', '))}</p>`);
+  for (const w of (r.waivers ?? []).filter((x) => x.state !== 'applied'))
+    out.push(`<p class="muted">Waiver ${e(w.id)} ${e(w.state)} (expires ${e(w.expires)}): ${e(w.reason)}</p>`);
   for (const g of bySeverity(r.findings, 'fail')) out.push(`<h2>${e(g.severity)} (${g.findings.length})</h2>`, ...g.findings.map(finding));
   const unknown = r.findings.filter((f) => f.status === 'unknown');
   if (unknown.length > 0) out.push(`<h2>Could not be verified (${unknown.length})</h2>`, ...unknown.map(finding));

@@ -27,6 +27,8 @@ function renderOne(r: Report): string {
   out.push('', '| critical | high | medium | low | info | passed | unknown | waived |', '|---|---|---|---|---|---|---|---|');
   out.push(`| ${s.critical} | ${s.high} | ${s.medium} | ${s.low} | ${s.info} | ${s.passed} | ${s.unknown} | ${s.waived} |`);
   if (r.gap && r.gap.failing.length > 0) out.push('', `To reach level ${r.gap.target_level}: ${r.gap.failing.map(escapeMarkdown).join(', ')}`);
+  const idle = (r.waivers ?? []).filter((x) => x.state !== 'applied');
+  if (idle.length > 0) out.push('', ...idle.map((w) => `- Waiver ${escapeMarkdown(w.id)} ${w.state} (expires ${escapeMarkdown(w.expires)}): ${escapeMarkdown(w.reason)}`));
   for (const g of bySeverity(r.findings, 'fail')) {
     out.push('', `### ${g.severity} (${g.findings.length})`);
     for (const f of g.findings) out.push('', findingBlock(f));

@@ -52,6 +52,8 @@ function renderOne(r: Report, opts: TextOptions): string {
   );
   out.push(`failed: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info; ${s.passed} passed, ${s.unknown} unknown, ${s.waived} waived`);
   if (r.gap && r.gap.failing.length > 0) out.push(`to reach level ${r.gap.target_level}: ${r.gap.failing.join(', ')}`);
+  for (const w of (r.waivers ?? []).filter((x) => x.state !== 'applied'))
+    out.push(paint(opts, 'dim', `waiver ${stripControl(w.id)} ${w.state}${w.state === 'expired' ? ` on ${stripControl(w.expires)}` : ''}: ${stripControl(w.reason)}`));
   for (const g of bySeverity(r.findings, 'fail')) {
     out.push('', paint(opts, g.severity, `${g.severity.toUpperCase()} (${g.findings.length})`));
     for (const f of g.findings) out.push(...findingLines(f, opts));

@@ -151,11 +151,16 @@ describe('schema and types stay in step', () => {
     const r: Report = {
       ...lintReport(),
       gap: { target_level: 3, failing: ['NET-BIND-ALL'], drift: [{ directive: 'timeout', expected: '300', actual: '0' }] },
-      waivers: [{ id: 'NET-BIND-ALL', file: 'redis.conf', reason: 'lab', expires: '2027-01-01', state: 'applied' }],
+      waivers: [
+        { id: 'NET-BIND-ALL', file: 'redis.conf', reason: 'lab', expires: '2027-01-01', state: 'applied' },
+        { id: 'TLS-DISABLED', reason: 'old <b>lab</b>', expires: '2025-01-01', state: 'expired' },
+      ],
     };
     r.findings[0] = { ...r.findings[0]!, status: 'waived', waiver: { reason: 'lab', expires: '2027-01-01', expired: false } };
     expect(ReportSchema.safeParse(JSON.parse(renderReport(r, 'json'))).success).toBe(true);
     for (const format of ['text', 'markdown', 'html', 'sarif'] as const) expect(renderReport(r, format), format).toContain('lab');
+    expect(renderReport(r, 'text')).toContain('waiver TLS-DISABLED expired on 2025-01-01: old <b>lab</b>');
+    expect(renderReport(r, 'html')).toContain('Waiver TLS-DISABLED expired (expires 2025-01-01): old &lt;b&gt;lab&lt;/b&gt;');
   });
   it('renders a target that could not be audited as its error', () => {
     const r: Report = { ...lintReport(), findings: [], error: { code: 'E601', message: 'NOAUTH Authentication required' } };

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { parseTarget } from '../../src/resp/index.js';
 import { collectTarget } from '../../src/audit/collect-target.js';
+import { testPki } from '../helpers/pki.js';
 
 describe('live collector against redis-server 7.0.15', () => {
   let server: RedisServer;
@@ -56,5 +57,18 @@ describe('live collector against redis-server 7.0.15', () => {
     // INFO is @dangerous: denied, but HELLO still names the server.
     expect(!facts.info.known && facts.info.why).toMatch(/NOPERM/);
     expect(facts).toMatchObject({ flavor: 'redis', version: '7.0.15', versionId: '7.0', auditUser: 'app' });
+  });
+
+  it('a plain target whose server also listens for TLS gets that listener probed', async () => {
+    const pki = testPki();
+    const both = await startRedis({ config: 'requirepass both-pw', tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca, authClients: 'yes' } });
+    try {
+      const facts = await collectTarget(parseTarget(`redis://:both-pw@127.0.0.1:${both.port}`), {});
+      expect(facts.tls.known && facts.tls.value.protocols).toEqual(['TLSv1.2', 'TLSv1.3']);
+      expect(facts.tls.known && facts.tls.value.clientAuth).toBe('required');
+      expect(facts.certificates.map((c) => c.subject)).toEqual(['CN=localhost']);
+    } finally {
+      await both.stop();
+    }
   });
 });

@@ -167,6 +167,13 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
     expect(r.stderr).toMatch(msg);
   });
 
+  it('--redis-version picks the flavor and table; an exact version is kept for CVE verdicts', () => {
+    const conf = write('flavor/redis.conf', 'bind 127.0.0.1\n');
+    expect(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }).server).toEqual({ flavor: 'valkey', version: null });
+    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11' });
+    expect(lintFiles(conf, { profile: null }).server).toEqual({ flavor: 'redis', version: null });
+  });
+
   it('directives the target version does not know are facts with file:line; the 7.0 server is the oracle', async () => {
     const conf = write('ver/redis.conf', 'port 6379\nenable-debug-command no\n');
     expect(collectFiles(conf, { version: '6.2' }).unknownDirectives).toEqual([

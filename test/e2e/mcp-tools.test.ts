@@ -26,6 +26,8 @@ const CONF = ['bind 0.0.0.0', 'protected-mode no', 'port 6379', 'aclfile users.a
 const ACL = ['user default on nopass ~* &* +@all', 'user app on >app-secret-pw-1234 ~app:* +@read', ''].join('\n');
 writeFileSync(join(readRoot, 'redis.conf'), CONF);
 writeFileSync(join(readRoot, 'users.acl'), ACL);
+writeFileSync(join(readRoot, 'extra.conf'), 'maxclients 100\n');
+writeFileSync(join(readRoot, 'with-include.conf'), 'include extra.conf\nbind 127.0.0.1\n');
 writeFileSync(join(outside, 'secret.conf'), 'requirepass outside-secret-value\n');
 writeFileSync(join(outside, 'users.acl'), 'user default on nopass ~* +@all\n');
 symlinkSync(join(outside, 'secret.conf'), join(readRoot, 'link.conf'));
@@ -161,6 +163,12 @@ describe('redsec mcp: tools over stdio', () => {
     expect(inRoot.isError).toBeFalsy();
     const report = structuredOf<Report>(inRoot);
     expect(idsAndStatus(report)).toEqual(idsAndStatus(lintFiles(join(readRoot, 'redis.conf'), { profile: null })));
+
+    // Includes inside the allowed directory are followed, with their own file:line.
+    const included = await fenced.call('lint_config', { config_path: 'with-include.conf' });
+    expect(included.isError, textOf(included)).toBeFalsy();
+    const viaText = await fenced.call('lint_config', { config_text: 'include extra.conf\n', cwd: '.' });
+    expect(viaText.isError, textOf(viaText)).toBeFalsy();
 
     const refusals: [McpSession, Record<string, unknown>][] = [
       [fenced, { config_path: join(outside, 'secret.conf') }],

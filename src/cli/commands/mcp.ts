@@ -31,7 +31,7 @@ function pair(flag: string, spec: string): [string, string] {
 }
 
 /** Per-target settings from the repeated NAME=VALUE flags; each must name a declared --target. */
-export function targetSpecs(flags: McpFlags): Map<string, TargetSpec> {
+function targetSpecs(flags: McpFlags): Map<string, TargetSpec> {
   const specs = new Map<string, TargetSpec>();
   for (const t of flags.target) {
     const [name, url] = pair('--target', t);

@@ -26,14 +26,23 @@ const DEFAULT_VERSION: VersionId = '7.2';
 
 function listDir(dir: string): DirEntry[] | undefined {
   try {
-    return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() }));
+    return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() || (e.isSymbolicLink() && isDirectory(join(dir, e.name))) }));
   } catch {
     return undefined;
   }
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** As redis-server (and config/load) do: a directory reads as an empty file. */
 function readDirAsEmpty(p: string): string {
-  return statSync(p).isDirectory() ? '' : readFileSync(p, 'utf8');
+  return isDirectory(p) ? '' : readFileSync(p, 'utf8');
 }
 
 /**

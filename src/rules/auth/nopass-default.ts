@@ -1,6 +1,7 @@
 import type { Rule } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
 import { effectiveUsers, userFlags } from '../users.js';
+import { configValue } from '../config.js';
 import { hipaa, pci, sox } from '../compliance.js';
 
 export const nopassDefault: Rule = {
@@ -29,7 +30,13 @@ export const nopassDefault: Rule = {
     const d = users.value.find((x) => x.name === 'default');
     if (!d) return pass('there is no default user');
     const f = userFlags(facts, d);
-    const origin = d.implicit ? 'implicit default user (no `user default` line' + (facts.config.known ? ', no requirepass or an aclfile ignores it)' : ')') : 'default user';
+    const aclfile = configValue(facts, 'aclfile');
+    const viaAclfile = aclfile.known && !!aclfile.value && aclfile.value.value !== '';
+    const origin = !d.implicit
+      ? 'default user'
+      : viaAclfile
+        ? 'default user (the aclfile has no `user default` line, so Redis creates it; requirepass is ignored)'
+        : 'default user (no `user default` line and no requirepass)';
     if (f.enabled && f.nopass) return fail(`${origin} is on and nopass`, { location: d.location });
     if (!f.enabled) return pass('default user is off', { location: d.location });
     return pass('default user requires a password', { location: d.location });

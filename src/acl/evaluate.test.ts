@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../errors.js';
+import { allowsCommand, evaluate, hasAllChannels, hasUnrestrictedKeyAccess } from './evaluate.js';
+import { parseAclUser } from './rules.js';
+
+// Verdict values are checked against ACL DRYRUN in test/e2e; these pin the explanation fields.
+const o = { version: '7.0' } as const;
+
+describe('evaluate: deciding rule and context', () => {
+  it('names the rule that last set or cleared the bit', () => {
+    expect(evaluate(parseAclUser('u', '+@all allkeys', o), ['GET', 'k'], o).decidedBy).toBe('+@all');
+    expect(evaluate(parseAclUser('u', 'allcommands allkeys -get +get', o), ['GET', 'k'], o).decidedBy).toBe('+get');
+    expect(evaluate(parseAclUser('u', '+@all -@dangerous allkeys', o), ['FLUSHDB'], o).decidedBy).toBe('-@dangerous');
+    expect(evaluate(parseAclUser('u', '-@all +select|0', o), ['SELECT', '0'], o).decidedBy).toBe('+select|0');
+    expect(evaluate(parseAclUser('u', '-@all', o), ['AUTH', 'pw'], o).decidedBy).toMatch(/NO_AUTH/);
+    expect(evaluate(parseAclUser('u', '', o), ['GET', 'k'], o).decidedBy).toMatch(/no command permissions/);
+  });
+
+  it('reports key and channel denials with the argument and the selector', () => {
+    const u = parseAclUser('u', ['-@all', '(+get ~a*)', '(+mget ~b*)'], o);
+    const v = evaluate(u, ['MGET', 'b1', 'c1'], o);
+    expect(v).toMatchObject({ allowed: false, denial: 'key', object: 'c1', argIndex: 2, selector: 2 });
+    expect(v.decidedBy).toBe('no key pattern matches (~b*)');
+    const c = evaluate(parseAclUser('u', '+@all resetchannels &n.*', o), ['PUBLISH', 'x', 'm'], o);
+    expect(c).toMatchObject({ denial: 'channel', object: 'x', argIndex: 1 });
+  });
+
+  it('throws DRYRUN-worded input errors for unknown commands and wrong arity', () => {
+    const u = parseAclUser('u', '+@all', o);
+    expect(() => evaluate(u, ['NOPE'], o)).toThrow(new InputError("Command 'NOPE' not found", 'command'));
+    expect(() => evaluate(u, ['CONFIG', 'NOPE'], o)).toThrow(/Command 'CONFIG' not found/);
+    expect(() => evaluate(u, ['GET'], o)).toThrow(/wrong number of arguments for 'get' command/);
+    expect(() => evaluate(u, ['CONFIG'], o)).toThrow(/wrong number of arguments for 'config' command/);
+  });
+
+  it('notes SORT BY/GET refusals that DRYRUN does not report', () => {
+    const u = parseAclUser('u', '+@all ~k*', o);
+    expect(evaluate(u, ['SORT', 'k1', 'BY', 'w*'], o).restriction).toMatch(/BY option of SORT denied/);
+    expect(evaluate(u, ['SORT', 'k1', 'BY', 'nosort'], o).restriction).toBeUndefined();
+    expect(evaluate(parseAclUser('u', '+@all %R~*', o), ['SORT', 'k1', 'GET', '#'], o).restriction).toBeUndefined();
+  });
+});
+
+describe('questions the rules engine asks', () => {
+  it('allowsCommand, hasUnrestrictedKeyAccess, hasAllChannels', () => {
+    const app = parseAclUser('app', '+@all -@dangerous %R~* ~app:*', o);
+    expect(allowsCommand(app, 'flushall', o)).toBe(false);
+    expect(allowsCommand(app, 'config|help', o)).toBe(true);
+    expect(allowsCommand(app, 'config|get', o)).toBe(false);
+    expect(allowsCommand(parseAclUser('s', '-@all (+eval)', o), 'eval', o)).toBe(true);
+    expect(hasUnrestrictedKeyAccess(app, 'read')).toBe(true);
+    expect(hasUnrestrictedKeyAccess(app, 'write')).toBe(false);
+    expect(hasAllChannels(app)).toBe(false);
+    expect(hasAllChannels(parseAclUser('d', '&*', o))).toBe(true);
+    expect(() => allowsCommand(app, 'nope', o)).toThrow(InputError);
+  });
+});
