@@ -171,6 +171,7 @@ function runCli(args) {
   const elapsed = ms(t);
   if (r.status !== 0 && r.status !== 1) throw new Error(`redsec audit failed (${r.status}): ${r.stderr}`);
   const rss = /maxrss_kb=(\d+)/.exec(r.stderr ?? '')?.[1];
+  if (!r.stdout) throw new Error(`redsec audit printed nothing (status ${r.status}, signal ${r.signal}): ${r.stderr}`);
   return { elapsed, rssMb: rss ? Number(rss) / 1024 : undefined, stdout: r.stdout };
 }
 const cliSingle = [];

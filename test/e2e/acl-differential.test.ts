@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AclRuleError } from '../../src/errors.js';
-import { describeRules, evaluate, parseAclUser, type AclOptions } from '../../src/acl/index.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { AclRuleError, ConfigSyntaxError } from '../../src/errors.js';
+import { describeRules, evaluate, parseAclFile, parseAclUser, type AclOptions } from '../../src/acl/index.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { argvArb, grantingRuleListArb, normaliseDescription, ruleListArb } from './acl-gen.js';
@@ -16,7 +18,7 @@ let server: RedisServer;
 let client: RawClient;
 
 beforeAll(async () => {
-  server = await startRedis();
+  server = await startRedis({ config: 'aclfile users.acl', files: { 'users.acl': 'user default on nopass ~* &* +@all\n' } });
   client = await rawConnect(server.port);
 });
 afterAll(async () => {
@@ -101,5 +103,42 @@ describe(`ACL engine vs live redis-server 7.0.15 (seed ${SEED})`, () => {
     expect(tally.command).toBeGreaterThan(100);
     expect(tally.key).toBeGreaterThan(50);
     expect(tally.channel).toBeGreaterThan(0);
+  });
+});
+
+describe(`ACL files vs ACL LOAD on redis-server 7.0.15 (seed ${SEED})`, () => {
+  it('loads generated files like ACL LOAD: same first error at file:line, same ACL LIST', async () => {
+    const cases = fc.sample(ruleListArb('7.0', true), { numRuns: 150 * SCALE, seed: SEED + 3 });
+    let failures = 0;
+    for (const [i, rules] of cases.entries()) {
+      // Selector arguments become space-separated tokens in a file; the loader merges them back.
+      const text = `user default on nopass ~* &* +@all\nuser f${i} ${rules.join(' ')}\n`;
+      writeFileSync(join(server.dir, 'users.acl'), text);
+      const reply = await client.call('ACL', 'LOAD');
+      let mine: Error | undefined;
+      try {
+        const parsed = parseAclFile(text, 'users.acl', OPTS);
+        if (reply === 'OK') {
+          const line = ((await client.call('ACL', 'LIST')) as string[]).find((l) => l.startsWith(`user f${i} `))!;
+          expect({ rules, desc: normaliseDescription(`user f${i} ${describeRules(parsed.users.get(`f${i}`)!, OPTS)}`) }).toEqual({
+            rules,
+            desc: normaliseDescription(line),
+          });
+        }
+      } catch (e) {
+        if (!(e instanceof ConfigSyntaxError || e instanceof AclRuleError)) throw e;
+        mine = e;
+      }
+      expect({ rules, ok: mine === undefined }).toEqual({ rules, ok: reply === 'OK' });
+      if (mine) {
+        failures++;
+        const theirs = (isError(reply) ? reply.error : String(reply)).replace(/'([<>])[^']*'/g, "'$1***'");
+        const e = mine as ConfigSyntaxError | AclRuleError;
+        const expected = e instanceof AclRuleError ? `users.acl:2: Error in applying operation '${e.rule}': ${e.reason}.` : `users.acl:2: ${e.reason}.`;
+        expect({ rules, theirs }).toEqual({ rules, theirs: expect.stringContaining(expected) });
+      }
+    }
+    expect(failures).toBeGreaterThan(10);
+    expect(failures).toBeLessThan(cases.length - 10);
   });
 });
