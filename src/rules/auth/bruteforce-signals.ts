@@ -10,7 +10,7 @@ export const bruteforceSignals: Rule = {
   title: 'Failed authentication attempts recorded',
   severity: 'info',
   rationale:
-    'Redis has no lockout, so failed AUTH is the only brute-force signal: INFO stats acl_access_denied_auth (7.2+), INFO errorstats WRONGPASS/NOAUTH (6.2+) and ACL LOG auth entries.',
+    'Redis has no lockout, so failed AUTH is the only brute-force signal: INFO stats acl_access_denied_auth (7.2+), INFO errorstats WRONGPASS (6.2+) and ACL LOG auth entries. NOAUTH is not counted: it only means a command arrived before AUTH (every audit\'s own unauthenticated PING causes one), not that a credential was tried.',
   remediation: { text: 'Find the source in ACL LOG (client-info addr), block it, and alert on acl_access_denied_auth.', command: 'redis-cli ACL LOG 20' },
   compliance: [pci('10.2.1.4'), pci('8.3.4'), hipaa('(b)')],
   level: 3,
@@ -23,12 +23,10 @@ export const bruteforceSignals: Rule = {
       const denied = Number(facts.info.value.stats?.acl_access_denied_auth ?? 0);
       if (denied > 0) counts.push(`acl_access_denied_auth:${denied}`);
       total = Math.max(total, denied);
-      for (const code of ['WRONGPASS', 'NOAUTH']) {
-        const line = facts.info.value.errorstats?.[`errorstat_${code}`];
-        const n = Number(/count=(\d+)/.exec(line ?? '')?.[1] ?? 0);
-        if (n > 0) counts.push(`errorstat_${code} count=${n}`);
-        total = Math.max(total, n);
-      }
+      const line = facts.info.value.errorstats?.errorstat_WRONGPASS;
+      const wrongpass = Number(/count=(\d+)/.exec(line ?? '')?.[1] ?? 0);
+      if (wrongpass > 0) counts.push(`errorstat_WRONGPASS count=${wrongpass}`);
+      total = Math.max(total, wrongpass);
     }
     if (facts.aclLog.known) {
       const auth = facts.aclLog.value.filter((e) => e.reason === 'auth');
