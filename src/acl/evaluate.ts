@@ -1,92 +1,80 @@
 import { InputError } from '../errors.js';
 import { commandIndex, lookupArgv, type AclCommand, type CommandIndex } from './commands.js';
+import {
+  ACCESS_DENIED,
+  ACCESS_FIRST_ARG,
+  commandPlan,
+  compiledUser,
+  patternSummary,
+  type CommandPlan,
+  type CompiledSelector,
+  type CompiledUser,
+} from './compiled.js';
 import { aclContext } from './context.js';
-import { compileGlob, globMatch } from './glob.js';
-import { commandHasKeys, extractKeys, type KeyBuffer } from './keys.js';
-import type { AclProfile } from './profile.js';
+import { extractKeys, type KeyBuffer } from './keys.js';
 import { isCommandBitSet } from './rules.js';
-import type { AclOptions, AclSelector, AclUser, AclVerdict, KeyPattern } from './types.js';
+import type { AclOptions, AclUser, AclVerdict } from './types.js';
 
 const OK = 0;
 const DENIED_CMD = 1;
 const DENIED_KEY = 2;
 const DENIED_CHANNEL = 4;
 
-interface SelectorResult {
-  code: number;
-  idx: number;
-}
-
-type Matcher = (subject: string) => boolean;
-// Users are immutable, so a selector's pattern list can carry its compiled matchers.
-const keyMatchers = new WeakMap<readonly KeyPattern[], Matcher[]>();
-const keyMatchersNoLimit = new WeakMap<readonly KeyPattern[], Matcher[]>();
-
-function matchersFor(keys: readonly KeyPattern[], globLimit: boolean): Matcher[] {
-  const cache = globLimit ? keyMatchers : keyMatchersNoLimit;
-  let m = cache.get(keys);
-  if (!m) {
-    m = keys.map((k) => compileGlob(k.pattern, globLimit));
-    cache.set(keys, m);
-  }
-  return m;
-}
-
 /** ACLSelectorCheckKey */
-function keyAllowed(s: AclSelector, key: string, need: number, globLimit: boolean): boolean {
-  if (s.allKeys) return true;
-  const keys = s.keys;
-  const m = matchersFor(keys, globLimit);
-  for (let i = 0; i < keys.length; i++) {
-    if ((keys[i]!.perms & need) !== need) continue;
-    if (m[i]!(key)) return true;
+function keyAllowed(s: CompiledSelector, key: string, need: number): boolean {
+  const perms = s.keyPerms;
+  const matchers = s.keyMatchers;
+  for (let i = 0; i < matchers.length; i++) {
+    if ((perms[i]! & need) !== need) continue;
+    if (matchers[i]!(key)) return true;
   }
   return false;
 }
 
-function channelAllowed(s: AclSelector, channel: string, literal: boolean, globLimit: boolean): boolean {
-  for (const p of s.channels) {
-    if (literal ? p === channel : globMatch(p, channel, globLimit)) return true;
+/** ACLCheckChannelAgainstList: PSUBSCRIBE's arguments are compared literally. */
+function channelAllowed(s: CompiledSelector, channel: string, literal: boolean): boolean {
+  if (literal) {
+    for (const p of s.channels) if (p === channel) return true;
+    return false;
   }
+  for (const m of s.channelMatchers) if (m(channel)) return true;
   return false;
 }
 
-function commandPasses(s: AclSelector, cmd: AclCommand, argv: readonly string[]): boolean {
-  if (s.allCommands || cmd.noAuth || isCommandBitSet(s.bits, cmd.id)) return true;
-  const firstArgs = s.firstArgs.get(cmd.id);
-  if (argv.length < 2 || !firstArgs) return false;
+function firstArgAllowed(allowed: readonly string[], cmd: AclCommand, argv: readonly string[]): boolean {
+  if (argv.length < 2) return false;
   const arg = argv[cmd.parent ? 2 : 1];
   if (arg === undefined) return false;
   const lower = arg.toLowerCase();
-  return firstArgs.some((a) => a.toLowerCase() === lower);
+  return allowed.includes(lower);
 }
 
-/** ACLSelectorCheckCmd; `keys` is the per-call cache shared by the selectors. */
-function checkSelector(
-  s: AclSelector,
-  cmd: AclCommand,
-  argv: readonly string[],
-  profile: AclProfile,
-  cache: { keys: KeyBuffer | undefined },
-  out: SelectorResult,
-): number {
-  if (!commandPasses(s, cmd, argv)) return DENIED_CMD;
-  if (!s.allKeys && commandHasKeys(cmd, profile.legacy)) {
-    const keys = (cache.keys ??= extractKeys(cmd, argv, profile.legacy));
-    for (let i = 0; i < keys.n; i++) {
-      const pos = keys.pos[i]!;
-      if (!keyAllowed(s, argv[pos]!, keys.need[i]!, profile.globLimit)) {
-        out.idx = pos;
+/**
+ * The failing argument of the last checkArgs call. Module state rather than a result object so
+ * the hot path allocates nothing; evaluation is synchronous, so nothing can interleave.
+ */
+let failedAt = 0;
+/** Keys of the current command line, extracted once and shared by all selectors. */
+let keys: KeyBuffer | undefined;
+
+/** The argument half of ACLSelectorCheckCmd (the command half is in the plan): OK, DENIED_KEY or DENIED_CHANNEL. */
+function checkArgs(plan: CommandPlan, i: number, s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
+  if (plan.checkKeys[i]) {
+    const k = (keys ??= extractKeys(cmd, argv, legacy));
+    for (let j = 0; j < k.n; j++) {
+      const pos = k.pos[j]!;
+      if (!keyAllowed(s, argv[pos]!, k.need[j]!)) {
+        failedAt = pos;
         return DENIED_KEY;
       }
     }
   }
-  const ch = cmd.channels;
-  if (ch && !s.allChannels) {
+  if (plan.checkChannels[i]) {
+    const ch = cmd.channels!;
     const stop = ch.count === -1 ? argv.length : Math.min(argv.length, ch.start + ch.count);
-    for (let i = ch.start; i < stop; i++) {
-      if (!channelAllowed(s, argv[i]!, ch.pattern, profile.globLimit)) {
-        out.idx = i;
+    for (let j = ch.start; j < stop; j++) {
+      if (!channelAllowed(s, argv[j]!, ch.pattern)) {
+        failedAt = j;
         return DENIED_CHANNEL;
       }
     }
@@ -94,9 +82,12 @@ function checkSelector(
   return OK;
 }
 
-function ruleText(user: AclUser, s: AclSelector, cmd: AclCommand): string {
-  const i = s.decidedBy[cmd.id] ?? -1;
-  return i >= 0 ? (user.ruleLog[i] ?? 'unknown') : 'default (new users have no command permissions)';
+/** ACLSelectorCheckCmd for selector i. */
+function checkSelector(plan: CommandPlan, i: number, s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
+  const access = plan.access[i];
+  if (access === ACCESS_DENIED) return DENIED_CMD;
+  if (access === ACCESS_FIRST_ARG && !firstArgAllowed(plan.firstArgs[i]!, cmd, argv)) return DENIED_CMD;
+  return checkArgs(plan, i, s, cmd, argv, legacy);
 }
 
 /** Resolves argv to a command as ACL DRYRUN does, or throws its error text. */
@@ -119,53 +110,47 @@ function resolveIn(index: CommandIndex, argv: readonly string[]): AclCommand {
  * Decides a command line for a user exactly as ACL DRYRUN (ACLCheckAllUserCommandPerm) does:
  * a selector must pass command, key and channel checks on its own; otherwise the reported
  * failure is the highest code, ties broken by the larger argument index.
+ *
+ * Verdicts that do not depend on the arguments are shared and frozen: treat them as read-only.
  */
 export function evaluate(user: AclUser, argv: readonly string[], opts: AclOptions): AclVerdict {
-  const { profile, index } = aclContext(opts);
-  const cmd = resolveIn(index, argv);
-  const cache: { keys: KeyBuffer | undefined } = { keys: undefined };
-  const local: SelectorResult = { code: OK, idx: 0 };
+  const ctx = aclContext(opts);
+  const cmd = resolveIn(ctx.index, argv);
+  const cu = compiledUser(user, ctx);
+  const plan = commandPlan(cu, cmd);
+  if (plan.deniedOutright) return plan.commandDenied;
+  const legacy = ctx.profile.legacy;
+  keys = undefined;
   let relevant = DENIED_CMD;
   let lastIdx = 0;
   let relevantSelector = 0;
-  for (let i = 0; i < user.selectors.length; i++) {
-    const s = user.selectors[i]!;
-    const code = checkSelector(s, cmd, argv, profile, cache, local);
+  const selectors = cu.selectors;
+  for (let i = 0; i < selectors.length; i++) {
+    const code = checkSelector(plan, i, selectors[i]!, cmd, argv, legacy);
     if (code === OK) {
-      const bitSet = s.allCommands || isCommandBitSet(s.bits, cmd.id);
-      const decidedBy = cmd.noAuth && !bitSet ? `${cmd.name} needs no authentication (NO_AUTH)` : ruleText(user, s, cmd);
-      const verdict: AclVerdict = { allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK' };
-      if (cmd.name === 'sort' || cmd.name === 'sort_ro') {
-        const restriction = sortRestriction(user, cmd, argv, profile);
-        if (restriction) verdict.restriction = restriction;
-      }
-      return verdict;
+      keys = undefined;
+      const verdict = plan.allowed[i]!;
+      if (!plan.sortChecks) return verdict;
+      const restriction = sortRestriction(cu, plan, cmd, argv);
+      return restriction === undefined ? verdict : { ...verdict, restriction };
     }
-    if (code > relevant || (code === relevant && local.idx > lastIdx)) {
+    // A command denial never sets the index, so it cannot displace an earlier result.
+    if (code > relevant || (code === relevant && code !== DENIED_CMD && failedAt > lastIdx)) {
       relevant = code;
-      lastIdx = local.idx;
+      lastIdx = failedAt;
       relevantSelector = i;
     }
   }
-  const who = profile.wording === '7.2' ? `User ${user.name}` : 'This user';
-  if (relevant === DENIED_CMD) {
-    const root = user.selectors[0]!;
-    return {
-      allowed: false,
-      denial: 'command',
-      command: cmd.name,
-      decidedBy: ruleText(user, root, cmd),
-      selector: 0,
-      message: `${who} has no permissions to run the '${cmd.name}' command`,
-    };
-  }
+  keys = undefined;
+  if (relevant === DENIED_CMD) return plan.commandDenied;
   const object = argv[lastIdx]!;
   const kind = relevant === DENIED_KEY ? 'key' : 'channel';
+  const who = ctx.profile.wording === '7.2' ? `User ${user.name}` : 'This user';
   return {
     allowed: false,
     denial: kind,
     command: cmd.name,
-    decidedBy: patternSummary(user.selectors[relevantSelector]!, kind),
+    decidedBy: patternSummary(selectors[relevantSelector]!, kind),
     object,
     argIndex: lastIdx,
     selector: relevantSelector,
@@ -173,32 +158,20 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   };
 }
 
-const summaries = new WeakMap<AclSelector, { key?: string; channel?: string }>();
-
-/** "no key pattern matches (~a* %R~b)": computed once per selector, denials are frequent. */
-function patternSummary(s: AclSelector, kind: 'key' | 'channel'): string {
-  let entry = summaries.get(s);
-  if (!entry) summaries.set(s, (entry = {}));
-  let text = entry[kind];
-  if (text === undefined) {
-    const patterns =
-      kind === 'key'
-        ? s.keys.map((k) => `${k.perms === 3 ? '' : k.perms === 1 ? '%R' : k.perms === 2 ? '%W' : '%'}~${k.pattern}`)
-        : s.channels.map((c) => `&${c}`);
-    text = patterns.length > 0 ? `no ${kind} pattern matches (${patterns.join(' ')})` : `no ${kind} patterns`;
-    entry[kind] = text;
-  }
-  return text;
-}
-
 /** ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): a selector that allows the
  * command and has unrestricted read (allkeys, ~*, %R~*). */
-function fullReadAccess(user: AclUser, cmd: AclCommand, argv: readonly string[], profile: AclProfile): boolean {
-  const cache: { keys: KeyBuffer | undefined } = { keys: undefined };
-  const local: SelectorResult = { code: OK, idx: 0 };
-  return user.selectors.some(
-    (s) => checkSelector(s, cmd, argv, profile, cache, local) === OK && (s.allKeys || s.keys.some((k) => k.pattern === '*' && k.perms & 1)),
-  );
+function fullReadAccess(cu: CompiledUser, plan: CommandPlan, cmd: AclCommand, argv: readonly string[]): boolean {
+  const legacy = cu.ctx.profile.legacy;
+  keys = undefined;
+  try {
+    return cu.selectors.some(
+      (s, i) =>
+        checkSelector(plan, i, s, cmd, argv, legacy) === OK &&
+        (s.source.allKeys || s.source.keys.some((k) => k.pattern === '*' && k.perms & 1)),
+    );
+  } finally {
+    keys = undefined;
+  }
 }
 
 function isLong(s: string): boolean {
@@ -209,11 +182,10 @@ function isLong(s: string): boolean {
  * sortCommandGeneric (7.0+): BY with a `*` pattern, or GET, need unrestricted read; DRYRUN does
  * not look at this, the command fails when run. Walks the options as the server parses them.
  */
-function sortRestriction(user: AclUser, cmd: AclCommand, argv: readonly string[], profile: AclProfile): string | undefined {
-  if (profile.legacy) return undefined;
+function sortRestriction(cu: CompiledUser, plan: CommandPlan, cmd: AclCommand, argv: readonly string[]): string | undefined {
   const readonly = cmd.name === 'sort_ro';
   let full: boolean | undefined;
-  const hasFull = () => (full ??= fullReadAccess(user, cmd, argv, profile));
+  const hasFull = () => (full ??= fullReadAccess(cu, plan, cmd, argv));
   for (let j = 2; j < argv.length; j++) {
     const a = argv[j]!.toLowerCase();
     const left = argv.length - j - 1;

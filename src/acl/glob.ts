@@ -144,9 +144,14 @@ function subjectBytes(subject: string): number {
   return n;
 }
 
+/** Reused across calls (matching is synchronous): no allocation per match. */
+const state: MatchState = { skipLonger: false, limit: 0 };
+
 function general(bytes: Uint8Array, subject: string, nestingLimit: boolean): boolean {
   const n = subjectBytes(subject);
-  return matchBytes(bytes, 0, scratch, 0, n, { skipLonger: false, limit: nestingLimit ? 1000 : Infinity }, 0);
+  state.skipLonger = false;
+  state.limit = nestingLimit ? 1000 : Infinity;
+  return matchBytes(bytes, 0, scratch, 0, n, state, 0);
 }
 
 /** The general byte matcher without fast paths (exported for tests). */

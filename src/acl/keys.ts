@@ -17,8 +17,21 @@ function ieq(a: string | undefined, lowerB: string): boolean {
   return a !== undefined && a.length === lowerB.length && a.toLowerCase() === lowerB;
 }
 
+/** Plain decimal digits, no sign, at most 15 of them (exact as a double): the common case. */
+function shortDigits(s: string): boolean {
+  const n = s.length;
+  if (n === 0 || n > 15) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** C atoi via strtol: optional leading spaces and sign, digits, saturating to long, then truncated to int. */
 function atoi(s: string): number {
+  // ToInt32 of an exact integer is BigInt.asIntN(32, ...) of it.
+  if (shortDigits(s)) return Number(s) | 0;
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)/.exec(s);
   if (!m || !m[2]) return 0;
   let v = BigInt(m[2]);
@@ -29,14 +42,16 @@ function atoi(s: string): number {
   return Number(BigInt.asIntN(32, v));
 }
 
-/** string2ll: strict decimal, optional '-', no leading zeros or '+', fits in int64. */
-function string2ll(s: string): bigint | undefined {
-  if (s.length === 0 || s.length > 20) return undefined;
-  if (s === '0') return 0n;
-  if (!/^-?[1-9]\d*$/.test(s)) return undefined;
+/**
+ * A key-spec key count: string2ll (strict decimal, optional '-', no leading zeros or '+', fits in
+ * int64), non-negative, then truncated to int as the server does; undefined when invalid or negative.
+ */
+function keyCount(s: string): number | undefined {
+  if (shortDigits(s)) return s.length > 1 && s.charCodeAt(0) === 48 ? undefined : Number(s) | 0;
+  if (s.length === 0 || s.length > 20 || !/^-?[1-9]\d*$/.test(s)) return undefined;
   const v = BigInt(s);
-  if (v > (1n << 63n) - 1n || v < -(1n << 63n)) return undefined;
-  return v;
+  if (v > (1n << 63n) - 1n || v < 0n) return undefined;
+  return Number(BigInt.asIntN(32, v));
 }
 
 function genericGetKeys(store: number, countAt: number, first: number, step: number, argv: readonly string[]): KeyRef[] {
@@ -267,11 +282,10 @@ function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], a
   } else if (fk.type === 'keynum') {
     step = fk.keystep;
     if (fk.keynumidx >= argc) return 'invalid';
-    const n = string2ll(argv[first + fk.keynumidx] ?? '');
-    if (n === undefined || n < 0n) return 'invalid';
+    const n = keyCount(argv[first + fk.keynumidx] ?? '');
+    if (n === undefined) return 'invalid';
     first += fk.firstkey;
-    // (int)numkeys: the server truncates to int
-    last = first + Number(BigInt.asIntN(32, n)) - 1;
+    last = first + n - 1;
   } else return 'invalid';
 
   if (last >= argc || last < first || first >= argc) return 'invalid';

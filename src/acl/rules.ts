@@ -5,7 +5,7 @@ import { cloneUser, freezeUser, newSelector, newUser, type MSelector, type MUser
 import type { AclProfile } from './profile.js';
 import { RuleFailure } from './reasons.js';
 import { sha256Hex } from './sha256.js';
-import { splitArgs } from './splitargs.js';
+import { splitArgs } from '../config/index.js';
 import { KEY_READ, KEY_WRITE, type AclOptions, type AclUser } from './types.js';
 
 /** Everything one rule application needs. */

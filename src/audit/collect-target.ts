@@ -7,7 +7,7 @@ import { isIP } from 'node:net';
 import { TargetError } from '../errors.js';
 import { collectLive, known, unknown } from '../facts/index.js';
 import type { ServerFacts, TlsSessionFacts } from '../facts/index.js';
-import { connect, probeTls, resolveCredentials, type ConnectOptions, type RespConnection, type Target, type TlsOptions } from '../resp/index.js';
+import { connect, isRespError, probeTls, resolveCredentials, type ConnectOptions, type RespConnection, type Target, type TlsOptions } from '../resp/index.js';
 
 export interface ConnectionSettings {
   user?: string;
@@ -42,17 +42,17 @@ function baseOptions(s: ConnectionSettings, useTls: boolean): ConnectOptions {
   };
 }
 
-async function unauthenticatedPing(target: Target, opts: ConnectOptions): Promise<string> {
-  const conn = await connect(target, opts);
-  try {
-    const reply = await conn.call(['PING']);
-    const early = conn.outOfBand[0];
-    if (early) return early.message;
-    return typeof reply === 'string' ? reply : reply instanceof Error || (reply && typeof reply === 'object' && 'message' in reply) ? String((reply as { message: string }).message) : String(reply);
-  } finally {
-    conn.close();
-  }
+/** The PING-before-AUTH reply as text: "PONG", or the error line ("NOAUTH ...", "DENIED ..."). */
+function pingText(conn: RespConnection): string {
+  const early = conn.outOfBand[0];
+  if (early) return early.message;
+  const reply = conn.unauthenticatedReply;
+  if (typeof reply === 'string') return reply;
+  if (isRespError(reply)) return reply.message;
+  return String(reply);
 }
+
+const NEEDS_CREDENTIALS = 'authentication required: give --user and a password (--password-file, REDSEC_PASSWORD or REDISCLI_AUTH)';
 
 export async function collectTarget(target: Target, settings: ConnectionSettings): Promise<ServerFacts> {
   const useTls = target.tls || settings.forceTls === true;
@@ -64,20 +64,14 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
     ...(settings.env !== undefined ? { env: settings.env } : {}),
   });
   const auth = creds.password !== undefined ? { password: creds.password, ...(creds.user !== undefined ? { user: creds.user } : {}) } : undefined;
-  // Without credentials, ask first whether the server wants them: an unauthenticated client that
-  // pipelines long commands is cut off by the server (multibulk limit), which would read as CLOSED.
-  const ping = () => unauthenticatedPing(target, { ...opts, retries: 0 });
-  let firstPing: Promise<string> | undefined;
-  if (!auth) {
-    firstPing = ping();
-    const reply = await firstPing.catch(() => '');
-    if (/^NOAUTH\b/.test(reply)) {
-      throw new TargetError('E601', 'authentication required: give --user and a password (--password-file, REDSEC_PASSWORD or REDISCLI_AUTH)', target.display);
-    }
-  }
   let conn: RespConnection | undefined;
   try {
-    conn = await connect(target, { ...opts, ...(auth ? { auth } : {}) });
+    // One connection: PING before AUTH answers NET-UNAUTH-REACHABLE (a second connection costs a
+    // fleet more than the whole rule run). Without credentials a NOAUTH there stops us before the
+    // long pipeline, which the server would cut off for an unauthenticated client (multibulk limit).
+    conn = await connect(target, { ...opts, pingBeforeAuth: true, ...(auth ? { auth } : {}) });
+    const unauthenticated = pingText(conn);
+    if (!auth && /^NOAUTH\b/.test(unauthenticated)) throw new TargetError('E601', NEEDS_CREDENTIALS, target.display);
     const tlsSettings = settings.tls ?? {};
     const tlsProbeOpts = {
       ...(tlsSettings.ca !== undefined ? { ca: tlsSettings.ca } : {}),
@@ -88,13 +82,13 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
       display: target.display,
     };
     const facts = await collectLive(conn, target.display, {
-      unauthenticatedPing: () => firstPing ?? ping(),
+      unauthenticatedPing: () => Promise.resolve(unauthenticated),
       ...(useTls && settings.tlsProbe !== false ? { probeTls: () => probeTls(target.host, target.port, tlsProbeOpts) } : {}),
       local: isLocalTarget(target),
       authenticatedAs: auth ? (auth.user ?? 'default') : 'default',
     });
     if (!facts.info.known && /\bNOAUTH\b/.test(facts.info.why)) {
-      throw new TargetError('E601', 'authentication required: give --user and a password (--password-file, REDSEC_PASSWORD or REDISCLI_AUTH)', target.display);
+      throw new TargetError('E601', NEEDS_CREDENTIALS, target.display);
     }
     // A plain target whose server also listens for TLS: probe that listener as well.
     const tlsPort = facts.config.known ? Number(facts.config.value['tls-port']?.value ?? 0) : 0;

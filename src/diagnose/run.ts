@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
-import { splitArgs } from '../acl/splitargs.js';
+import { splitArgs } from '../config/index.js';
 import {
   ConnectionError,
   connect,

@@ -5,7 +5,7 @@ export function parseInfo(text: string): InfoSections {
   const sections: InfoSections = {};
   let current: Record<string, string> = {};
   sections['unsectioned'] = current;
-  for (const raw of text.split(/\r?\n/)) {
+  for (const raw of text.split('\n')) {
     const line = raw.trim();
     if (line === '') continue;
     if (line.startsWith('#')) {

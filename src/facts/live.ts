@@ -140,17 +140,18 @@ async function collectDryrun(
   const names = users.value.map((u) => u.name).slice(0, maxUsers);
   if (names.length === 0) return known({});
   const commands = names.flatMap((u) => DRYRUN_PROBES.map((p) => ['ACL', 'DRYRUN', u, ...p]));
+  const keys = DRYRUN_PROBES.map(probeKey);
   const replies = await conn.pipeline(commands);
   const out: Record<string, Record<string, boolean>> = {};
   let i = 0;
   for (const user of names) {
     const row: Record<string, boolean> = {};
-    for (const probe of DRYRUN_PROBES) {
+    for (const key of keys) {
       const r = replies[i++];
       // "OK" = allowed; a text reply = the denial reason. An error (e.g. a renamed command is
       // "not found") answers nothing about permissions, so that probe is left out.
       if (isErrorReply(r)) continue;
-      row[probeKey(probe)] = asText(r) === 'OK';
+      row[key] = asText(r) === 'OK';
     }
     out[user] = row;
   }

@@ -8,8 +8,9 @@ import type { FileFacts } from './types.js';
 
 export function statFile(path: string, kind: FileFacts['kind']): FileFacts | undefined {
   try {
-    const st = statSync(path);
-    return { path, kind, mode: st.mode & 0o7777, owner: String(st.uid) };
+    // A missing file is common (no aclfile, no TLS): no exception for it, they cost a stack trace each.
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? { path, kind, mode: st.mode & 0o7777, owner: String(st.uid) } : undefined;
   } catch {
     return undefined;
   }

@@ -3,6 +3,18 @@ import { asArray, asPairs, asText } from './replies.js';
 
 /** CONFIG GET * → name → value; undefined when the reply is not name/value pairs. */
 export function parseConfigGet(reply: unknown): Record<string, ConfigValue> | undefined {
+  // RESP2's flat [name, value, ...] read in place (hundreds of pairs per target in a fleet).
+  if (Array.isArray(reply)) {
+    if (reply.length % 2 !== 0) return undefined;
+    const out: Record<string, ConfigValue> = {};
+    for (let i = 0; i < reply.length; i += 2) {
+      const name = asText(reply[i]);
+      const text = asText(reply[i + 1]);
+      if (name === undefined || text === undefined) return undefined;
+      out[name.toLowerCase()] = { value: text };
+    }
+    return out;
+  }
   const pairs = asPairs(reply);
   if (!pairs) return undefined;
   const out: Record<string, ConfigValue> = {};

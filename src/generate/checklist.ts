@@ -55,7 +55,7 @@ const ITEMS: ItemSpec[] = [
   { id: 'tls-clients', section: 'Encryption', text: 'TLS enabled for client connections', checks: ['TLS-DISABLED', 'NET-PLAINTEXT-PORT-WITH-TLS'], refs: { pci_dss: ['4.2.1', '8.3.2'], hipaa: ['164.312(e)(1)', '164.312(e)(2)(ii)'], gdpr: ['Art. 32(1)(a)'] },
     status: (p) => (p.tls ? 'enforced' : 'verifiable') },
   { id: 'tls-replication', section: 'Encryption', text: 'TLS for replication traffic', checks: ['TLS-INTERNODE'], refs: { pci_dss: ['4.2.1'], hipaa: ['164.312(e)(1)'] },
-    status: (p) => (p.tls?.replication ? 'enforced' : { status: 'verifiable', note: p.profile.replication ? 'no TLS at this level' : 'profile uses no replication' }) },
+    status: (p) => (p.tls?.replication ? 'enforced' : { status: 'verifiable', note: 'no TLS at this level' }) },
   { id: 'tls-cluster', section: 'Encryption', text: 'TLS for cluster bus (if applicable)', checks: ['TLS-INTERNODE'], refs: { pci_dss: ['4.2.1'], hipaa: ['164.312(e)(1)'] },
     status: (p) => (p.tls?.cluster ? 'enforced' : { status: 'verifiable', note: p.profile.cluster ? 'no TLS at this level' : 'profile uses no cluster' }) },
   { id: 'tls-ciphers', section: 'Encryption', text: 'Strong cipher suites only', checks: ['TLS-PROTOCOLS', 'TLS-CIPHERS'], refs: { pci_dss: ['4.2.1', '12.3.3'], hipaa: ['164.312(e)(2)(ii)'], gdpr: ['Art. 32(1)(a)'] },

@@ -47,7 +47,7 @@ export function planDirectives({ profile: p, bind, tls, aclFile, tlsDir }: Direc
     for (const d of redisTlsDirectives(mozilla)) {
       add('tls', d.name, [d.value], `Mozilla ${mozilla.name} (guideline ${mozilla.guideline}): ${TLS_REASONS[d.name] ?? 'as the profile says'}`);
     }
-    if (tls.replication) add('tls', 'tls-replication', ['yes'], 'replication links use TLS too');
+    if (tls.replication) add('tls', 'tls-replication', ['yes'], 'replication links use TLS too (also without replicas today: one added later never syncs in cleartext)');
     if (tls.cluster) add('tls', 'tls-cluster', ['yes'], 'the cluster bus uses TLS too');
   } else {
     add('network', 'port', [String(p.port)], 'client port');

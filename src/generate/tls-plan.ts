@@ -53,7 +53,9 @@ export function planTls(p: Profile, bind: readonly string[], tlsDir: string): Tl
     port: p.port,
     plaintextDisabled: true,
     authClients: strict ? 'yes' : 'optional',
-    replication: p.replication,
+    // Always on (as Mozilla's Redis template): harmless on a standalone server, and a replica added
+    // later never syncs the dataset in cleartext (TLS-INTERNODE).
+    replication: true,
     cluster: p.cluster,
     caValidityDays: policy.caValidityDays,
     leafValidityDays: policy.leafValidityDays,

@@ -52,7 +52,9 @@ export interface TlsPlan {
   /** The plaintext port is closed (`port 0`). */
   plaintextDisabled: boolean;
   authClients: 'yes' | 'optional' | 'no';
+  /** tls-replication: always on with TLS, so a replica added later cannot fall back to cleartext. */
   replication: boolean;
+  /** tls-cluster: on when the profile uses cluster mode. */
   cluster: boolean;
   caValidityDays: number;
   leafValidityDays: number;

@@ -57,6 +57,22 @@ function appUser(app: Application, version: VersionId, cluster: boolean): Planne
   return user(app.name, 'app', purpose, rules);
 }
 
+/**
+ * Support and analytics read the applications' data, not every key: read access only to the
+ * applications' key prefixes (ACL-ALLKEYS). With no applications it reaches no key at all until
+ * the operator adds a pattern, which is safer than a silent `~*`.
+ */
+function readonlyUser(profile: Profile): PlannedUser {
+  const v = profile.redis_version;
+  const prefixes = [...new Set(profile.applications.flatMap((a) => a.key_prefixes))];
+  const keys = prefixes.length > 0 ? keyPatterns(v, prefixes, true) : ['resetkeys'];
+  const purpose =
+    prefixes.length > 0
+      ? `read-only access to the applications' keys (${prefixes.map((p) => `${p}*`).join(', ')}) for support and analytics`
+      : 'read-only (support, analytics); no key patterns yet because the profile has no applications';
+  return user('readonly', 'readonly', purpose, [...keys, 'resetchannels', '-@all', '+@read', '+@connection', '-@dangerous', ...connectionRules(v, profile.cluster)]);
+}
+
 export function planUsers(profile: Profile): PlannedUser[] {
   const v = profile.redis_version;
   const users: PlannedUser[] = [];
@@ -76,7 +92,7 @@ export function planUsers(profile: Profile): PlannedUser[] {
   }
 
   users.push(user('admin', 'admin', 'administration (CONFIG, ACL, ...); keep its secret in a vault', ['~*', '&*', '+@all']));
-  users.push(user('readonly', 'readonly', 'read-only access to all keys (support, analytics)', ['~*', 'resetchannels', '-@all', '+@read', '+@connection', '-@dangerous', ...connectionRules(v, profile.cluster)]));
+  users.push(readonlyUser(profile));
   users.push(
     user('monitor', 'monitor', 'monitoring: INFO, PING, CLIENT ID, SLOWLOG GET, LATENCY reads; no keys, no scripts', [
       'resetkeys',

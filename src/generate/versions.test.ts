@@ -11,6 +11,8 @@ import { VERSION_IDS, versionTable, type VersionId } from '../versions/index.js'
 import { buildPlan } from './plan.js';
 import { aclUserTokens } from './render/users-acl.js';
 import { validatePlan } from './validate.js';
+import { renderRedisConf } from './render/redis-conf.js';
+import { effectiveConfig, parseConfig } from '../config/index.js';
 import type { Plan } from './types.js';
 
 function planFor(version: VersionId, level: string, exposure: string): Plan {
@@ -55,8 +57,11 @@ const JOBS: [string, string[], boolean][] = [
   ['reports', ['PUBLISH', 'news:x', 'y'], false],
   ['jobs', ['EVAL', 'return 1', '1', 'jobs:1'], true],
   ['jobs', ['FLUSHALL'], false],
-  ['readonly', ['GET', 'x'], true],
-  ['readonly', ['SET', 'x', 'y'], false],
+  ['readonly', ['GET', 'app:1'], true],
+  ['readonly', ['GET', 'reports:1'], true],
+  ['readonly', ['HGETALL', 'jobs:1'], true],
+  ['readonly', ['GET', 'x'], false],
+  ['readonly', ['SET', 'app:1', 'y'], false],
   ['readonly', ['KEYS', '*'], false],
   ['monitor', ['INFO'], true],
   ['monitor', ['PING'], true],
@@ -96,6 +101,14 @@ describe.each(VERSION_IDS)('target %s', (version) => {
       expect(names.has('rename-command')).toBe(version === '6.2');
       expect(names.has('hide-user-data-from-log')).toBe(version === '7.4' || version === 'valkey-8.0');
       expect(names.has('acl-pubsub-default')).toBe(true);
+    }
+  });
+
+  it('renders a redis.conf that lint finds clean: nothing the version rejects, nothing set twice', () => {
+    for (const plan of plans) {
+      const eff = effectiveConfig(parseConfig(renderRedisConf(plan), { file: 'redis.conf', version }), version);
+      expect([...eff.unknown, ...eff.invalid]).toEqual([]);
+      expect(eff.duplicates).toEqual([]);
     }
   });
 
@@ -148,6 +161,32 @@ describe('buildPlan', () => {
     for (const l of ['standard', 'hardened', 'compliance']) expect(def(l)).toMatchObject({ enabled: false, password: false });
   });
 
+  it('gives the readonly user read access to the applications\' prefixes only (%R~ on 7.0+, ~ on 6.2)', () => {
+    const keys = (v: VersionId) => planFor(v, 'hardened', 'private_network').users.find((u) => u.name === 'readonly')?.rules.filter((r) => r.includes('~'));
+    expect(keys('7.0')).toEqual(['%R~app:*', '%R~reports:*', '%R~jobs:*']);
+    expect(keys('6.2')).toEqual(['~app:*', '~reports:*', '~jobs:*']);
+    const shared = buildPlan(parseProfile({ security_level: 'standard', network_exposure: 'localhost', applications: [{ name: 'a', key_prefixes: ['x:'] }, { name: 'b', key_prefixes: ['x:', 'y:'] }] }));
+    expect(shared.users.find((u) => u.name === 'readonly')?.rules.filter((r) => r.includes('~'))).toEqual(['%R~x:*', '%R~y:*']);
+    // No applications: no key at all rather than a silent ~*, and a warning says so.
+    const none = buildPlan(parseProfile({ security_level: 'hardened', network_exposure: 'localhost', applications: [] }));
+    const ro = none.users.find((u) => u.name === 'readonly');
+    expect(ro?.rules).toContain('resetkeys');
+    expect(ro?.rules.some((r) => r.includes('~'))).toBe(false);
+    expect(none.warnings.map((w) => w.id)).toContain('READONLY-NO-KEYS');
+  });
+
+  it('turns tls-replication on whenever TLS is on, tls-cluster only with cluster', () => {
+    const standalone = buildPlan(parseProfile({ security_level: 'hardened', network_exposure: 'private_network', replication: false }));
+    const names = new Map(standalone.directives.map((d) => [d.name, d.args.join(' ')]));
+    expect(names.get('tls-replication')).toBe('yes');
+    expect(names.has('tls-cluster')).toBe(false);
+    expect(standalone.checklist.find((i) => i.id === 'tls-replication')).toMatchObject({ status: 'enforced' });
+    const cluster = buildPlan(parseProfile({ security_level: 'standard', network_exposure: 'private_network', cluster: true }));
+    expect(cluster.directives.find((d) => d.name === 'tls-cluster')?.args).toEqual(['yes']);
+    const plain = buildPlan(parseProfile({ security_level: 'basic', network_exposure: 'localhost' }));
+    expect(plain.directives.some((d) => d.name.startsWith('tls-'))).toBe(false);
+  });
+
   it('warns about what Redis cannot do alone', () => {
     const ids = (p: Plan) => p.warnings.map((w) => w.id);
     const compliance = buildPlan(parseProfile({ security_level: 'compliance', network_exposure: 'private_network', compliance_requirements: ['hipaa'], redis_version: '7.0', replication: true }));
@@ -197,8 +236,9 @@ describe('any valid profile (property)', () => {
         expect(() => validatePlan(plan)).not.toThrow();
         const known = new Set(Object.keys(versionTable(plan.version).config));
         expect(plan.directives.every((d) => known.has(d.name) || d.name === 'rename-command')).toBe(true);
-        // Every application user is confined: no allkeys, no +@all, always -@dangerous.
-        for (const u of plan.users.filter((x) => x.role === 'app')) {
+        // Every application and the read-only user are confined: no allkeys, no +@all, always -@dangerous.
+        for (const u of plan.users.filter((x) => x.role === 'app' || x.role === 'readonly')) {
+          expect(u.rules.some((r) => /^(%R?W?~\*|allkeys)$/.test(r))).toBe(false);
           expect(u.rules).not.toContain('~*');
           expect(u.rules).not.toContain('+@all');
           expect(u.rules).toContain('-@dangerous');

@@ -41,6 +41,7 @@ export function planWarnings(plan: Omit<Plan, 'checklist' | 'warnings'>, bindDef
   if (p.sentinel) add('PLAINTEXT-SENTINEL', 'warning', 'sentinel.conf needs sentinel auth-user sentinel and auth-pass in plaintext (REDIS_SENTINEL_PASSWORD): keep the file 0600; Sentinel also needs its own TLS and ACL setup');
   if (plan.tls) add('KEY-UNENCRYPTED', 'info', 'private keys are unencrypted (mode 0600) so no tls-key-file-pass plaintext is needed in redis.conf');
   if (p.cluster || p.replication) add('ACL-PER-NODE', 'info', 'ACLs do not replicate: install users.acl on every node');
+  if (p.applications.length === 0) add('READONLY-NO-KEYS', 'info', 'no applications in the profile: the readonly user reaches no key; add its key patterns (%R~prefix* on 7.0+) when data exists');
   if (p.applications.some((a) => a.scripting)) add('SCRIPTING', 'warning', `scripting is granted to ${p.applications.filter((a) => a.scripting).map((a) => a.name).join(', ')}: Lua bugs have allowed RCE (CVE-2025-49844 and others), keep the server patched`);
 
   const c = p.compliance_requirements;

@@ -46,7 +46,7 @@ export const ProfileSchema = z
     hostnames: z.array(z.string().regex(DNS_NAME, 'expected a DNS name')).default([]).describe('DNS names clients dial (server certificate SANs)'),
     ips: z.array(ipAddress).default([]).describe('Server addresses clients dial (certificate SANs, and bind when `bind` is not given)'),
     applications: z.array(ApplicationSchema).optional().describe('One least-privilege ACL user each; default one read-write app on app:*'),
-    replication: z.boolean().default(false).describe('Replicas are used: replication user, TLS on replication links'),
+    replication: z.boolean().default(false).describe('Replicas are used: a replication user (PSYNC, REPLCONF, PING) and masterauth guidance'),
     sentinel: z.boolean().default(false).describe('Sentinel is used: sentinel user, port 26379 in the firewall'),
     cluster: z.boolean().default(false).describe('Cluster mode: bus port (port + 10000), TLS on the bus, slot-map commands for apps'),
     tls_key_algorithm: z.enum(TLS_KEY_ALGORITHMS).optional().describe('Certificate keys; default ecdsa-p256'),

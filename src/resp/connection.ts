@@ -10,7 +10,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { assertAllowed, type KeyReadPolicy } from './allowlist.js';
-import { encodeCommand } from './encode.js';
+import { encodeCommands } from './encode.js';
 import { ConnectionError, redact, socketError } from './faults.js';
 import { RespParser, RespProtocolError } from './parser.js';
 import { RespError, RespPush, type RespReply } from './reply.js';
@@ -41,6 +41,16 @@ export interface ConnectOptions {
   /** Opt-in EXISTS / capped SCAN (IOC-CRON-KEYS only); without it they are refused like writes. */
   keyReads?: KeyReadPolicy;
   /**
+   * Send PING before AUTH and keep its reply in `unauthenticatedReply`: whether the server answers
+   * a client that has not authenticated, asked on the same connection instead of a second one.
+   */
+  pingBeforeAuth?: boolean;
+  /**
+   * Commands sent in the same write as that PING and AUTH, right after them (one round trip
+   * instead of three); their replies are in `initialReplies`. When AUTH fails they are discarded.
+   */
+  initialCommands?: string[][];
+  /**
    * Wait this long after connecting for anything the server sends unasked (e.g. -DENIED), without
    * sending a byte. Default 0: the first command's reply shows it instead.
    */
@@ -59,6 +69,10 @@ export interface RespConnection {
   readonly tlsInfo?: TlsInfo;
   /** The server's reply to the AUTH/HELLO that `auth` asked for. */
   readonly authReply?: RespReply;
+  /** The reply to the PING sent before AUTH (`pingBeforeAuth`). */
+  readonly unauthenticatedReply?: RespReply;
+  /** The replies to `initialCommands`, in order. */
+  readonly initialReplies?: RespReply[];
   /** Connection attempts made (1 + retries used). */
   readonly attempts: number;
   /** Masked target. */
@@ -91,6 +105,8 @@ class Connection implements RespConnection {
   readonly pushes: RespReply[][] = [];
   readonly tlsInfo?: TlsInfo;
   authReply?: RespReply;
+  unauthenticatedReply?: RespReply;
+  initialReplies?: RespReply[];
   attempts = 1;
   private readonly parser = new RespParser();
   private readonly pending: Pending[] = [];
@@ -99,6 +115,8 @@ class Connection implements RespConnection {
   private timer: NodeJS.Timeout | undefined;
   private repliesSeen = 0;
   private written = false;
+  /** close() was called with nothing pending; `fatal` is then built only if someone asks. */
+  private closedByCaller = false;
 
   constructor(
     private readonly socket: Socket | TLSSocket,
@@ -123,7 +141,7 @@ class Connection implements RespConnection {
   }
 
   get closed(): boolean {
-    return this.fatal !== undefined || this.explaining || this.socket.destroyed;
+    return this.fatal !== undefined || this.closedByCaller || this.explaining || this.socket.destroyed;
   }
 
   call(args: string[]): Promise<RespReply> {
@@ -139,18 +157,32 @@ class Connection implements RespConnection {
     }
     if (commands.length === 0) return Promise.resolve([]);
     if (this.fatal) return Promise.reject(this.fatal);
+    if (this.closedByCaller) return Promise.reject(this.closedByRedsec());
     if (this.explaining || this.socket.destroyed) return Promise.reject(this.closedError());
     const promises = commands.map(
       () => new Promise<RespReply>((resolve, reject) => this.pending.push({ resolve, reject })),
     );
     this.written = true;
-    this.socket.write(Buffer.concat(commands.map(encodeCommand)));
+    this.socket.write(encodeCommands(commands));
     this.armTimer();
     return Promise.all(promises);
   }
 
   close(): void {
-    this.fail(new ConnectionError('CLOSED', 'closed', 'connection closed by redsec', this.ep.display));
+    if (this.fatal || this.closedByCaller) return;
+    if (this.pending.length > 0) {
+      this.fail(this.closedByRedsec());
+      return;
+    }
+    // Nobody waits: skip building an Error (its stack trace is most of the cost of a fleet's closes).
+    this.closedByCaller = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.socket.destroy();
+  }
+
+  private closedByRedsec(): ConnectionError {
+    return new ConnectionError('CLOSED', 'closed', 'connection closed by redsec', this.ep.display);
   }
 
   /** Resolves after `ms` or as soon as the connection dies, whichever comes first. */
@@ -169,7 +201,7 @@ class Connection implements RespConnection {
 
   /** The error a dead connection reports. */
   deadError(): Error | undefined {
-    return this.fatal;
+    return this.fatal ?? (this.closedByCaller ? this.closedByRedsec() : undefined);
   }
 
   private closedError(): ConnectionError {
@@ -177,9 +209,17 @@ class Connection implements RespConnection {
   }
 
   private armTimer(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.timer = undefined;
+      return;
+    }
+    // One timer per connection, pushed back on progress (refresh is cheaper than clear + set).
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.fail(new ConnectionError('TIMEOUT', 'reply-timeout', `no reply within ${this.replyTimeoutMs} ms`, this.ep.display));
     }, this.replyTimeoutMs);
@@ -193,7 +233,7 @@ class Connection implements RespConnection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.fatal) return;
+    if (this.fatal || this.closedByCaller) return;
     let replies: (RespReply | RespPush)[];
     try {
       replies = this.parser.feed(chunk);
@@ -232,7 +272,7 @@ class Connection implements RespConnection {
   }
 
   private onSocketEnd(err: NodeJS.ErrnoException | undefined): void {
-    if (this.fatal || this.explaining) return;
+    if (this.fatal || this.explaining || this.closedByCaller) return;
     let error: ConnectionError;
     if (err) error = socketError(err, this.ep.display);
     else if (this.parser.buffered > 0) {
@@ -244,6 +284,7 @@ class Connection implements RespConnection {
       this.explaining = true;
       this.socket.destroy();
       clearTimeout(this.timer);
+      this.timer = undefined;
       void speaksTls(this.ep, this.tlsOptions, this.replyTimeoutMs).then((tls) => {
         this.explaining = false;
         this.fail(
@@ -261,6 +302,7 @@ class Connection implements RespConnection {
     if (this.fatal) return;
     this.fatal = error;
     clearTimeout(this.timer);
+    this.timer = undefined;
     this.socket.destroy();
     for (const p of this.pending.splice(0)) p.reject(error);
   }
@@ -304,20 +346,27 @@ async function connectOnce(target: Target, opts: ConnectOptions, attempt: number
     const dead = conn.deadError();
     if (dead) throw dead;
   }
+  const head: string[][] = [...(opts.pingBeforeAuth ? [['PING']] : []), ...(opts.auth ? [authArgs(opts.auth)] : [])];
+  const initial = opts.initialCommands ?? [];
+  if (head.length + initial.length === 0) return conn;
+  // Redis handles a pipeline command by command, so everything after AUTH already runs authenticated.
+  let replies: RespReply[];
+  try {
+    replies = await conn.pipeline([...head, ...initial]);
+  } catch (e) {
+    conn.close();
+    throw e;
+  }
+  if (opts.pingBeforeAuth) conn.unauthenticatedReply = replies[0] ?? null;
   if (opts.auth) {
-    let reply: RespReply;
-    try {
-      reply = await conn.call(authArgs(opts.auth));
-    } catch (e) {
-      conn.close();
-      throw e;
-    }
+    const reply = replies[head.length - 1] ?? null;
     conn.authReply = reply;
     if (reply instanceof RespError && !NO_PASSWORD_CONFIGURED.test(reply.message)) {
       conn.close();
       throw authFailure(reply, opts.auth.user ?? 'default', target.display);
     }
   }
+  if (opts.initialCommands) conn.initialReplies = replies.slice(head.length);
   return conn;
 }
 

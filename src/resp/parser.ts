@@ -5,6 +5,7 @@
  * that is not RESP throws RespProtocolError: the connection is then unusable, since a byte
  * stream cannot be resynchronised.
  */
+import { isAscii } from 'node:buffer';
 import { RespError, RespPush, type RespReply } from './reply.js';
 
 export class RespProtocolError extends Error {}
@@ -14,6 +15,7 @@ const MAX_LINE = 64 * 1024;
 const MAX_BULK = 256 * 1024 * 1024;
 const MAX_AGGREGATE = 16 * 1024 * 1024;
 const MAX_DEPTH = 32;
+const ASCII_FAST_PATH_MAX = 1024 * 1024;
 
 const TYPES = new Set([...'+-:_#,($!=*~>%|'].map((c) => c.charCodeAt(0)));
 
@@ -26,15 +28,43 @@ interface Frame {
   items: RespReply[];
 }
 
-type Token = { value: RespReply } | { open: Kind; count: number };
+/** Where readToken leaves its result (no allocation per token: CONFIG GET * is hundreds of them). */
+interface Scratch {
+  /** A scalar value, or undefined when `open` is set. */
+  value: RespReply;
+  open: Kind | undefined;
+  count: number;
+  /**
+   * The buffer decoded once when it is pure ASCII (then byte offsets are string offsets): slicing
+   * one string is far cheaper than a utf8 decode per element (CONFIG GET * is ~400 elements).
+   */
+  ascii: string | undefined;
+}
+
+function textOf(buf: Buffer, from: number, to: number, out: Scratch): string {
+  return out.ascii !== undefined ? out.ascii.slice(from, to) : buf.toString('utf8', from, to);
+}
 
 function describeBytes(buf: Buffer, pos: number): string {
   return buf.subarray(pos, pos + 8).toString('hex');
 }
 
-function lengthOf(line: string, max: number, pos: number, buf: Buffer): number {
-  if (!/^-?\d{1,12}$/.test(line)) throw new RespProtocolError(`bad length '${line.slice(0, 20)}' at byte ${pos} (${describeBytes(buf, pos)})`);
-  const n = Number(line);
+/** A decimal length read straight from the bytes of [from, to): optional '-', 1 to 12 digits. */
+function lengthOf(buf: Buffer, from: number, to: number, max: number, pos: number): number {
+  let i = from;
+  const negative = buf[i] === 0x2d;
+  if (negative) i++;
+  const digits = to - i;
+  let n = 0;
+  for (; i < to; i++) {
+    const d = (buf[i] ?? 0) - 0x30;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+  }
+  if (i !== to || digits < 1 || digits > 12) {
+    throw new RespProtocolError(`bad length '${buf.toString('utf8', from, Math.min(to, from + 20))}' at byte ${pos} (${describeBytes(buf, pos)})`);
+  }
+  if (negative) n = -n;
   if (n < -1 || n > max) throw new RespProtocolError(`length ${n} out of range at byte ${pos}`);
   return n;
 }
@@ -50,53 +80,75 @@ function parseDouble(line: string): number {
 
 const AGGREGATES: Record<number, Kind> = { 0x2a: 'array', 0x7e: 'set', 0x3e: 'push', 0x25: 'map', 0x7c: 'attribute' };
 
-/** One scalar, or the header of an aggregate, at `pos`; undefined when more bytes are needed. */
-function readToken(buf: Buffer, pos: number): [Token, number] | undefined {
+/**
+ * One scalar, or the header of an aggregate, at `pos` into `out`; returns the position after it,
+ * or -1 when more bytes are needed.
+ */
+function readToken(buf: Buffer, pos: number, out: Scratch): number {
   const type = buf[pos] ?? 0;
   if (!TYPES.has(type)) throw new RespProtocolError(`unexpected byte 0x${type.toString(16)} (${describeBytes(buf, pos)})`);
-  const nl = buf.indexOf('\r\n', pos, 'latin1');
-  if (nl < 0) {
+  // Lines are short (headers, +OK, error texts): a loop here beats a native indexOf call per element.
+  const end = buf.length - 1;
+  let nl = pos + 1;
+  while (nl < end && (buf[nl] !== 0x0d || buf[nl + 1] !== 0x0a)) nl++;
+  if (nl >= end) {
     if (buf.length - pos > MAX_LINE) throw new RespProtocolError(`no line end within ${MAX_LINE} bytes`);
-    return undefined;
+    return -1;
   }
-  const line = buf.toString('utf8', pos + 1, nl);
   const next = nl + 2;
+  out.open = undefined;
   switch (type) {
-    case 0x2b /* + */:
-      return [{ value: line }, next];
-    case 0x2d /* - */:
-      return [{ value: new RespError(line) }, next];
-    case 0x3a /* : */:
-      if (!/^-?\d+$/.test(line)) throw new RespProtocolError(`bad integer '${line.slice(0, 20)}'`);
-      return [{ value: Number(line) }, next];
-    case 0x5f /* _ */:
-      return [{ value: null }, next];
-    case 0x23 /* # */:
-      if (line !== 't' && line !== 'f') throw new RespProtocolError(`bad boolean '${line.slice(0, 20)}'`);
-      return [{ value: line === 't' }, next];
-    case 0x2c /* , */:
-      return [{ value: parseDouble(line) }, next];
-    case 0x28 /* ( */:
-      if (!/^-?\d+$/.test(line)) throw new RespProtocolError(`bad big number '${line.slice(0, 20)}'`);
-      return [{ value: BigInt(line) }, next];
     case 0x24 /* $ */:
     case 0x21 /* ! */:
     case 0x3d /* = */: {
-      const len = lengthOf(line, MAX_BULK, pos, buf);
-      if (len < 0) return [{ value: null }, next];
-      if (buf.length < next + len + 2) return undefined;
+      const len = lengthOf(buf, pos + 1, nl, MAX_BULK, pos);
+      if (len < 0) {
+        out.value = null;
+        return next;
+      }
+      if (buf.length < next + len + 2) return -1;
       if (buf[next + len] !== 0x0d || buf[next + len + 1] !== 0x0a) throw new RespProtocolError(`bulk string of ${len} bytes not followed by CRLF`);
-      const text = buf.toString('utf8', next, next + len);
-      if (type === 0x21) return [{ value: new RespError(text) }, next + len + 2];
+      const text = textOf(buf, next, next + len, out);
       // Verbatim strings start with a format tag ("txt:", "mkd:").
-      return [{ value: type === 0x3d ? text.slice(4) : text }, next + len + 2];
+      out.value = type === 0x21 ? new RespError(text) : type === 0x3d ? text.slice(4) : text;
+      return next + len + 2;
     }
-    default: {
-      const kind = AGGREGATES[type] as Kind;
-      const count = lengthOf(line, MAX_AGGREGATE, pos, buf);
-      return [{ open: kind, count }, next];
-    }
+    case 0x2a /* * */:
+    case 0x7e /* ~ */:
+    case 0x3e /* > */:
+    case 0x25 /* % */:
+    case 0x7c /* | */:
+      out.open = AGGREGATES[type] as Kind;
+      out.count = lengthOf(buf, pos + 1, nl, MAX_AGGREGATE, pos);
+      return next;
   }
+  const line = textOf(buf, pos + 1, nl, out);
+  switch (type) {
+    case 0x2b /* + */:
+      out.value = line;
+      break;
+    case 0x2d /* - */:
+      out.value = new RespError(line);
+      break;
+    case 0x3a /* : */:
+      if (!/^-?\d+$/.test(line)) throw new RespProtocolError(`bad integer '${line.slice(0, 20)}'`);
+      out.value = Number(line);
+      break;
+    case 0x5f /* _ */:
+      out.value = null;
+      break;
+    case 0x23 /* # */:
+      if (line !== 't' && line !== 'f') throw new RespProtocolError(`bad boolean '${line.slice(0, 20)}'`);
+      out.value = line === 't';
+      break;
+    case 0x2c /* , */:
+      out.value = parseDouble(line);
+      break;
+    default /* ( */:
+      if (!/^-?\d+$/.test(line)) throw new RespProtocolError(`bad big number '${line.slice(0, 20)}'`);
+      out.value = BigInt(line);
+  }
+  return next;
 }
 
 function finish(frame: Frame): RespReply | RespPush {
@@ -127,14 +179,16 @@ export class RespParser {
   feed(chunk: Buffer): (RespReply | RespPush)[] {
     const buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
     const out: (RespReply | RespPush)[] = [];
+    // Large tails (a big bulk arriving in many chunks) are decoded per element instead, not per feed.
+    const ascii = buf.length <= ASCII_FAST_PATH_MAX && isAscii(buf) ? buf.toString('latin1') : undefined;
+    const token: Scratch = { value: null, open: undefined, count: 0, ascii };
     let pos = 0;
     while (pos < buf.length) {
-      const t = readToken(buf, pos);
-      if (!t) break;
-      const [token, next] = t;
+      const next = readToken(buf, pos, token);
+      if (next < 0) break;
       pos = next;
       let value: RespReply | RespPush;
-      if ('open' in token) {
+      if (token.open !== undefined) {
         if (token.count < 0) value = null;
         else if (token.count === 0 && token.open !== 'attribute') value = finish({ kind: token.open, remaining: 0, items: [] });
         else if (token.count === 0) continue;

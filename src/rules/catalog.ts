@@ -64,6 +64,8 @@ import { verDebianLua } from './ver/debian-lua.js';
 import { osRoot } from './os/root.js';
 import { osSystemd } from './os/systemd.js';
 import { osContainer } from './os/container.js';
+import { confUnknownDirective } from './conf/unknown-directive.js';
+import { confDuplicateDirective } from './conf/duplicate-directive.js';
 
 export const RULES: readonly Rule[] = [
   unauthReachable,
@@ -130,4 +132,7 @@ export const RULES: readonly Rule[] = [
   osRoot,
   osSystemd,
   osContainer,
+  // Config-file hygiene (issue 4): lint only.
+  confUnknownDirective,
+  confDuplicateDirective,
 ];

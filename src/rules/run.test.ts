@@ -7,7 +7,7 @@ import type { Rule, RuleContext } from './types.js';
 
 const LIVE: RuleContext = { mode: 'live', profile: null, now: new Date('2026-11-28T00:00:00Z') };
 
-/** The public contract: every check of checks.md except the cloud-API ones, spelled exactly. */
+/** The public contract: every check of checks.md except the cloud-API ones, spelled exactly, plus issue 4's config-file rules. */
 const CATALOG_IDS = [
   'NET-UNAUTH-REACHABLE', 'NET-BIND-ALL', 'NET-BIND-PUBLIC', 'NET-PROTECTED-MODE-OFF', 'NET-PROTECTED-MODE-PRE7-BIND',
   'NET-PLAINTEXT-PORT-WITH-TLS', 'NET-DEFAULT-PORT', 'NET-UNIXSOCKET-PERM', 'NET-IDLE-TIMEOUT', 'NET-MAXCLIENTS',
@@ -22,6 +22,7 @@ const CATALOG_IDS = [
   'LOG-NO-SINK', 'LOG-PII', 'LOG-AUDIT-GAP',
   'VER-CVE', 'VER-EOL', 'VER-DEBIAN-LUA',
   'OS-ROOT', 'OS-SYSTEMD', 'OS-CONTAINER',
+  'CONF-UNKNOWN-DIRECTIVE', 'CONF-DUPLICATE-DIRECTIVE',
 ];
 
 describe('catalog', () => {

@@ -127,9 +127,13 @@ const JOBS: Record<string, [string[], boolean][]> = {
     [['SET', 'app:1', 'x'], false],
     [['FLUSHALL'], false],
   ],
+  // Read access to the applications' prefixes only (%R~ on 7.0), never every key.
   readonly: [
-    [['GET', 'anything'], true],
-    [['SET', 'anything', 'x'], false],
+    [['GET', 'app:1'], true],
+    [['GET', 'reports:1'], true],
+    [['GET', 'jobs:1'], true],
+    [['GET', 'anything'], false],
+    [['SET', 'app:1', 'x'], false],
     [['KEYS', '*'], false],
     [['CONFIG', 'GET', '*'], false],
     [['EVAL', 'return 1', '0'], false],

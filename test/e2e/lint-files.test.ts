@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { rawConnect } from '../helpers/raw-client.js';
 import { auditTarget, lintFiles } from '../../src/audit/index.js';
 import { collectFiles } from '../../src/facts/index.js';
 import type { Report } from '../../src/report/types.js';
@@ -183,5 +184,64 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
     const s = await startRedis({ configFile: conf });
     expect(s.log()).toContain('Ready to accept connections');
     await s.stop();
+  });
+});
+
+describe('redsec lint: directives the target version rejects, and duplicates (issue 4)', () => {
+  const ISSUE4 = ['bind 127.0.0.1', 'timeout 300', 'enable-debug-command yes', 'maxclients 100', 'timeout 0'].join('\n') + '\n';
+  const only = (r: Report, id: string) => r.findings.filter((f) => f.id === id);
+
+  it('6.2: enable-debug-command is flagged high at its line, the duplicated timeout low at the line that wins', async () => {
+    const conf = write('issue4/redis.conf', ISSUE4);
+    const r62 = lintFiles(conf, { profile: null, redisVersion: '6.2' });
+    const unknownDirective = only(r62, 'CONF-UNKNOWN-DIRECTIVE');
+    expect(unknownDirective).toHaveLength(1);
+    expect(unknownDirective[0]).toMatchObject({ status: 'fail', severity: 'high', location: { file: conf, line: 3 } });
+    expect(unknownDirective[0]?.evidence).toMatch(/'enable-debug-command' .*Redis 6\.2 would refuse to start/);
+    const duplicate = only(r62, 'CONF-DUPLICATE-DIRECTIVE');
+    expect(duplicate).toHaveLength(1);
+    expect(duplicate[0]).toMatchObject({ status: 'fail', severity: 'low', location: { file: conf, line: 5 } });
+    expect(duplicate[0]?.evidence).toContain(`${conf}:2, ${conf}:5`);
+
+    // 7.0 knows the directive: only the duplicate remains, and the real 7.0.15 server agrees:
+    // it starts with the file and runs with the last timeout.
+    const r70 = lintFiles(conf, { profile: null, redisVersion: '7.0' });
+    expect(only(r70, 'CONF-UNKNOWN-DIRECTIVE').map((f) => f.status)).toEqual(['pass']);
+    expect(only(r70, 'CONF-DUPLICATE-DIRECTIVE').map((f) => f.status)).toEqual(['fail']);
+    const server = await startRedis({ configFile: conf });
+    try {
+      const c = await rawConnect(server.port);
+      expect(await c.call('CONFIG', 'GET', 'timeout')).toEqual(['timeout', '0']);
+      expect(await c.call('CONFIG', 'GET', 'enable-debug-command')).toEqual(['enable-debug-command', 'yes']);
+      c.close();
+      // A live audit has no files to read: both rules do not apply.
+      const live = await auditTarget(`redis://127.0.0.1:${server.port}`, { profile: null });
+      expect([...only(live, 'CONF-UNKNOWN-DIRECTIVE'), ...only(live, 'CONF-DUPLICATE-DIRECTIVE')].map((f) => f.status)).toEqual(['not_applicable', 'not_applicable']);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('the server is the oracle: a directive 7.0 does not know (7.4\'s hide-user-data-from-log) stops 7.0.15, as lint says', async () => {
+    const conf = write('issue4b/redis.conf', 'bind 127.0.0.1\nhide-user-data-from-log yes\n');
+    const r70 = only(lintFiles(conf, { profile: null, redisVersion: '7.0' }), 'CONF-UNKNOWN-DIRECTIVE');
+    expect(r70).toMatchObject([{ status: 'fail', severity: 'high', location: { file: conf, line: 2 } }]);
+    expect(only(lintFiles(conf, { profile: null, redisVersion: '7.4' }), 'CONF-UNKNOWN-DIRECTIVE').map((f) => f.status)).toEqual(['pass']);
+    const server = await startRedis({ configFile: conf, expectFailure: true });
+    try {
+      expect(server.log()).toContain("at line 2\n>>> 'hide-user-data-from-log yes'\nBad directive or wrong number of arguments");
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('CLI: the high finding fails the run (exit 1) and SARIF carries its line', async () => {
+    const conf = write('issue4c/redis.conf', ISSUE4);
+    const r = await cli(['lint', conf, '--redis-version', '6.2', '--format', 'sarif']);
+    expect(r.code).toBe(1);
+    const sarif = JSON.parse(r.stdout) as { runs: { results: { ruleId: string; level: string; locations?: { physicalLocation: { region: { startLine: number } } }[] }[] }[] };
+    const lines = (id: string) => sarif.runs[0]?.results.filter((x) => x.ruleId === id).map((x) => x.locations?.[0]?.physicalLocation.region.startLine);
+    expect(lines('CONF-UNKNOWN-DIRECTIVE')).toEqual([3]);
+    expect(lines('CONF-DUPLICATE-DIRECTIVE')).toEqual([5]);
   });
 });
