@@ -1,21 +1,25 @@
 import type { AclCommand } from './commands.js';
 import type { AclContext } from './context.js';
 import { compileGlob } from './glob.js';
-import { commandHasKeys } from './keys.js';
-import { isCommandBitSet } from './rules.js';
+import { COMPILED, type CompiledSlot } from './model.js';
 import type { AclSelector, AclUser, AclVerdict, KeyPattern } from './types.js';
 
 /**
- * A user's rules in the shape the hot path wants. Users are immutable, so everything that does
- * not depend on a command line's arguments is worked out once per (user, context) and kept:
- * per selector the key and channel matchers, per command id what each selector's command check
- * says and the verdicts that can be shared (frozen, so sharing them is safe).
+ * A user's rules in the shape the hot path wants, built once per (user, context): users are
+ * immutable. Kept compact on purpose: a check touches the selector's bitmap and matchers, which
+ * stay in cache across checks, rather than a per-command structure.
  */
 
 export type Matcher = (subject: string) => boolean;
 
 export interface CompiledSelector {
   readonly source: AclSelector;
+  readonly allCommands: boolean;
+  readonly allKeys: boolean;
+  readonly allChannels: boolean;
+  readonly bits: Uint32Array;
+  /** Allowed first arguments, lower-cased, by command id; undefined when there are none. */
+  readonly firstArgs: ReadonlyMap<number, readonly string[]> | undefined;
   /** Per key pattern: its permission bits and its matcher (same order as source.keys). */
   readonly keyPerms: Uint8Array;
   readonly keyMatchers: readonly Matcher[];
@@ -26,115 +30,101 @@ export interface CompiledSelector {
   channelSummary: string | undefined;
 }
 
-/** What a selector's command check says before the arguments are looked at. */
-export const ACCESS_DENIED = 0;
-export const ACCESS_GRANTED = 1;
-/** Only with an allowed first argument (`+select|0`). */
-export const ACCESS_FIRST_ARG = 2;
-
-export interface CommandPlan {
-  /** Per selector: ACCESS_*. */
-  readonly access: Uint8Array;
-  /** Per selector: lower-cased allowed first arguments (ACCESS_FIRST_ARG only). */
-  readonly firstArgs: readonly (readonly string[] | undefined)[];
-  /** Per selector: 1 when the command's keys must be matched against its patterns. */
-  readonly checkKeys: Uint8Array;
-  /** Per selector: 1 when the command's channels must be matched against its patterns. */
-  readonly checkChannels: Uint8Array;
-  /** No selector can pass the command check, whatever the arguments. */
-  readonly deniedOutright: boolean;
-  /** The command denial as DRYRUN reports it (decided by the root selector). */
-  readonly commandDenied: AclVerdict;
-  /** Per selector: the verdict when that selector allows (undefined where it never can). */
-  readonly allowed: readonly (AclVerdict | undefined)[];
-  /** SORT/SORT_RO on 7.0+: an allowed verdict may carry a BY/GET restriction. */
-  readonly sortChecks: boolean;
-}
-
 export interface CompiledUser {
   readonly user: AclUser;
   readonly ctx: AclContext;
   readonly selectors: readonly CompiledSelector[];
-  /** By command id, built on first use. */
-  readonly plans: (CommandPlan | undefined)[];
+  /** "This user" (7.0) or "User <name>" (7.2+), as DRYRUN words its denials. */
+  readonly who: string;
+  /** Shared verdicts by command id (allowed: by selector * commands + id), built on first use. */
+  readonly denied: (AclVerdict | undefined)[];
+  readonly allowed: (AclVerdict | undefined)[];
   /** The same user under another context (rarely more than one). */
   next: CompiledUser | undefined;
 }
 
 const compiledUsers = new WeakMap<AclUser, CompiledUser>();
+let last: CompiledUser | undefined;
 
 export function compiledUser(user: AclUser, ctx: AclContext): CompiledUser {
-  const first = compiledUsers.get(user);
+  if (last !== undefined && last.user === user && last.ctx === ctx) return last;
+  last = lookup(user, ctx);
+  return last;
+}
+
+function lookup(user: AclUser, ctx: AclContext): CompiledUser {
+  // Users made by this module carry a slot; others (built by hand) fall back to the WeakMap.
+  const slot = (user as { [COMPILED]?: CompiledSlot })[COMPILED];
+  const first = slot !== undefined ? (slot.current as CompiledUser | undefined) : compiledUsers.get(user);
   for (let c = first; c !== undefined; c = c.next) if (c.ctx === ctx) return c;
   const made = compileUser(user, ctx);
   made.next = first;
-  compiledUsers.set(user, made);
+  if (slot !== undefined) slot.current = made;
+  else compiledUsers.set(user, made);
   return made;
 }
 
-function compileUser(user: AclUser, ctx: AclContext): CompiledUser {
-  const globLimit = ctx.profile.globLimit;
-  const selectors = user.selectors.map(
-    (s): CompiledSelector => ({
-      source: s,
-      keyPerms: Uint8Array.from(s.keys, (k) => k.perms),
-      keyMatchers: s.keys.map((k) => compileGlob(k.pattern, globLimit)),
-      channels: s.channels,
-      channelMatchers: s.channels.map((c) => compileGlob(c, globLimit)),
-      keySummary: undefined,
-      channelSummary: undefined,
-    }),
-  );
-  const plans = new Array<CommandPlan | undefined>(ctx.index.byId.length).fill(undefined);
-  return { user, ctx, selectors, plans, next: undefined };
+function compileSelector(s: AclSelector, globLimit: boolean): CompiledSelector {
+  const firstArgs = new Map<number, string[]>();
+  for (const [id, args] of s.firstArgs) firstArgs.set(id, args.map((a) => a.toLowerCase()));
+  return {
+    source: s,
+    allCommands: s.allCommands,
+    allKeys: s.allKeys,
+    allChannels: s.allChannels,
+    bits: s.bits,
+    firstArgs: firstArgs.size > 0 ? firstArgs : undefined,
+    keyPerms: Uint8Array.from(s.keys, (k) => k.perms),
+    keyMatchers: s.keys.map((k) => compileGlob(k.pattern, globLimit)),
+    channels: s.channels,
+    channelMatchers: s.channels.map((c) => compileGlob(c, globLimit)),
+    keySummary: undefined,
+    channelSummary: undefined,
+  };
 }
 
-function ruleText(user: AclUser, s: AclSelector, cmd: AclCommand): string {
+function compileUser(user: AclUser, ctx: AclContext): CompiledUser {
+  const selectors = user.selectors.map((s) => compileSelector(s, ctx.profile.globLimit));
+  const who = ctx.profile.wording === '7.2' ? `User ${user.name}` : 'This user';
+  const n = ctx.index.byId.length;
+  const denied = new Array<AclVerdict | undefined>(n).fill(undefined);
+  const allowed = new Array<AclVerdict | undefined>(n * selectors.length).fill(undefined);
+  return { user, ctx, selectors, who, denied, allowed, next: undefined };
+}
+
+/** The rule that last set or cleared the command's bit in the selector. */
+export function ruleText(user: AclUser, s: AclSelector, cmd: AclCommand): string {
   const i = s.decidedBy[cmd.id] ?? -1;
   return i >= 0 ? (user.ruleLog[i] ?? 'unknown') : 'default (new users have no command permissions)';
 }
 
-export function commandPlan(cu: CompiledUser, cmd: AclCommand): CommandPlan {
-  return cu.plans[cmd.id] ?? (cu.plans[cmd.id] = buildPlan(cu, cmd));
+/** The verdict when selector i allows the command (before any SORT restriction). */
+export function allowedVerdict(cu: CompiledUser, i: number, cmd: AclCommand): AclVerdict {
+  const at = i * cu.denied.length + cmd.id;
+  return cu.allowed[at] ?? (cu.allowed[at] = makeAllowed(cu, i, cmd));
 }
 
-function buildPlan(cu: CompiledUser, cmd: AclCommand): CommandPlan {
-  const { user, ctx } = cu;
-  const n = user.selectors.length;
-  const access = new Uint8Array(n);
-  const firstArgs: (readonly string[] | undefined)[] = [];
-  const checkKeys = new Uint8Array(n);
-  const checkChannels = new Uint8Array(n);
-  const allowed: (AclVerdict | undefined)[] = [];
-  const hasKeys = commandHasKeys(cmd, ctx.profile.legacy);
-  let deniedOutright = true;
-  for (let i = 0; i < n; i++) {
-    const s = user.selectors[i]!;
-    const bitSet = s.allCommands || isCommandBitSet(s.bits, cmd.id);
-    const args = s.firstArgs.get(cmd.id);
-    access[i] = bitSet || cmd.noAuth ? ACCESS_GRANTED : args ? ACCESS_FIRST_ARG : ACCESS_DENIED;
-    firstArgs.push(access[i] === ACCESS_FIRST_ARG ? args!.map((a) => a.toLowerCase()) : undefined);
-    checkKeys[i] = !s.allKeys && hasKeys ? 1 : 0;
-    checkChannels[i] = cmd.channels && !s.allChannels ? 1 : 0;
-    if (access[i] === ACCESS_DENIED) {
-      allowed.push(undefined);
-      continue;
-    }
-    deniedOutright = false;
-    const decidedBy = cmd.noAuth && !bitSet ? `${cmd.name} needs no authentication (NO_AUTH)` : ruleText(user, s, cmd);
-    allowed.push(Object.freeze({ allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK' }));
-  }
-  const who = ctx.profile.wording === '7.2' ? `User ${user.name}` : 'This user';
-  const commandDenied: AclVerdict = Object.freeze({
+function makeAllowed(cu: CompiledUser, i: number, cmd: AclCommand): AclVerdict {
+  const s = cu.selectors[i]!;
+  const bitSet = s.allCommands || (s.bits[cmd.id >>> 5]! & (1 << (cmd.id & 31))) !== 0;
+  const decidedBy = cmd.noAuth && !bitSet ? `${cmd.name} needs no authentication (NO_AUTH)` : ruleText(cu.user, s.source, cmd);
+  return Object.freeze({ allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK' });
+}
+
+/** The command denial as DRYRUN reports it (the deciding rule is the root selector's). */
+export function commandDenied(cu: CompiledUser, cmd: AclCommand): AclVerdict {
+  return cu.denied[cmd.id] ?? (cu.denied[cmd.id] = makeDenied(cu, cmd));
+}
+
+function makeDenied(cu: CompiledUser, cmd: AclCommand): AclVerdict {
+  return Object.freeze({
     allowed: false,
     denial: 'command',
     command: cmd.name,
-    decidedBy: ruleText(user, user.selectors[0]!, cmd),
+    decidedBy: ruleText(cu.user, cu.selectors[0]!.source, cmd),
     selector: 0,
-    message: `${who} has no permissions to run the '${cmd.name}' command`,
+    message: `${cu.who} has no permissions to run the '${cmd.name}' command`,
   });
-  const sortChecks = !ctx.profile.legacy && (cmd.name === 'sort' || cmd.name === 'sort_ro');
-  return { access, firstArgs, checkKeys, checkChannels, deniedOutright, commandDenied, allowed, sortChecks };
 }
 
 function keyPatternText(k: KeyPattern): string {

@@ -11,11 +11,22 @@ export interface AclContext {
 const byObject = new WeakMap<AclOptions, AclContext>();
 const byKey = new Map<string, AclContext>();
 
+// Callers usually pass the same options object call after call: skip even the WeakMap then.
+let lastOpts: AclOptions | undefined;
+let lastCtx: AclContext | undefined;
+
 export function aclContext(opts: AclOptions): AclContext {
+  if (opts === lastOpts) return lastCtx!;
   let ctx = byObject.get(opts);
-  if (ctx) return ctx;
+  if (!ctx) ctx = resolve(opts);
+  lastOpts = opts;
+  lastCtx = ctx;
+  return ctx;
+}
+
+function resolve(opts: AclOptions): AclContext {
   const key = `${opts.version}|${opts.debianBackports === true}|${opts.pubsubDefault ?? ''}`;
-  ctx = byKey.get(key);
+  let ctx = byKey.get(key);
   if (!ctx) {
     ctx = { profile: aclProfile(opts), index: commandIndex(opts.version) };
     byKey.set(key, ctx);

@@ -41,6 +41,25 @@ describe('evaluate: deciding rule and context', () => {
   });
 });
 
+describe('evaluate: compiled users and shared verdicts', () => {
+  it('keeps a SORT restriction out of the verdict shared by later checks', () => {
+    const u = parseAclUser('u', '+@all ~k*', o);
+    expect(evaluate(u, ['SORT', 'k1', 'BY', 'w*'], o).restriction).toMatch(/BY option of SORT denied/);
+    expect(evaluate(u, ['SORT', 'k1'], o)).toEqual({ allowed: true, command: 'sort', decidedBy: '+@all', selector: 0, message: 'OK' });
+  });
+
+  it('answers the same for one user under several option objects, in any order', () => {
+    const u = parseAclUser('u', ['-@all', '+get', '~a*', '(+set ~b*)'], o);
+    const lines = [['GET', 'a1'], ['GET', 'b1'], ['SET', 'b1', 'v'], ['SET', 'a1', 'v'], ['DEL', 'a1']];
+    const first = lines.map((l) => evaluate(u, l, o));
+    for (const opts of [{ version: '7.0' } as const, { version: '7.0', debianBackports: true } as const, o]) {
+      expect(lines.map((l) => evaluate(u, l, opts))).toEqual(first);
+    }
+    expect(first.map((v) => v.allowed)).toEqual([true, false, true, false, false]);
+    expect(first[3]).toMatchObject({ denial: 'key', object: 'a1', selector: 1 });
+  });
+});
+
 describe('questions the rules engine asks', () => {
   it('allowsCommand, hasUnrestrictedKeyAccess, hasAllChannels', () => {
     const app = parseAclUser('app', '+@all -@dangerous %R~* ~app:*', o);

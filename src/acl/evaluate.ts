@@ -1,17 +1,8 @@
 import { InputError } from '../errors.js';
 import { commandIndex, lookupArgv, type AclCommand, type CommandIndex } from './commands.js';
-import {
-  ACCESS_DENIED,
-  ACCESS_FIRST_ARG,
-  commandPlan,
-  compiledUser,
-  patternSummary,
-  type CommandPlan,
-  type CompiledSelector,
-  type CompiledUser,
-} from './compiled.js';
+import { allowedVerdict, commandDenied, compiledUser, patternSummary, type CompiledSelector, type CompiledUser } from './compiled.js';
 import { aclContext } from './context.js';
-import { extractKeys, type KeyBuffer } from './keys.js';
+import { commandHasKeys, extractKeys, type KeyBuffer } from './keys.js';
 import { isCommandBitSet } from './rules.js';
 import type { AclOptions, AclUser, AclVerdict } from './types.js';
 
@@ -41,25 +32,28 @@ function channelAllowed(s: CompiledSelector, channel: string, literal: boolean):
   return false;
 }
 
-function firstArgAllowed(allowed: readonly string[], cmd: AclCommand, argv: readonly string[]): boolean {
-  if (argv.length < 2) return false;
+/** The command half of ACLSelectorCheckCmd: the bitmap, NO_AUTH, or an allowed first argument. */
+function commandPasses(s: CompiledSelector, cmd: AclCommand, argv: readonly string[]): boolean {
+  const id = cmd.id;
+  if (s.allCommands || cmd.noAuth || (s.bits[id >>> 5]! & (1 << (id & 31))) !== 0) return true;
+  const allowed = s.firstArgs?.get(id);
+  if (allowed === undefined || argv.length < 2) return false;
   const arg = argv[cmd.parent ? 2 : 1];
-  if (arg === undefined) return false;
-  const lower = arg.toLowerCase();
-  return allowed.includes(lower);
+  return arg !== undefined && allowed.includes(arg.toLowerCase());
 }
 
 /**
- * The failing argument of the last checkArgs call. Module state rather than a result object so
- * the hot path allocates nothing; evaluation is synchronous, so nothing can interleave.
+ * The failing argument of the last checkSelector call. Module state rather than a result object
+ * so the hot path allocates nothing; evaluation is synchronous, so nothing can interleave.
  */
 let failedAt = 0;
 /** Keys of the current command line, extracted once and shared by all selectors. */
 let keys: KeyBuffer | undefined;
 
-/** The argument half of ACLSelectorCheckCmd (the command half is in the plan): OK, DENIED_KEY or DENIED_CHANNEL. */
-function checkArgs(plan: CommandPlan, i: number, s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
-  if (plan.checkKeys[i]) {
+/** ACLSelectorCheckCmd: OK, DENIED_CMD, DENIED_KEY or DENIED_CHANNEL (then failedAt is set). */
+function checkSelector(s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
+  if (!commandPasses(s, cmd, argv)) return DENIED_CMD;
+  if (!s.allKeys && commandHasKeys(cmd, legacy)) {
     const k = (keys ??= extractKeys(cmd, argv, legacy));
     for (let j = 0; j < k.n; j++) {
       const pos = k.pos[j]!;
@@ -69,8 +63,8 @@ function checkArgs(plan: CommandPlan, i: number, s: CompiledSelector, cmd: AclCo
       }
     }
   }
-  if (plan.checkChannels[i]) {
-    const ch = cmd.channels!;
+  const ch = cmd.channels;
+  if (ch !== undefined && !s.allChannels) {
     const stop = ch.count === -1 ? argv.length : Math.min(argv.length, ch.start + ch.count);
     for (let j = ch.start; j < stop; j++) {
       if (!channelAllowed(s, argv[j]!, ch.pattern)) {
@@ -80,14 +74,6 @@ function checkArgs(plan: CommandPlan, i: number, s: CompiledSelector, cmd: AclCo
     }
   }
   return OK;
-}
-
-/** ACLSelectorCheckCmd for selector i. */
-function checkSelector(plan: CommandPlan, i: number, s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
-  const access = plan.access[i];
-  if (access === ACCESS_DENIED) return DENIED_CMD;
-  if (access === ACCESS_FIRST_ARG && !firstArgAllowed(plan.firstArgs[i]!, cmd, argv)) return DENIED_CMD;
-  return checkArgs(plan, i, s, cmd, argv, legacy);
 }
 
 /** Resolves argv to a command as ACL DRYRUN does, or throws its error text. */
@@ -117,8 +103,6 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   const ctx = aclContext(opts);
   const cmd = resolveIn(ctx.index, argv);
   const cu = compiledUser(user, ctx);
-  const plan = commandPlan(cu, cmd);
-  if (plan.deniedOutright) return plan.commandDenied;
   const legacy = ctx.profile.legacy;
   keys = undefined;
   let relevant = DENIED_CMD;
@@ -126,15 +110,17 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   let relevantSelector = 0;
   const selectors = cu.selectors;
   for (let i = 0; i < selectors.length; i++) {
-    const code = checkSelector(plan, i, selectors[i]!, cmd, argv, legacy);
+    const code = checkSelector(selectors[i]!, cmd, argv, legacy);
     if (code === OK) {
       keys = undefined;
-      const verdict = plan.allowed[i]!;
-      if (!plan.sortChecks) return verdict;
-      const restriction = sortRestriction(cu, plan, cmd, argv);
-      return restriction === undefined ? verdict : { ...verdict, restriction };
+      const verdict = allowedVerdict(cu, i, cmd);
+      if (!legacy && (cmd.name === 'sort' || cmd.name === 'sort_ro')) {
+        const restriction = sortRestriction(cu, cmd, argv);
+        if (restriction !== undefined) return { ...verdict, restriction };
+      }
+      return verdict;
     }
-    // A command denial never sets the index, so it cannot displace an earlier result.
+    // A command denial leaves failedAt alone, so it cannot displace an earlier result.
     if (code > relevant || (code === relevant && code !== DENIED_CMD && failedAt > lastIdx)) {
       relevant = code;
       lastIdx = failedAt;
@@ -142,10 +128,9 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
     }
   }
   keys = undefined;
-  if (relevant === DENIED_CMD) return plan.commandDenied;
+  if (relevant === DENIED_CMD) return commandDenied(cu, cmd);
   const object = argv[lastIdx]!;
   const kind = relevant === DENIED_KEY ? 'key' : 'channel';
-  const who = ctx.profile.wording === '7.2' ? `User ${user.name}` : 'This user';
   return {
     allowed: false,
     denial: kind,
@@ -154,20 +139,18 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
     object,
     argIndex: lastIdx,
     selector: relevantSelector,
-    message: `${who} has no permissions to access the '${object}' ${kind}`,
+    message: `${cu.who} has no permissions to access the '${object}' ${kind}`,
   };
 }
 
 /** ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): a selector that allows the
  * command and has unrestricted read (allkeys, ~*, %R~*). */
-function fullReadAccess(cu: CompiledUser, plan: CommandPlan, cmd: AclCommand, argv: readonly string[]): boolean {
+function fullReadAccess(cu: CompiledUser, cmd: AclCommand, argv: readonly string[]): boolean {
   const legacy = cu.ctx.profile.legacy;
   keys = undefined;
   try {
     return cu.selectors.some(
-      (s, i) =>
-        checkSelector(plan, i, s, cmd, argv, legacy) === OK &&
-        (s.source.allKeys || s.source.keys.some((k) => k.pattern === '*' && k.perms & 1)),
+      (s) => checkSelector(s, cmd, argv, legacy) === OK && (s.allKeys || s.source.keys.some((k) => k.pattern === '*' && k.perms & 1)),
     );
   } finally {
     keys = undefined;
@@ -182,10 +165,10 @@ function isLong(s: string): boolean {
  * sortCommandGeneric (7.0+): BY with a `*` pattern, or GET, need unrestricted read; DRYRUN does
  * not look at this, the command fails when run. Walks the options as the server parses them.
  */
-function sortRestriction(cu: CompiledUser, plan: CommandPlan, cmd: AclCommand, argv: readonly string[]): string | undefined {
+function sortRestriction(cu: CompiledUser, cmd: AclCommand, argv: readonly string[]): string | undefined {
   const readonly = cmd.name === 'sort_ro';
   let full: boolean | undefined;
-  const hasFull = () => (full ??= fullReadAccess(cu, plan, cmd, argv));
+  const hasFull = () => (full ??= fullReadAccess(cu, cmd, argv));
   for (let j = 2; j < argv.length; j++) {
     const a = argv[j]!.toLowerCase();
     const left = argv.length - j - 1;

@@ -54,18 +54,18 @@ function keyCount(s: string): number | undefined {
   return Number(BigInt.asIntN(32, v));
 }
 
-function genericGetKeys(store: number, countAt: number, first: number, step: number, argv: readonly string[]): KeyRef[] {
+// The getkeys procs push into the shared buffer (emptied by extractKeys before they run).
+
+function genericGetKeys(store: number, countAt: number, first: number, step: number, argv: readonly string[]): void {
   const num = atoi(argv[countAt] ?? '');
-  if (num < 1 || num > Math.trunc((argv.length - first) / step)) return [];
-  const keys: KeyRef[] = [];
-  for (let i = 0; i < num; i++) keys.push({ pos: first + i * step, need: 0 });
-  if (store) keys.push({ pos: store, need: 0 });
-  return keys;
+  if (num < 1 || num > Math.trunc((argv.length - first) / step)) return;
+  for (let i = 0; i < num; i++) push(first + i * step, 0);
+  if (store) push(store, 0);
 }
 
-function sortKeys(argv: readonly string[], ro: boolean, legacy: boolean): KeyRef[] {
-  const keys: KeyRef[] = [{ pos: 1, need: legacy ? 0 : R }];
-  if (ro) return keys;
+function sortKeys(argv: readonly string[], ro: boolean, legacy: boolean): void {
+  push(1, legacy ? 0 : R);
+  if (ro) return;
   let store: number | undefined;
   for (let i = 2; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
@@ -73,11 +73,10 @@ function sortKeys(argv: readonly string[], ro: boolean, legacy: boolean): KeyRef
     else if (a === 'get' || a === 'by') i += 1;
     else if (a === 'store' && i + 1 < argv.length) store = i + 1;
   }
-  if (store !== undefined) keys.push({ pos: store, need: legacy ? 0 : W });
-  return keys;
+  if (store !== undefined) push(store, legacy ? 0 : W);
 }
 
-function migrateKeys(argv: readonly string[], legacy: boolean): KeyRef[] {
+function migrateKeys(argv: readonly string[], legacy: boolean): void {
   let first = 3;
   let num = 1;
   if (argv.length > 6) {
@@ -103,12 +102,10 @@ function migrateKeys(argv: readonly string[], legacy: boolean): KeyRef[] {
       else if (a === 'auth2') i += 2;
     }
   }
-  const keys: KeyRef[] = [];
-  for (let i = 0; i < num; i++) keys.push({ pos: first + i, need: legacy ? 0 : R | W });
-  return keys;
+  for (let i = 0; i < num; i++) push(first + i, legacy ? 0 : R | W);
 }
 
-function georadiusKeys(argv: readonly string[]): KeyRef[] {
+function georadiusKeys(argv: readonly string[]): void {
   let stored = -1;
   for (let i = 5; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
@@ -117,10 +114,11 @@ function georadiusKeys(argv: readonly string[]): KeyRef[] {
       i++;
     }
   }
-  return stored === -1 ? [{ pos: 1, need: 0 }] : [{ pos: 1, need: 0 }, { pos: stored, need: 0 }];
+  push(1, 0);
+  if (stored !== -1) push(stored, 0);
 }
 
-function xreadKeys(argv: readonly string[]): KeyRef[] {
+function xreadKeys(argv: readonly string[]): void {
   let streams = -1;
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
@@ -132,24 +130,22 @@ function xreadKeys(argv: readonly string[]): KeyRef[] {
       break;
     } else break;
   }
-  if (streams === -1) return [];
+  if (streams === -1) return;
   let num = argv.length - streams - 1;
-  if (num === 0 || num % 2 !== 0) return [];
+  if (num === 0 || num % 2 !== 0) return;
   num /= 2;
-  const keys: KeyRef[] = [];
-  for (let i = streams + 1; i < argv.length - num; i++) keys.push({ pos: i, need: 0 });
-  return keys;
+  for (let i = streams + 1; i < argv.length - num; i++) push(i, 0);
 }
 
-function setKeys(argv: readonly string[]): KeyRef[] {
+function setKeys(argv: readonly string[]): void {
   for (let i = 3; i < argv.length; i++) {
     // The server compares the first three bytes and a terminating NUL.
-    if (ieq(argv[i], 'get')) return [{ pos: 1, need: R | W }];
+    if (ieq(argv[i], 'get')) return push(1, R | W);
   }
-  return [{ pos: 1, need: W }];
+  push(1, W);
 }
 
-function bitfieldKeys(argv: readonly string[]): KeyRef[] {
+function bitfieldKeys(argv: readonly string[]): void {
   let readonly = true;
   for (let i = 2; i < argv.length; i++) {
     const rem = argv.length - i - 1;
@@ -164,19 +160,22 @@ function bitfieldKeys(argv: readonly string[]): KeyRef[] {
       break;
     }
   }
-  return [{ pos: 1, need: readonly ? R : R | W }];
+  push(1, readonly ? R : R | W);
 }
 
-function lcsKeys(argv: readonly string[]): KeyRef[] {
+function lcsKeys(argv: readonly string[]): void {
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!.toLowerCase();
     if (a === 'strings') break;
-    if (a === 'keys' && argv.length - 1 - i >= 2) return [{ pos: i + 1, need: 0 }, { pos: i + 2, need: 0 }];
+    if (a === 'keys' && argv.length - 1 - i >= 2) {
+      push(i + 1, 0);
+      push(i + 2, 0);
+      return;
+    }
   }
-  return [];
 }
 
-function runProc(proc: GetKeysProc, argv: readonly string[], legacy: boolean): KeyRef[] {
+function runProc(proc: GetKeysProc, argv: readonly string[], legacy: boolean): void {
   switch (proc) {
     case 'zunionInterDiff':
     case 'lmpop':
@@ -205,7 +204,8 @@ function runProc(proc: GetKeysProc, argv: readonly string[], legacy: boolean): K
     case 'bitfield':
       return bitfieldKeys(argv);
     case 'memory':
-      return argv.length >= 3 && ieq(argv[1], 'usage') ? [{ pos: 2, need: 0 }] : [];
+      if (argv.length >= 3 && ieq(argv[1], 'usage')) push(2, 0);
+      return;
     case 'lcs':
       return lcsKeys(argv);
   }
@@ -306,17 +306,14 @@ export function commandHasKeys(cmd: AclCommand, legacy: boolean): boolean {
   return cmd.getKeys !== undefined || cmd.hasKeySpecNotNotKey;
 }
 
-function fromList(keys: KeyRef[]): KeyBuffer {
-  buffer.n = 0;
-  for (const k of keys) push(k.pos, k.need);
-  return buffer;
-}
-
 /** The keys of a command line, as the ACL check extracts them (see KeyBuffer for lifetime). */
 export function extractKeys(cmd: AclCommand, argv: readonly string[], legacy: boolean): KeyBuffer {
   buffer.n = 0;
   if (legacy) {
-    if (cmd.getKeys) return fromList(runProc(cmd.getKeys, argv, true));
+    if (cmd.getKeys) {
+      runProc(cmd.getKeys, argv, true);
+      return buffer;
+    }
     if (cmd.firstKey === 0) return buffer;
     const last = cmd.lastKey < 0 ? argv.length + cmd.lastKey : cmd.lastKey;
     for (let j = cmd.firstKey; j <= last; j += cmd.step) {
@@ -329,7 +326,10 @@ export function extractKeys(cmd: AclCommand, argv: readonly string[], legacy: bo
     return buffer;
   }
   if (cmd.hasKeySpecNotNotKey && !(cmd.specFlagsAny & KS_VARIABLE) && keysFromSpecs(cmd, argv)) return buffer;
-  if (cmd.getKeys) return fromList(runProc(cmd.getKeys, argv, false));
+  if (cmd.getKeys) {
+    buffer.n = 0;
+    runProc(cmd.getKeys, argv, false);
+  }
   return buffer;
 }
 

@@ -5,9 +5,10 @@
  */
 import { isIP } from 'node:net';
 import { TargetError } from '../errors.js';
-import { collectLive, known, unknown } from '../facts/index.js';
+import { collectLive, known, LIVE_BASE_COMMANDS, unknown } from '../facts/index.js';
 import type { ServerFacts, TlsSessionFacts } from '../facts/index.js';
-import { connect, isRespError, probeTls, resolveCredentials, type ConnectOptions, type RespConnection, type Target, type TlsOptions } from '../resp/index.js';
+import { certificateFactsFromDer } from '../certs/inspect.js';
+import { connect, isRespError, probeTls, resolveCredentials, type ConnectOptions, type RespConnection, type Target, type TlsOptions, type TlsProbeOptions, type TlsProbeResult } from '../resp/index.js';
 
 export interface ConnectionSettings {
   user?: string;
@@ -52,6 +53,17 @@ function pingText(conn: RespConnection): string {
   return String(reply);
 }
 
+/**
+ * The probe with the leaf it saw read by certs/ (resp/ hands over DER only); `trusted` is whether
+ * the handshake verified the chain and name against the given CA.
+ */
+async function probeWithCertificate(host: string, port: number, opts: TlsProbeOptions): Promise<TlsProbeResult> {
+  const probe = await probeTls(host, port, opts);
+  const leaf = probe.peerCertificates[0];
+  if (!leaf) return probe;
+  return { ...probe, certificate: { ...certificateFactsFromDer(leaf.der), trusted: probe.authorized } };
+}
+
 const NEEDS_CREDENTIALS = 'authentication required: give --user and a password (--password-file, REDSEC_PASSWORD or REDISCLI_AUTH)';
 
 export async function collectTarget(target: Target, settings: ConnectionSettings): Promise<ServerFacts> {
@@ -66,10 +78,11 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
   const auth = creds.password !== undefined ? { password: creds.password, ...(creds.user !== undefined ? { user: creds.user } : {}) } : undefined;
   let conn: RespConnection | undefined;
   try {
-    // One connection: PING before AUTH answers NET-UNAUTH-REACHABLE (a second connection costs a
-    // fleet more than the whole rule run). Without credentials a NOAUTH there stops us before the
-    // long pipeline, which the server would cut off for an unauthenticated client (multibulk limit).
-    conn = await connect(target, { ...opts, pingBeforeAuth: true, ...(auth ? { auth } : {}) });
+    // One connection, one write for PING, AUTH and the collector's first round: PING before AUTH
+    // answers NET-UNAUTH-REACHABLE (a second connection cost a fleet more than the whole rule run).
+    // The first round's commands are short (at most 3 arguments), so even an unauthenticated client
+    // is not cut off by the server's multibulk limit; without credentials a NOAUTH to PING is E601.
+    conn = await connect(target, { ...opts, pingBeforeAuth: true, initialCommands: LIVE_BASE_COMMANDS.map((c) => [...c]), ...(auth ? { auth } : {}) });
     const unauthenticated = pingText(conn);
     if (!auth && /^NOAUTH\b/.test(unauthenticated)) throw new TargetError('E601', NEEDS_CREDENTIALS, target.display);
     const tlsSettings = settings.tls ?? {};
@@ -83,7 +96,8 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
     };
     const facts = await collectLive(conn, target.display, {
       unauthenticatedPing: () => Promise.resolve(unauthenticated),
-      ...(useTls && settings.tlsProbe !== false ? { probeTls: () => probeTls(target.host, target.port, tlsProbeOpts) } : {}),
+      ...(conn.initialReplies ? { baseReplies: conn.initialReplies } : {}),
+      ...(useTls && settings.tlsProbe !== false ? { probeTls: () => probeWithCertificate(target.host, target.port, tlsProbeOpts) } : {}),
       local: isLocalTarget(target),
       authenticatedAs: auth ? (auth.user ?? 'default') : 'default',
     });
@@ -93,7 +107,7 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
     // A plain target whose server also listens for TLS: probe that listener as well.
     const tlsPort = facts.config.known ? Number(facts.config.value['tls-port']?.value ?? 0) : 0;
     if (!useTls && settings.tlsProbe !== false && Number.isInteger(tlsPort) && tlsPort > 0 && tlsPort <= 65535) {
-      facts.tls = await probeTls(target.host, tlsPort, { ...tlsProbeOpts, insecure: true }).then(
+      facts.tls = await probeWithCertificate(target.host, tlsPort, { ...tlsProbeOpts, insecure: true }).then(
         (r) => known<TlsSessionFacts>(r),
         (e: unknown) => unknown<TlsSessionFacts>(`TLS probe of port ${tlsPort} failed: ${(e as Error)?.message ?? e}`),
       );

@@ -1,6 +1,6 @@
 export { generatePki } from './issue.js';
 export { levelCertPolicy } from './policy.js';
-export { inspectCertificate } from './inspect.js';
+export { inspectCertificate, certificateFactsFromDer } from './inspect.js';
 export { parseCertificates } from './parse.js';
 export { verifyChain } from './chain.js';
 export { KEY_ALGORITHMS } from './types.js';

@@ -1,6 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-import { x509 } from './provider.js';
+import type * as X509 from '@peculiar/x509';
+import { loadX509 } from './x509-lazy.js';
 import { parseCertificates } from './parse.js';
 import { verifyChain } from './chain.js';
 import { signatureAlgorithmOid } from './der.js';
@@ -64,7 +65,7 @@ function keyFacts(cert: X509Certificate): Pick<CertificateFacts, 'keyType' | 'ke
   }
 }
 
-function sanFacts(cert: x509.X509Certificate): { dnsNames: string[]; ipAddresses: string[] } {
+function sanFacts(x509: typeof X509, cert: X509.X509Certificate): { dnsNames: string[]; ipAddresses: string[] } {
   const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
   const names = san?.names.toJSON() ?? [];
   return {
@@ -83,6 +84,7 @@ function safeSignatureOid(der: Uint8Array): string {
 
 /** Facts about one parsed certificate, without trust or host checks. */
 export function certificateFacts(cert: X509Certificate): CertificateFacts {
+  const x509 = loadX509();
   const parsed = new x509.X509Certificate(cert.raw);
   const oid = safeSignatureOid(cert.raw);
   const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
@@ -92,7 +94,7 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
     issuer: parsed.issuer,
     // Self-signed means it verifies under its own key, not merely that the names are equal.
     selfSigned: parsed.subject === parsed.issuer && cert.checkIssued(cert) && cert.verify(cert.publicKey),
-    ...sanFacts(parsed),
+    ...sanFacts(x509, parsed),
     ...keyFacts(cert),
     signatureAlgorithm: SIGNATURE_NAMES[oid] ?? oid,
     notBefore: parsed.notBefore.toISOString(),
@@ -103,6 +105,16 @@ export function certificateFacts(cert: X509Certificate): CertificateFacts {
   };
   if (eku) facts.extendedKeyUsage = eku.usages.map((u) => EKU_NAMES[String(u)] ?? String(u));
   return facts;
+}
+
+/**
+ * Facts about one DER certificate, e.g. a TLS peer's (resp/ hands over the raw chain). Throws
+ * InputError when the bytes are not a certificate.
+ */
+export function certificateFactsFromDer(der: Uint8Array, source = 'peer certificate'): CertificateFacts {
+  const [cert] = parseCertificates(der, source);
+  if (!cert) throw new Error('unreachable: parseCertificates returns at least one certificate');
+  return certificateFacts(cert);
 }
 
 function hostCheck(cert: X509Certificate, name: string, asIp: boolean): { name: string; matches: boolean } {

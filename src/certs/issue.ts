@@ -1,4 +1,5 @@
-import { x509 } from './provider.js';
+import type * as X509 from '@peculiar/x509';
+import { loadX509 } from './x509-lazy.js';
 import { generateKeyPair, keyParams, privateKeyPem } from './keys.js';
 import { randomSerialHex } from './serial.js';
 import type { IssuedCert, KeyAlgorithm, Pki, PkiOptions } from './types.js';
@@ -14,7 +15,7 @@ type Keys = WebCrypto.CryptoKeyPair;
 
 interface Issuer {
   keys: Keys;
-  name: x509.Name;
+  name: X509.Name;
   keyId: string;
 }
 
@@ -22,7 +23,7 @@ interface LeafSpec {
   commonName: string;
   notBefore: Date;
   notAfter: Date;
-  extensions: x509.Extension[];
+  extensions: X509.Extension[];
 }
 
 function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } {
@@ -34,11 +35,11 @@ function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } 
  * Built from typed values (UTF8String, as RFC 5280 asks), never from an RFC 4514 string: the
  * library's string and plain-JSON parsers mangle names containing quotes or backslashes.
  */
-export function distinguishedName(commonName: string): x509.Name {
-  return new x509.Name([{ CN: [{ utf8String: commonName }] }]);
+export function distinguishedName(commonName: string): X509.Name {
+  return new (loadX509().Name)([{ CN: [{ utf8String: commonName }] }]);
 }
 
-async function issued(cert: x509.X509Certificate, keys: Keys): Promise<IssuedCert> {
+async function issued(cert: X509.X509Certificate, keys: Keys): Promise<IssuedCert> {
   return {
     certPem: `${cert.toString('pem')}\n`,
     keyPem: await privateKeyPem(keys.privateKey),
@@ -50,6 +51,7 @@ async function issued(cert: x509.X509Certificate, keys: Keys): Promise<IssuedCer
 }
 
 async function createCa(algorithm: KeyAlgorithm, keys: Keys, commonName: string, now: Date, days: number): Promise<{ cert: IssuedCert; issuer: Issuer }> {
+  const x509 = loadX509();
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey);
   const name = distinguishedName(commonName);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -68,6 +70,7 @@ async function createCa(algorithm: KeyAlgorithm, keys: Keys, commonName: string,
 }
 
 async function createLeaf(algorithm: KeyAlgorithm, keys: Keys, issuer: Issuer, spec: LeafSpec): Promise<IssuedCert> {
+  const x509 = loadX509();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialHex(),
     subject: distinguishedName(spec.commonName),
@@ -114,6 +117,7 @@ function checkOptions(opts: PkiOptions): void {
  * extensions of spec compliance-tls §4.3. Pure: nothing touches the filesystem.
  */
 export async function generatePki(opts: PkiOptions): Promise<Pki> {
+  const x509 = loadX509();
   checkOptions(opts);
   const now = opts.now ?? new Date();
   const algorithm = opts.keyAlgorithm;

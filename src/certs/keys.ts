@@ -1,5 +1,5 @@
 import type { webcrypto as WebCrypto } from 'node:crypto';
-import { webcrypto } from './provider.js';
+import { webcrypto } from 'node:crypto';
 import type { KeyAlgorithm } from './types.js';
 
 export interface KeyParams {

@@ -3,7 +3,8 @@
  * are explained with a second, unverified probe of the same port (resp's probeTls), so the
  * evidence shows the certificate, the protocols the server accepts and its client-cert policy.
  */
-import { ConnectionError, certificateFacts, connect, isRespError, probeTls, type RespConnection, type TlsProbeResult } from '../resp/index.js';
+import { certificateFactsFromDer } from '../certs/index.js';
+import { ConnectionError, connect, isRespError, probeTls, type RespConnection, type TlsProbeResult } from '../resp/index.js';
 import type { TlsVersion } from '../resp/index.js';
 import { closedProblem, connRefusedProblem, dnsProblem, maxClientsProblem, timeoutProblem } from './network.js';
 import { protectedProblem } from './protected.js';
@@ -147,7 +148,7 @@ export function sessionOf(probe: TlsProbeResult): TlsSession {
 }
 
 export function certificateSummary(der: Buffer): NonNullable<TlsSession['certificate']> {
-  const f = certificateFacts(der);
+  const f = certificateFactsFromDer(der);
   return {
     subject: f.subject,
     issuer: f.issuer,

@@ -8,7 +8,7 @@ import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
 import { parseAclFile } from '../acl/index.js';
-import { certificateFacts } from '../resp/index.js';
+import { inspectCertificate } from '../certs/inspect.js';
 import { versionTable, type VersionId } from '../versions/index.js';
 import { known, unknown, type CertificateFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
 import { statFiles } from './local-host.js';
@@ -123,10 +123,8 @@ function readAclFile(file: string, version: VersionId, pubsub: string | undefine
 
 function readCertificate(path: string): CertificateFacts | undefined {
   try {
-    const pem = readFileSync(path, 'utf8');
-    const m = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(pem);
-    if (!m?.[1]) return undefined;
-    return { ...certificateFacts(Buffer.from(m[1].replace(/\s+/g, ''), 'base64')), file: path };
+    // The leaf (first) certificate of the file, read by certs/ like every other certificate.
+    return inspectCertificate(readFileSync(path), { source: path });
   } catch {
     return undefined;
   }

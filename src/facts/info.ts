@@ -5,8 +5,12 @@ export function parseInfo(text: string): InfoSections {
   const sections: InfoSections = {};
   let current: Record<string, string> = {};
   sections['unsectioned'] = current;
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
+  // Scanned line by line without splitting the whole reply (commandstats alone is long).
+  for (let start = 0; start < text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end).trim();
+    start = end + 1;
     if (line === '') continue;
     if (line.startsWith('#')) {
       const name = line.slice(1).trim().toLowerCase();

@@ -9,5 +9,4 @@ export { encodeCommand } from './encode.js';
 export { ALLOWLIST, KEY_READ_COMMANDS, isAllowed, assertAllowed, commandName, type AllowPolicy, type KeyReadPolicy } from './allowlist.js';
 export { ConnectionError, redact, type Fault } from './faults.js';
 export { probeTls, TLS_VERSIONS, type TlsProbeOptions, type TlsProbeResult, type TlsVersion, type ProtocolOutcome } from './tls-probe.js';
-export { certificateFacts } from './peer-certificate.js';
 export { TLS12_CANDIDATES, TLS13_CANDIDATES } from './tls-candidates.js';

@@ -4,11 +4,7 @@
  * (the client never sends it), and lets protocol probes get past a required-certificate check: an
  * "unknown CA" alert proves the protocol and cipher were accepted.
  */
-import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
-import * as x509 from '@peculiar/x509';
-
-x509.cryptoProvider.set(webcrypto);
 
 export interface ThrowawayCert {
   cert: string;
@@ -18,6 +14,11 @@ export interface ThrowawayCert {
 let cached: Promise<ThrowawayCert> | undefined;
 
 async function make(): Promise<ThrowawayCert> {
+  // Loaded here, on the first TLS probe, not when resp/ is imported: @peculiar/x509 (and the
+  // reflect-metadata it needs first) costs every non-TLS run hundreds of milliseconds of start-up.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto);
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const now = Date.now();

@@ -11,7 +11,6 @@ import type { TlsSessionFacts } from '../facts/types.js';
 import { encodeCommand } from './encode.js';
 import { ConnectionError, isTlsError, opensslReason, socketError, tlsFault, type Fault } from './faults.js';
 import { RespParser } from './parser.js';
-import { certificateFacts } from './peer-certificate.js';
 import { TLS12_CANDIDATES, TLS13_CANDIDATES } from './tls-candidates.js';
 import { sessionInfo, toPem, type TlsInfo } from './tls-session.js';
 import { throwawayClientCert } from './throwaway-cert.js';
@@ -50,7 +49,10 @@ export interface TlsProbeResult extends TlsSessionFacts {
   protocolDetails: Record<TlsVersion, ProtocolOutcome>;
   /** What a Node client with default settings (and the given CA/cert) negotiates. */
   negotiated?: { protocol: string; cipher: string; group?: string; groupBits?: number; offered: { ciphers: string; minVersion: string } };
-  /** Peer chain, leaf first. */
+  /**
+   * Peer chain, leaf first, as the server sent it. resp/ reads no certificate: callers turn the DER
+   * into facts with certs/ (certificateFactsFromDer, inspectCertificate), the one certificate reader.
+   */
   peerCertificates: { der: Buffer; pem: string }[];
   /** Whether the chain and host name verified against the given CA (or the system store). */
   authorized: boolean;
@@ -308,7 +310,6 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
   const chain = (session?.peerCertificates ?? []).map((der) => ({ der, pem: toPem(der) }));
   const authorized = first.info?.authorized ?? false;
   const authorizationError = first.info ? first.info.authorizationError : 'no complete default handshake';
-  const leaf = chain[0];
 
   return {
     host,
@@ -316,7 +317,6 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
     protocols,
     ciphers,
     clientAuth,
-    ...(leaf ? { certificate: certificateFacts(leaf.der, authorized) } : {}),
     protocolDetails,
     ...(first.info
       ? {

@@ -117,6 +117,42 @@ describe('ACL DRYRUN cases (engine and live server agree)', () => {
   });
 });
 
+// The text inside "( )" goes through sdssplitargs, the same tokenizer as redis.conf lines: quotes,
+// \xHH escapes that build UTF-8 bytes, \v and \f that end no bare token, a NUL that ends the text,
+// and a bad closing quote that leaves the selector empty. Rows expecting "ERR" are SETUSER errors.
+const SELECTOR_SPLIT_ROWS: [selector: string, argv: string[], expected: string][] = [
+  ['(~"\\xc3\\xa9*" +get)', ['GET', '\u00e91'], 'OK'],
+  ['(~"\\xc3\\xa9*" +get)', ['GET', 'e1'], "This user has no permissions to access the 'e1' key"],
+  ['(+get\v~k)', ['GET', 'k'], "ERR Error in ACL SETUSER modifier '(+get\v~k)': Unknown command or category name in ACL"],
+  ['(\f+get\t~k)', ['GET', 'k'], 'OK'],
+  ['(+get ~k\0x)', ['GET', 'k'], 'OK'],
+  ["(~'x'y +get)", ['GET', 'x'], "This user has no permissions to run the 'get' command"],
+  // Patterns with blanks are refused whichever quotes carried them in.
+  ['(~"a b" +get)', ['GET', 'a b'], "ERR Error in ACL SETUSER modifier '(~\"a b\" +get)': Syntax error"],
+];
+
+describe('selector text is split like sdssplitargs (engine and live server agree)', () => {
+  it.each(SELECTOR_SPLIT_ROWS)('%j :: %j', async (selector, argv, expected) => {
+    if (expected.startsWith('ERR ')) {
+      expect(text(await client.call('ACL', 'SETUSER', `split${userSeq++}`, '-@all', selector))).toBe(expected);
+      let mine = '';
+      try {
+        parseAclUser('x', ['-@all', selector], OPTS);
+      } catch (e) {
+        const err = e as AclRuleError;
+        mine = `ERR Error in ACL SETUSER modifier '${err.rule}': ${err.reason}`;
+      }
+      expect(mine).toBe(expected);
+      return;
+    }
+    const { name, user } = await both(['-@all', selector]);
+    expect(text(await client.call('ACL', 'DRYRUN', name, ...argv))).toBe(expected);
+    expect(evaluate(user, argv, OPTS).message).toBe(expected);
+    const line = ((await client.call('ACL', 'LIST')) as string[]).find((l) => l.startsWith(`user ${name} `))!;
+    expect(describeRules(user, OPTS)).toBe(line.slice(`user ${name} `.length));
+  });
+});
+
 const ERROR_ROWS: [rule: string, reason: string][] = [
   ['+client|id|x', 'Allowing first-arg of a subcommand is not supported'],
   ['+client|nosuch', 'Unknown command or category name in ACL'],

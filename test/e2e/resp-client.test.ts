@@ -74,6 +74,32 @@ describe('RESP client against redis-server (plain)', () => {
     conn.close();
   });
 
+  it('PING before AUTH, then AUTH and the first commands in the same write: the PING runs unauthenticated, the rest as the user', async () => {
+    const conn = await connect(url(), {
+      auth: { user: 'app', password: APP_PASSWORD },
+      pingBeforeAuth: true,
+      initialCommands: [['ACL', 'WHOAMI'], ['PING']],
+    });
+    expect(conn.unauthenticatedReply).toBeInstanceOf(RespError);
+    expect((conn.unauthenticatedReply as RespError).code).toBe('NOAUTH');
+    expect(conn.authReply).toBe('OK');
+    expect(conn.initialReplies).toEqual(['app', 'PONG']);
+    conn.close();
+    // A wrong password still fails the connection, whatever was queued behind AUTH.
+    const e = await failure(connect(url(), { auth: { user: 'app', password: 'wrong-Pass-9' }, pingBeforeAuth: true, initialCommands: [['ACL', 'WHOAMI']] }));
+    expect(e.code).toBe('E603');
+    expect(e.message).not.toContain('wrong-Pass-9');
+  });
+
+  it('a closed connection refuses further commands with CLOSED', async () => {
+    const conn = await connect(url(), { auth: { password: ADMIN_PASSWORD } });
+    conn.close();
+    expect(conn.closed).toBe(true);
+    const e = await failure(conn.call(['PING']));
+    expect(e.code).toBe('CLOSED');
+    expect(e.message).toContain('closed by redsec');
+  });
+
   it('NOAUTH is returned with its exact code when no credentials are given', async () => {
     const conn = await connect(url());
     const reply = await conn.call(['PING']);

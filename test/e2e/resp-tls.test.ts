@@ -14,6 +14,7 @@ import { DEFAULT_CIPHERS, getCiphers } from 'node:tls';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { testPki, type TestPki } from '../helpers/pki.js';
 import { connect, parseTarget, probeTls, ConnectionError, TLS12_CANDIDATES, TLS13_CANDIDATES, type TlsProbeResult } from '../../src/resp/index.js';
+import { certificateFactsFromDer } from '../../src/certs/index.js';
 
 let pki: TestPki;
 let only13: RedisServer; // tls-protocols "TLSv1.3", client certificate required, no plain port
@@ -285,12 +286,15 @@ describe('TLS probe (real redis-server, checked with openssl s_client)', () => {
     expect(probe.clientAuth).toBe('none');
   });
 
-  it('returns the leaf certificate (DER/PEM and facts) and its trust', () => {
+  it('returns the raw leaf certificate (DER/PEM) and its trust; certs/ reads it', () => {
     const leaf = new X509Certificate(readFileSync(pki.serverCert));
-    expect(probeBoth.peerCertificates[0]?.der.equals(leaf.raw)).toBe(true);
+    const der = probeBoth.peerCertificates[0]?.der;
+    expect(der?.equals(leaf.raw)).toBe(true);
     expect(new X509Certificate(probeBoth.peerCertificates[0]?.pem ?? '').fingerprint256).toBe(leaf.fingerprint256);
     expect(probeBoth.authorized).toBe(true);
-    expect(probeBoth.certificate).toMatchObject({
+    // One certificate reader: resp/ hands over the chain, it does not summarise it itself.
+    expect(probeBoth.certificate).toBeUndefined();
+    expect(certificateFactsFromDer(der ?? Buffer.alloc(0))).toMatchObject({
       subject: 'CN=localhost',
       keyType: 'ec',
       keyBits: 256,
@@ -299,7 +303,8 @@ describe('TLS probe (real redis-server, checked with openssl s_client)', () => {
       dnsNames: ['localhost'],
       ipAddresses: ['127.0.0.1'],
       selfSigned: false,
-      trusted: true,
+      isCa: false,
+      fingerprintSha256: leaf.fingerprint256,
     });
   });
 });

@@ -1,16 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import {
-  diffUsers,
-  evaluate,
-  explainUser,
-  parseAclFile,
-  parseAclUser,
-  renderDiff,
-  renderExplanation,
-  type AclOptions,
-  type AclUser,
-} from '../../acl/index.js';
+// The ACL engine is imported when an action runs: start-up stays small for every other command.
+import type { AclOptions, AclUser } from '../../acl/index.js';
 import { InputError, UsageError } from '../../errors.js';
 import { resolveVersionId } from '../../versions/index.js';
 import { action, out } from '../action.js';
@@ -42,6 +33,7 @@ async function readText(file: string): Promise<string> {
 /** The user from an ACL file (by --user, or the only user in it) or from a rule string. */
 async function loadUser(file: string | undefined, rules: string | undefined, user: string | undefined, opts: AclOptions, label: string): Promise<AclUser> {
   if ((file === undefined) === (rules === undefined)) throw new UsageError(`give exactly one of ${label}`);
+  const { parseAclFile, parseAclUser } = await import('../../acl/index.js');
   if (rules !== undefined) return parseAclUser(user ?? 'user', rules, opts);
   const parsed = parseAclFile(await readText(file!), file!, opts);
   if (user !== undefined) {
@@ -73,6 +65,7 @@ export function registerAcl(program: Command): void {
       action(async (argv: string[], flags: SourceFlags) => {
         const opts = aclOptions(flags);
         const user = await loadUser(flags.acl, flags.rules, flags.user, opts, '--acl or --rules');
+        const { evaluate } = await import('../../acl/index.js');
         const verdict = evaluate(user, argv, opts);
         if (flags.format === 'json') out(JSON.stringify({ user: user.name, version: opts.version, argv, ...verdict }, null, 2));
         else {
@@ -91,6 +84,7 @@ export function registerAcl(program: Command): void {
       action(async (flags: SourceFlags) => {
         const opts = aclOptions(flags);
         const user = await loadUser(flags.acl, flags.rules, flags.user, opts, '--acl or --rules');
+        const { explainUser, renderExplanation } = await import('../../acl/index.js');
         const e = explainUser(user, opts);
         out(flags.format === 'json' ? JSON.stringify(e, null, 2) : renderExplanation(e));
         return EXIT.ok;
@@ -112,6 +106,7 @@ export function registerAcl(program: Command): void {
       action(async (flags: { before?: string; beforeRules?: string; after?: string; afterRules?: string; user?: string; redisVersion: string; debian?: boolean; format: 'text' | 'json' }) => {
         const opts = aclOptions(flags);
         const names = await userNames(flags, opts);
+        const { diffUsers, renderDiff } = await import('../../acl/index.js');
         const diffs = [];
         for (const name of names) {
           const before = await loadUser(flags.before, flags.beforeRules, name, opts, '--before or --before-rules');
@@ -127,6 +122,7 @@ export function registerAcl(program: Command): void {
 /** With two files and no --user, every user present in both is compared. */
 async function userNames(flags: { before?: string; after?: string; user?: string }, opts: AclOptions): Promise<(string | undefined)[]> {
   if (flags.user !== undefined || flags.before === undefined || flags.after === undefined) return [flags.user];
+  const { parseAclFile } = await import('../../acl/index.js');
   const a = parseAclFile(await readText(flags.before), flags.before, opts).users;
   const b = parseAclFile(await readText(flags.after), flags.after, opts).users;
   const both = [...a.keys()].filter((n) => b.has(n));

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { diagnose, renderDiagnosisJson, renderDiagnosisText, type DiagnoseOptions } from '../../diagnose/index.js';
+// The implementation is imported when the action runs: start-up stays small for every other command.
+import type { DiagnoseOptions } from '../../diagnose/index.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
 
@@ -77,6 +78,7 @@ export function registerDiagnose(program: Command): void {
           connectTimeoutMs: timeout,
           replyTimeoutMs: timeout,
         };
+        const { diagnose, renderDiagnosisJson, renderDiagnosisText } = await import('../../diagnose/index.js');
         const d = await diagnose(opts);
         out(flags.format === 'json' ? renderDiagnosisJson(d) : renderDiagnosisText(d));
         return d.ok ? EXIT.ok : EXIT.target;

@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../errors.js';
-import { buildPlan, generateBundle, renderOutput, renderText, validatePlan, writeBundle, type BundleSummary } from '../../generate/index.js';
-import { parseProfile, type Profile } from '../../profile/index.js';
+// The implementation is imported when the action runs: start-up stays small for every other command.
+import type { BundleSummary } from '../../generate/index.js';
+import type { Profile } from '../../profile/index.js';
 import { action, out } from '../action.js';
 
 export interface GenerateFlags {
@@ -76,6 +77,7 @@ export async function profileFromFlags(flags: GenerateFlags): Promise<Profile> {
   set('cluster', flags.cluster);
   set('tls_key_algorithm', flags.tlsKeyAlgorithm);
   set('config_dir', flags.configDir);
+  const { parseProfile } = await import('../../profile/index.js');
   return parseProfile(base);
 }
 
@@ -83,6 +85,7 @@ export async function profileFromFlags(flags: GenerateFlags): Promise<Profile> {
 export async function runGenerate(flags: GenerateFlags): Promise<string> {
   if (flags.force && flags.out === undefined) throw new UsageError('--force needs --out DIR');
   const profile = await profileFromFlags(flags);
+  const { buildPlan, generateBundle, renderOutput, renderText, validatePlan, writeBundle } = await import('../../generate/index.js');
   if (flags.out === undefined) {
     const plan = buildPlan(profile);
     validatePlan(plan);

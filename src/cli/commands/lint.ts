@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { failsAt, lintFiles, loadWaivers, resolveProfileArg } from '../../audit/index.js';
-import { renderReport } from '../../report/index.js';
+import { failsAt } from '../../audit/summary.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
 import { FORMATS, failOnSeverity, reportFormat, textOptions } from './audit.js';
@@ -28,9 +27,11 @@ export function registerLint(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
     .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
     .action(
-      action((file: string, flags: LintFlags) => {
+      action(async (file: string, flags: LintFlags) => {
         const failOn = failOnSeverity(flags.failOn);
         const format = reportFormat(flags.format);
+        // Imported when the action runs: start-up stays small for every other command.
+        const [{ lintFiles, loadWaivers, resolveProfileArg }, { renderReport }] = await Promise.all([import('../../audit/index.js'), import('../../report/render.js')]);
         const report = lintFiles(file, {
           profile: flags.profile !== undefined ? resolveProfileArg(flags.profile) : null,
           waivers: flags.waivers !== undefined ? loadWaivers(flags.waivers) : [],

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { buildTargets, makeRoot, serveStdio, type TargetSpec, type TargetTls } from '../../mcp/index.js';
+// The MCP server (and the SDK) is imported when the action runs: start-up stays small for every other command.
+import type { TargetSpec, TargetTls } from '../../mcp/index.js';
 import { action, err } from '../action.js';
 import { EXIT } from '../exit.js';
 
@@ -90,7 +91,9 @@ export function registerMcp(program: Command): void {
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1 || Number(flags.timeout) > 600_000) {
           throw new UsageError(`--timeout must be a whole number of milliseconds from 1 to 600000, got ${JSON.stringify(flags.timeout)}`);
         }
-        const targets = buildTargets(targetSpecs(flags));
+        const specs = targetSpecs(flags);
+        const { buildTargets, makeRoot, serveStdio } = await import('../../mcp/index.js');
+        const targets = buildTargets(specs);
         const readRoots = flags.allowRead.map((d) => makeRoot(d, '--allow-read'));
         const writeRoot = flags.allowWrite !== undefined ? makeRoot(flags.allowWrite, '--allow-write', { create: true }) : undefined;
         await serveStdio({

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { rootCertificates } from 'node:tls';
 import { Option, type Command } from 'commander';
 import { InputError, UsageError } from '../../errors.js';
-import { parseTarget, probeTls } from '../../resp/index.js';
-import { inspectCertificateFile, inspectLiveTls, renderTlsJson, renderTlsText, type InspectionOptions, type MozillaProfileName, type TlsInspection } from '../../tls/index.js';
+// The implementation is imported when the action runs: start-up stays small for every other command.
+import type { InspectionOptions, MozillaProfileName, TlsInspection } from '../../tls/index.js';
 import { TOOL_NAME, VERSION } from '../../version.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
@@ -38,6 +38,7 @@ function positiveInt(text: string, flag: string, min = 0): number {
 
 async function inspectFiles(files: string[], caFile: string | undefined, options: InspectionOptions): Promise<TlsInspection[]> {
   const ca = caFile !== undefined ? await readInput(caFile) : undefined;
+  const { inspectCertificateFile } = await import('../../tls/index.js');
   const results: TlsInspection[] = [];
   for (const file of files) {
     const content = await readInput(file);
@@ -47,6 +48,7 @@ async function inspectFiles(files: string[], caFile: string | undefined, options
 }
 
 async function inspectUrl(url: string, flags: TlsInspectFlags, options: InspectionOptions): Promise<TlsInspection> {
+  const [{ parseTarget, probeTls }, { inspectLiveTls }] = await Promise.all([import('../../resp/index.js'), import('../../tls/index.js')]);
   const target = parseTarget(url);
   const caFile = flags.cacert ?? flags.ca;
   const clientCert = flags.cert?.[0];
@@ -97,6 +99,7 @@ export function registerTls(program: Command): void {
         if (url !== undefined) inspections = [await inspectUrl(url, flags, options)];
         else if (flags.cert && flags.cert.length > 0) inspections = await inspectFiles(flags.cert, flags.cacert ?? flags.ca, options);
         else throw new UsageError('tls inspect needs a URL (live) or --cert FILE (offline)');
+        const { renderTlsJson, renderTlsText } = await import('../../tls/index.js');
         out(flags.format === 'json' ? renderTlsJson(inspections, { name: TOOL_NAME, version: VERSION }) : renderTlsText(inspections));
         return inspections.some((i) => i.analysis.compliant === false) ? EXIT.findings : EXIT.ok;
       }),
