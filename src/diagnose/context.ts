@@ -8,6 +8,9 @@ export interface TargetContext {
   tls: boolean;
   /** CA file the user gave, shown in commands (a path, not a secret). */
   caFile?: string;
+  /** Client certificate and key files the user gave: a server that requires mTLS refuses redis-cli without them. */
+  certFile?: string;
+  keyFile?: string;
   /** The server version when known (e.g. "7.0.15"), else null. */
   version: string | null;
 }
@@ -15,7 +18,11 @@ export interface TargetContext {
 /** `redis-cli` with the connection flags for this target; `--askpass` keeps passwords off the command line. */
 export function redisCli(ctx: TargetContext, args: string, as?: string): string {
   const parts = ['redis-cli', '-h', ctx.host, '-p', String(ctx.port)];
-  if (ctx.tls) parts.push('--tls', ...(ctx.caFile ? ['--cacert', quote(ctx.caFile)] : []));
+  if (ctx.tls) {
+    parts.push('--tls');
+    if (ctx.caFile) parts.push('--cacert', quote(ctx.caFile));
+    if (ctx.certFile && ctx.keyFile) parts.push('--cert', quote(ctx.certFile), '--key', quote(ctx.keyFile));
+  }
   if (as) parts.push('--user', quote(as), '--askpass');
   return `${parts.join(' ')} ${args}`;
 }

@@ -80,6 +80,7 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
     port: target.port,
     tls: useTls,
     ...(opts.tls?.ca !== undefined ? { caFile: opts.tls.ca } : {}),
+    ...(opts.tls?.cert !== undefined && opts.tls?.key !== undefined ? { certFile: opts.tls.cert, keyFile: opts.tls.key } : {}),
     version: opts.redisVersion ?? null,
   };
   const steps: Step[] = [{ step: 'resolve', status: 'ok', detail: `target ${target.display}, user '${user}', password from ${creds.source === 'none' ? 'no source' : creds.source}` }];

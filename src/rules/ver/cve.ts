@@ -28,8 +28,18 @@ export const verCve: Rule = {
       );
     const unknown = verdicts.filter((d) => d.status === 'unknown');
     if (unknown.length > 0)
-      results.push(unknownResult(`cannot tell for ${unknown.map((d) => `${d.entry.ids.join('/')} (${d.why})`).join('; ')}`));
+      results.push(unknownResult(`cannot tell for ${groupByReason(unknown)}`));
     if (results.length > 0) return results;
     return pass(`${describeVersion(facts)}: none of ${verdicts.length} CVE entries apply`);
   },
 };
+
+/** One clause per distinct reason, so twelve CVEs with the same reason read as one sentence. */
+function groupByReason(verdicts: readonly { entry: { ids: readonly string[] }; why?: string }[]): string {
+  const byReason = new Map<string, string[]>();
+  for (const d of verdicts) {
+    const why = d.why ?? 'no reason given';
+    byReason.set(why, [...(byReason.get(why) ?? []), d.entry.ids.join('/')]);
+  }
+  return [...byReason].map(([why, ids]) => `${ids.join(', ')}: ${why}`).join('; ');
+}
