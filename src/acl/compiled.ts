@@ -36,9 +36,16 @@ export interface CompiledUser {
   readonly selectors: readonly CompiledSelector[];
   /** "This user" (7.0) or "User <name>" (7.2+), as DRYRUN words its denials. */
   readonly who: string;
+  /** `${who} has no permissions to access the '`: key and channel denials are frequent. */
+  readonly accessPrefix: string;
   /** Shared verdicts by command id (allowed: by selector * commands + id), built on first use. */
   readonly denied: (AclVerdict | undefined)[];
   readonly allowed: (AclVerdict | undefined)[];
+  /**
+   * By command id: 0 not yet known, 1 no selector can pass the command check (the verdict is the
+   * shared command denial, whatever the arguments), 2 some selector may.
+   */
+  readonly reach: Uint8Array;
   /** The same user under another context (rarely more than one). */
   next: CompiledUser | undefined;
 }
@@ -89,7 +96,8 @@ function compileUser(user: AclUser, ctx: AclContext): CompiledUser {
   const n = ctx.index.byId.length;
   const denied = new Array<AclVerdict | undefined>(n).fill(undefined);
   const allowed = new Array<AclVerdict | undefined>(n * selectors.length).fill(undefined);
-  return { user, ctx, selectors, who, denied, allowed, next: undefined };
+  const accessPrefix = `${who} has no permissions to access the '`;
+  return { user, ctx, selectors, who, accessPrefix, denied, allowed, reach: new Uint8Array(n), next: undefined };
 }
 
 /** The rule that last set or cleared the command's bit in the selector. */

@@ -33,6 +33,16 @@ describe('evaluate: deciding rule and context', () => {
     expect(() => evaluate(u, ['CONFIG'], o)).toThrow(/wrong number of arguments for 'config' command/);
   });
 
+  it('finds commands case-insensitively and never through inherited object names', () => {
+    const u = parseAclUser('u', '+@all allkeys', o);
+    expect(evaluate(u, ['gEt', 'k'], o).command).toBe('get');
+    expect(evaluate(u, ['Config', 'gET', 'x'], o).command).toBe('config|get');
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => evaluate(u, [name, 'x'], o)).toThrow(new InputError(`Command '${name}' not found`, 'command'));
+      expect(() => evaluate(u, ['CONFIG', name, 'x'], o)).toThrow(/Command 'CONFIG' not found/);
+    }
+  });
+
   it('notes SORT BY/GET refusals that DRYRUN does not report', () => {
     const u = parseAclUser('u', '+@all ~k*', o);
     expect(evaluate(u, ['SORT', 'k1', 'BY', 'w*'], o).restriction).toMatch(/BY option of SORT denied/);

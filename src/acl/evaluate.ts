@@ -2,7 +2,7 @@ import { InputError } from '../errors.js';
 import { commandIndex, lookupArgv, type AclCommand, type CommandIndex } from './commands.js';
 import { allowedVerdict, commandDenied, compiledUser, patternSummary, type CompiledSelector, type CompiledUser } from './compiled.js';
 import { aclContext } from './context.js';
-import { commandHasKeys, extractKeys, type KeyBuffer } from './keys.js';
+import { extractKeys, type KeyBuffer } from './keys.js';
 import { isCommandBitSet } from './rules.js';
 import type { AclOptions, AclUser, AclVerdict } from './types.js';
 
@@ -42,6 +42,18 @@ function commandPasses(s: CompiledSelector, cmd: AclCommand, argv: readonly stri
   return arg !== undefined && allowed.includes(arg.toLowerCase());
 }
 
+const UNREACHABLE = 1;
+const REACHABLE = 2;
+
+/** Whether any selector could pass the command check for some arguments (bit, NO_AUTH, first-args). */
+function reachable(cu: CompiledUser, cmd: AclCommand): number {
+  const id = cmd.id;
+  for (const s of cu.selectors) {
+    if (s.allCommands || cmd.noAuth || (s.bits[id >>> 5]! & (1 << (id & 31))) !== 0 || s.firstArgs?.has(id) === true) return REACHABLE;
+  }
+  return UNREACHABLE;
+}
+
 /**
  * The failing argument of the last checkSelector call. Module state rather than a result object
  * so the hot path allocates nothing; evaluation is synchronous, so nothing can interleave.
@@ -53,7 +65,7 @@ let keys: KeyBuffer | undefined;
 /** ACLSelectorCheckCmd: OK, DENIED_CMD, DENIED_KEY or DENIED_CHANNEL (then failedAt is set). */
 function checkSelector(s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
   if (!commandPasses(s, cmd, argv)) return DENIED_CMD;
-  if (!s.allKeys && commandHasKeys(cmd, legacy)) {
+  if (!s.allKeys && cmd.hasKeys) {
     const k = (keys ??= extractKeys(cmd, argv, legacy));
     for (let j = 0; j < k.n; j++) {
       const pos = k.pos[j]!;
@@ -103,6 +115,8 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   const ctx = aclContext(opts);
   const cmd = resolveIn(ctx.index, argv);
   const cu = compiledUser(user, ctx);
+  const reach = cu.reach[cmd.id] || (cu.reach[cmd.id] = reachable(cu, cmd));
+  if (reach === UNREACHABLE) return commandDenied(cu, cmd);
   const legacy = ctx.profile.legacy;
   keys = undefined;
   let relevant = DENIED_CMD;
@@ -114,7 +128,7 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
     if (code === OK) {
       keys = undefined;
       const verdict = allowedVerdict(cu, i, cmd);
-      if (!legacy && (cmd.name === 'sort' || cmd.name === 'sort_ro')) {
+      if (cmd.sortLike) {
         const restriction = sortRestriction(cu, cmd, argv);
         if (restriction !== undefined) return { ...verdict, restriction };
       }
@@ -130,7 +144,8 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   keys = undefined;
   if (relevant === DENIED_CMD) return commandDenied(cu, cmd);
   const object = argv[lastIdx]!;
-  const kind = relevant === DENIED_KEY ? 'key' : 'channel';
+  const isKey = relevant === DENIED_KEY;
+  const kind = isKey ? 'key' : 'channel';
   return {
     allowed: false,
     denial: kind,
@@ -139,7 +154,7 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
     object,
     argIndex: lastIdx,
     selector: relevantSelector,
-    message: `${cu.who} has no permissions to access the '${object}' ${kind}`,
+    message: cu.accessPrefix + object + (isKey ? "' key" : "' channel"),
   };
 }
 

@@ -258,7 +258,7 @@ function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], a
   const bs = spec.bs;
   if (bs.type === 'index') first = bs.pos;
   else if (bs.type === 'keyword') {
-    const kw = bs.keyword.toLowerCase();
+    const kw = bs.keyword;
     const start = bs.startfrom > 0 ? bs.startfrom : argc + bs.startfrom;
     const end = bs.startfrom > 0 ? argc - 1 : 1;
     for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
@@ -298,12 +298,6 @@ function oneSpec(spec: CompiledSpec, cmd: AclCommand, argv: readonly string[], a
   }
   if (spec.flags & KS_INCOMPLETE) return 'invalid';
   return 'ok';
-}
-
-/** doesCommandHaveKeys (7.0+) / `getkeys_proc || firstkey` (6.2). */
-export function commandHasKeys(cmd: AclCommand, legacy: boolean): boolean {
-  if (legacy) return cmd.getKeys !== undefined || cmd.firstKey !== 0;
-  return cmd.getKeys !== undefined || cmd.hasKeySpecNotNotKey;
 }
 
 /** The keys of a command line, as the ACL check extracts them (see KeyBuffer for lifetime). */
