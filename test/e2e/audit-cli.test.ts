@@ -12,7 +12,7 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/ports.js';
 import { reportJsonSchema } from '../../src/report/index.js';
 import type { Report } from '../../src/report/types.js';
-import { cli } from './audit-cli-helper.js';
+import { cli } from '../helpers/run-cli.js';
 
 const PW = 'cli-admin-secret-1f3a';
 const dir = mkdtempSync(join(tmpdir(), 'redsec-audit-cli-'));

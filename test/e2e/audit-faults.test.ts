@@ -10,7 +10,7 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { freePort } from '../helpers/ports.js';
 import { testPki } from '../helpers/pki.js';
 import type { Report } from '../../src/report/types.js';
-import { cli } from './audit-cli-helper.js';
+import { cli } from '../helpers/run-cli.js';
 
 const FAST = ['--timeout', '800'];
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient } from '../helpers/raw-client.js';
 import { ALLOWLIST, isAllowed } from '../../src/resp/index.js';
-import { cli } from './audit-cli-helper.js';
+import { cli } from '../helpers/run-cli.js';
 
 const PW = 'monitor-admin-pw-55c1';
 

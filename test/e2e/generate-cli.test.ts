@@ -3,29 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/index.js';
+import { cli as runCli } from '../helpers/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'redsec-gen-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (err.push(String(c)), true)) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'redsec', 'generate', ...args]);
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (args: string[]) => runCli(['generate', ...args]);
 
 const secretsOf = (dir: string): string[] => [...readFileSync(join(dir, 'secrets.env'), 'utf8').matchAll(/=([0-9a-f]{64})$/gm)].map((m) => m[1]!);
 

@@ -12,7 +12,7 @@ import { rawConnect } from '../helpers/raw-client.js';
 import { auditTarget, lintFiles } from '../../src/audit/index.js';
 import { collectFiles } from '../../src/facts/index.js';
 import type { Report } from '../../src/report/types.js';
-import { cli } from './audit-cli-helper.js';
+import { cli } from '../helpers/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'redsec-lint-'));
 const write = (rel: string, text: string, mode = 0o600) => {

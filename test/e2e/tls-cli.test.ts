@@ -7,35 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../src/cli/index.js';
+import { cli as runCli } from '../helpers/run-cli.js';
 import { generatePki, type PkiOptions } from '../../src/certs/index.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI in this process, capturing its output and exit code. */
-async function cli(...args: string[]): Promise<CliResult> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => (out.push(String(chunk)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => (err.push(String(chunk)), true)) as typeof process.stderr.write;
-  process.exitCode = undefined;
-  try {
-    await main(['node', 'redsec', ...args]);
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = undefined;
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const root = mkdtempSync(join(tmpdir(), 'redsec-tls-cli-'));
 const options: PkiOptions = { keyAlgorithm: 'ecdsa-p256', serverDnsNames: ['localhost'], serverIps: ['127.0.0.1'], clientNames: ['app'], caValidityDays: 1825, leafValidityDays: 90 };

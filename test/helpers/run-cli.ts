@@ -1,4 +1,4 @@
-/** Runs the real CLI entry in-process and captures stdout, stderr and the exit code (audit/lint tests). */
+/** Runs the real CLI entry (main) in this process and captures stdout, stderr and the exit code. */
 import { main } from '../../src/cli/index.js';
 
 export interface CliResult {
