@@ -8,7 +8,7 @@ import { diagnose, type Diagnosis, type DiagnoseOptions } from '../../diagnose/i
 import type { Report } from '../../report/index.js';
 import type { McpContext } from '../context.js';
 import type { auditInputSchema, diagnoseInputSchema } from '../schemas.js';
-import { credentialEnv, lookupTarget } from '../targets.js';
+import { credentialEnv, lookupTarget, type TargetTls } from '../targets.js';
 import { auditProfile } from './profile.js';
 
 export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typeof auditInputSchema>>): Promise<Report> {
@@ -20,17 +20,7 @@ export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typ
     profile,
     env: creds.env,
     ...(creds.passwordFile !== undefined ? { passwordFile: creds.passwordFile } : {}),
-    ...(tls
-      ? {
-          tls: {
-            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-            ...(tls.key !== undefined ? { key: tls.key } : {}),
-            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-            ...(tls.insecure ? { insecure: true } : {}),
-          },
-        }
-      : {}),
+    ...(tls ? { tls: clientTls(tls) } : {}),
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
   };
@@ -48,21 +38,22 @@ export async function diagnoseConnection(ctx: McpContext, input: z.infer<ReturnT
     ...(creds.passwordFile !== undefined ? { passwordFile: creds.passwordFile } : {}),
     ...(allowed.adminUser !== undefined ? { adminUser: allowed.adminUser } : {}),
     ...(creds.adminPasswordFile !== undefined ? { adminPasswordFile: creds.adminPasswordFile } : {}),
-    ...(tls
-      ? {
-          tls: {
-            ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
-            ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
-            ...(tls.key !== undefined ? { key: tls.key } : {}),
-            ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
-            ...(tls.insecure ? { insecure: true } : {}),
-          },
-        }
-      : {}),
+    ...(tls ? { tls: clientTls(tls) } : {}),
     ...(input.command !== undefined ? { command: input.command } : {}),
     ...(input.redis_version !== undefined ? { redisVersion: input.redis_version } : {}),
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
   };
   return diagnose(opts);
+}
+
+/** The operator's TLS files for a target, without the fields it left unset (exactOptionalPropertyTypes). */
+function clientTls(tls: TargetTls) {
+  return {
+    ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+    ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+    ...(tls.key !== undefined ? { key: tls.key } : {}),
+    ...(tls.servername !== undefined ? { servername: tls.servername } : {}),
+    ...(tls.insecure ? { insecure: true } : {}),
+  };
 }
