@@ -10,7 +10,7 @@ import { identifyServer, hasDryrun } from './identity.js';
 import { asArray, asPairs, asText, errorText, isErrorReply } from './replies.js';
 import { parseAclList, parseAclLog, parseClientList, parseConfigGet, parseModuleList } from './parse-replies.js';
 import { DRYRUN_PROBES, WATCHED_COMMANDS, probeKey } from './probes.js';
-import { processUser, statFiles } from './local-host.js';
+import { debianPackage, processUser, statFiles } from './local-host.js';
 
 /** The part of resp/'s RespConnection the collector uses. */
 export interface ProbeConnection {
@@ -93,7 +93,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
   const mode: ServerFacts['mode'] =
     modeText === 'standalone' || modeText === 'cluster' || modeText === 'sentinel' ? known(modeText) : unknown('INFO server shows no mode');
 
-  const local = opts.local ? localFacts(server, config) : undefined;
+  const local = opts.local ? localFacts(server, config, identity.version) : undefined;
   const tls = await tlsP;
 
   return {
@@ -121,6 +121,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     certificates: tls.known && tls.value.certificate ? [tls.value.certificate] : [],
     files: local ? known(local.files) : unknown('the server is not on this host: file modes cannot be read'),
     process: local?.process ? known(local.process) : unknown(local ? 'the server process is not visible on this host' : 'the server is not on this host'),
+    ...(local?.distro ? { distro: known(local.distro) } : {}),
   };
 }
 
@@ -202,7 +203,7 @@ function renamedFromCommandInfo(reply: unknown): ServerFacts['renamedCommands'] 
   return known(missing);
 }
 
-function localFacts(server: Record<string, string> | undefined, config: ServerFacts['config']) {
+function localFacts(server: Record<string, string> | undefined, config: ServerFacts['config'], version: string | null) {
   const cfg = config.known ? config.value : {};
   const dir = cfg['dir']?.value;
   const rel = (p: string | undefined) => (p && dir && !isAbsolute(p) ? join(dir, p) : p);
@@ -217,7 +218,7 @@ function localFacts(server: Record<string, string> | undefined, config: ServerFa
     { path: rel(cfg['logfile']?.value || undefined), kind: 'log' },
   ]);
   const pid = Number(server?.['process_id']);
-  return { files, process: processUser(pid) };
+  return { files, process: processUser(pid), distro: debianPackage(pid, version) };
 }
 
 /** HELLO's map (server, version, mode) in INFO server's names, for identifyServer. */

@@ -124,7 +124,14 @@ export interface ServerFacts {
   // Optional facts read by single rules (added by the rules; absent means "not collected", and the
   // rule reports not_applicable or unknown accordingly).
   /** The distribution package the server came from (dpkg/rpm on the host): decides backported CVE fixes. */
-  distro?: Known<{ name: string; packageVersion: string }>;
+  distro?: Known<{
+    name: string;
+    packageVersion: string;
+    /** The package that owns the running binary, e.g. redis-tools (Debian's redis-server links to it). */
+    package?: string;
+    /** CVE ids the package's changelog.Debian names: the distribution's own record of what it fixed. */
+    changelogCves?: string[];
+  }>;
   /** Opt-in capped key probe for IOC-CRON-KEYS: suspicious key names found (backup1..4, crackit...). */
   suspiciousKeys?: Known<string[]>;
   /** Logfile scan for IOC-LOG-XPROTO: where "Possible SECURITY ATTACK detected" lines were found. */

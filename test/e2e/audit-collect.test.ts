@@ -3,6 +3,8 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { parseTarget } from '../../src/resp/index.js';
 import { collectTarget } from '../../src/audit/collect-target.js';
 import { testPki } from '../helpers/pki.js';
+import { spawnSync } from 'node:child_process';
+import { runRules } from '../../src/rules/index.js';
 
 describe('live collector against redis-server 7.0.15', () => {
   let server: RedisServer;
@@ -39,6 +41,22 @@ describe('live collector against redis-server 7.0.15', () => {
     expect(facts.process.known && facts.process.value.uid).toBe(process.getuid?.());
     expect(facts.info.known && facts.info.value['commandstats']).toBeDefined();
     expect(facts.tls.known).toBe(false);
+  });
+
+  it('reads the Debian package of a local server and judges CVEs by its changelog, not by the version alone', async () => {
+    const facts = await collectTarget(parseTarget(`redis://admin:admin-pw@127.0.0.1:${server.port}`), {});
+    const dpkg = spawnSync('dpkg-query', ['-W', '-f=${Version}', 'redis-tools'], { encoding: 'utf8' });
+    if (dpkg.status !== 0 || !dpkg.stdout.startsWith('5:7.0.15')) {
+      // A redis-server that dpkg does not own: nothing may be claimed about backports.
+      expect(facts.distro).toBeUndefined();
+      return;
+    }
+    expect(facts.distro).toMatchObject({ known: true, value: { packageVersion: dpkg.stdout, package: 'redis-tools' } });
+    // deb12u2 backported CVE-2024-31449 (shared spec, acl-semantics §0); the changelog on this host says so.
+    expect(facts.distro?.known && facts.distro.value.changelogCves).toContain('CVE-2024-31449');
+    const cve = runRules(facts, { mode: 'live', profile: null }).filter((f) => f.id === 'VER-CVE');
+    expect(cve.map((f) => f.status)).not.toContain('unknown');
+    expect(cve.map((f) => f.evidence).join(' ')).not.toMatch(/version string alone/);
   });
 
   it('the README\'s read-only audit user sees everything the rules need', async () => {

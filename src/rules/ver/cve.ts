@@ -9,7 +9,7 @@ export const verCve: Rule = {
   title: 'Version affected by known CVEs',
   severity: 'high',
   rationale:
-    'Branch-aware comparison with the CVE table: a release is vulnerable only if it is older than the fix on its own branch (7.2.11 is not vulnerable to a CVE fixed in 7.2.11). 7.0 is end-of-life and has no upstream fixes after 7.0.15. Distribution builds (Debian 12\'s 7.0.15) carry backports the version string cannot show, so those verdicts are unknown unless the package version is known. Valkey has its own map; unlisted Valkey verdicts are unknown.',
+    'Branch-aware comparison with the CVE table: a release is vulnerable only if it is older than the fix on its own branch (7.2.11 is not vulnerable to a CVE fixed in 7.2.11). 7.0 is end-of-life and has no upstream fixes after 7.0.15. Distribution builds (Debian 12\'s 7.0.15) carry backports the version string cannot show, so those verdicts are unknown unless the package is known: on the server host its changelog.Debian decides. Valkey has its own map; unlisted Valkey verdicts are unknown.',
   remediation: { text: 'Upgrade to the latest patch release of a supported branch (7.2, 7.4, 8.x or Valkey 8); until then apply the per-CVE mitigations.' },
   compliance: [pci('6.3.3'), pci('11.3.1')],
   level: 2,
@@ -30,7 +30,10 @@ export const verCve: Rule = {
     if (unknown.length > 0)
       results.push(unknownResult(`cannot tell for ${groupByReason(unknown)}`));
     if (results.length > 0) return results;
-    return pass(`${describeVersion(facts)}: none of ${verdicts.length} CVE entries apply`);
+    const byChangelog = verdicts.filter((d) => d.status === 'fixed' && d.why.includes('changelog')).length;
+    const distro = facts.distro?.known ? facts.distro.value : undefined;
+    const backports = byChangelog > 0 && distro ? ` (${byChangelog} of them fixed by backports named in the changelog of ${distro.package ?? 'the package'} ${distro.packageVersion})` : '';
+    return pass(`${describeVersion(facts)}: none of ${verdicts.length} CVE entries apply${backports}`);
   },
 };
 

@@ -55,6 +55,16 @@ describe('branch-aware CVE verdicts', () => {
     expect(verdict(deb(2), 'CVE-2024-46981')).toBe('unknown');
     expect(verdict(deb(10), 'CVE-2025-49844')).toBe('unknown');
   });
+  it('the package changelog decides: a CVE it names is fixed, one it does not name stays unknown', () => {
+    const pkg = at('7.0.15', 'redis', {
+      known: true,
+      value: { name: 'Debian GNU/Linux 12 (bookworm)', packageVersion: '5:7.0.15-1~deb12u6', package: 'redis-tools', changelogCves: ['CVE-2025-49844', 'CVE-2025-46817'] },
+    });
+    expect(verdict(pkg, 'CVE-2025-49844')).toBe('fixed');
+    expect(verdict(pkg, 'CVE-2025-32023')).toBe('unknown');
+    const v = cveVerdicts(pkg);
+    expect('unknown' in v ? '' : v.find((d) => d.entry.ids.includes('CVE-2025-49844'))?.why).toMatch(/changelog of redis-tools 5:7.0.15-1~deb12u6/);
+  });
   it('Valkey uses its own map and is unknown elsewhere', () => {
     expect(verdict(at('8.0.1', 'valkey'), 'CVE-2024-31449')).toBe('fixed');
     expect(verdict(at('8.0.1', 'valkey'), 'CVE-2024-46981')).toBe('affected');
