@@ -1,4 +1,5 @@
 import { versionTable, type CommandInfo, type KeySpec, type VersionId } from '../versions/index.js';
+import { asciiLower } from './ascii.js';
 
 /**
  * The command table as the ACL code sees it: ids for the 1024-bit bitmap, lookups that mirror
@@ -162,7 +163,7 @@ const GETKEYS_62: Record<string, GetKeysProc> = {
 function compileSpec(ks: KeySpec): CompiledSpec {
   let flags = 0;
   for (const f of ks.flags) {
-    const l = f.toLowerCase();
+    const l = asciiLower(f);
     if (l === 'access') flags |= KS_ACCESS;
     else if (l === 'insert' || l === 'delete' || l === 'update') flags |= KS_WRITE_LIKE;
     else if (l === 'incomplete') flags |= KS_INCOMPLETE;
@@ -175,7 +176,7 @@ function compileSpec(ks: KeySpec): CompiledSpec {
     b.type === 'index'
       ? { type: 'index', pos: Number(b.spec.index) }
       : b.type === 'keyword'
-        ? { type: 'keyword', keyword: String(b.spec.keyword).toLowerCase(), startfrom: Number(b.spec.startfrom) }
+        ? { type: 'keyword', keyword: asciiLower(String(b.spec.keyword)), startfrom: Number(b.spec.startfrom) }
         : { type: 'unknown' };
   const k = ks.findKeys;
   const fk: CompiledSpec['fk'] =
@@ -307,7 +308,7 @@ export function commandIndex(version: VersionId): CommandIndex {
 
 /** ACLLookupCommand: "name" or "container|sub" (case-insensitive), strict like lookupCommandBySdsLogic. */
 export function lookupRuleCommand(index: CommandIndex, text: string): AclCommand | undefined {
-  const parts = text.toLowerCase().split('|');
+  const parts = asciiLower(text).split('|');
   if (parts.length > 2 || text.length === 0) return undefined;
   const base = index.byName.get(parts[0]!);
   if (!base || base.parent) return undefined;
@@ -319,8 +320,8 @@ export function lookupRuleCommand(index: CommandIndex, text: string): AclCommand
 /** lookupCommand for a command line: the subcommand when the base is a container and argv has one. */
 export function lookupArgv(index: CommandIndex, argv: readonly string[]): AclCommand | undefined {
   const a0 = argv[0] ?? '';
-  const base = index.topLookup[a0] ?? index.topLookup[a0.toLowerCase()];
+  const base = index.topLookup[a0] ?? index.topLookup[asciiLower(a0)];
   if (base === undefined || argv.length === 1 || base.subLookup === undefined) return base;
   const a1 = argv[1]!;
-  return base.subLookup[a1] ?? base.subLookup[a1.toLowerCase()];
+  return base.subLookup[a1] ?? base.subLookup[asciiLower(a1)];
 }

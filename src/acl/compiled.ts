@@ -3,6 +3,7 @@ import type { AclContext } from './context.js';
 import { compileGlob } from './glob.js';
 import { COMPILED, type CompiledSlot } from './model.js';
 import type { AclSelector, AclUser, AclVerdict, KeyPattern } from './types.js';
+import { asciiLower } from './ascii.js';
 
 /**
  * A user's rules in the shape the hot path wants, built once per (user, context): users are
@@ -73,7 +74,7 @@ function lookup(user: AclUser, ctx: AclContext): CompiledUser {
 
 function compileSelector(s: AclSelector, globLimit: boolean): CompiledSelector {
   const firstArgs = new Map<number, string[]>();
-  for (const [id, args] of s.firstArgs) firstArgs.set(id, args.map((a) => a.toLowerCase()));
+  for (const [id, args] of s.firstArgs) firstArgs.set(id, args.map((a) => asciiLower(a)));
   return {
     source: s,
     allCommands: s.allCommands,

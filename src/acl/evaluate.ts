@@ -5,6 +5,7 @@ import { aclContext } from './context.js';
 import { extractKeys, type KeyBuffer } from './keys.js';
 import { isCommandBitSet } from './rules.js';
 import type { AclOptions, AclUser, AclVerdict } from './types.js';
+import { asciiLower } from './ascii.js';
 
 const OK = 0;
 const DENIED_CMD = 1;
@@ -39,7 +40,7 @@ function commandPasses(s: CompiledSelector, cmd: AclCommand, argv: readonly stri
   const allowed = s.firstArgs?.get(id);
   if (allowed === undefined || argv.length < 2) return false;
   const arg = argv[cmd.parent ? 2 : 1];
-  return arg !== undefined && allowed.includes(arg.toLowerCase());
+  return arg !== undefined && allowed.includes(asciiLower(arg));
 }
 
 const UNREACHABLE = 1;
@@ -185,7 +186,7 @@ function sortRestriction(cu: CompiledUser, cmd: AclCommand, argv: readonly strin
   let full: boolean | undefined;
   const hasFull = () => (full ??= fullReadAccess(cu, cmd, argv));
   for (let j = 2; j < argv.length; j++) {
-    const a = argv[j]!.toLowerCase();
+    const a = asciiLower(argv[j]!);
     const left = argv.length - j - 1;
     if (a === 'asc' || a === 'desc' || a === 'alpha') continue;
     if (a === 'limit' && left >= 2) {
@@ -206,7 +207,7 @@ function sortRestriction(cu: CompiledUser, cmd: AclCommand, argv: readonly strin
 /** Whether some selector lets the user run the command at all (bitmap, first-args aside). */
 export function allowsCommand(user: AclUser, fullName: string, opts: AclOptions): boolean {
   const index = commandIndex(opts.version);
-  const cmd = index.byName.get(fullName.toLowerCase());
+  const cmd = index.byName.get(asciiLower(fullName));
   if (!cmd) throw new InputError(`Command '${fullName}' not found`, 'command');
   return user.selectors.some((s) => s.allCommands || cmd.noAuth || isCommandBitSet(s.bits, cmd.id));
 }

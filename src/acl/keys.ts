@@ -1,4 +1,5 @@
 import { KS_INCOMPLETE, KS_NOT_KEY, KS_VARIABLE, type AclCommand, type CompiledSpec, type GetKeysProc } from './commands.js';
+import { asciiLower } from './ascii.js';
 
 /**
  * Key extraction as the ACL check performs it: getKeysFromCommandWithSpecs (7.0+) with its
@@ -14,7 +15,7 @@ const R = 1;
 const W = 2;
 
 function ieq(a: string | undefined, lowerB: string): boolean {
-  return a !== undefined && a.length === lowerB.length && a.toLowerCase() === lowerB;
+  return a !== undefined && a.length === lowerB.length && asciiLower(a) === lowerB;
 }
 
 /** Plain decimal digits, no sign, at most 15 of them (exact as a double): the common case. */
@@ -68,7 +69,7 @@ function sortKeys(argv: readonly string[], ro: boolean, legacy: boolean): void {
   if (ro) return;
   let store: number | undefined;
   for (let i = 2; i < argv.length; i++) {
-    const a = argv[i]!.toLowerCase();
+    const a = asciiLower(argv[i]!);
     if (a === 'limit') i += 2;
     else if (a === 'get' || a === 'by') i += 1;
     else if (a === 'store' && i + 1 < argv.length) store = i + 1;
@@ -81,7 +82,7 @@ function migrateKeys(argv: readonly string[], legacy: boolean): void {
   let num = 1;
   if (argv.length > 6) {
     for (let i = 6; i < argv.length; i++) {
-      const a = argv[i]!.toLowerCase();
+      const a = asciiLower(argv[i]!);
       if (legacy) {
         if (a === 'keys' && argv[3]!.length === 0) {
           first = i + 1;
@@ -108,7 +109,7 @@ function migrateKeys(argv: readonly string[], legacy: boolean): void {
 function georadiusKeys(argv: readonly string[]): void {
   let stored = -1;
   for (let i = 5; i < argv.length; i++) {
-    const a = argv[i]!.toLowerCase();
+    const a = asciiLower(argv[i]!);
     if ((a === 'store' || a === 'storedist') && i + 1 < argv.length) {
       stored = i + 1;
       i++;
@@ -121,7 +122,7 @@ function georadiusKeys(argv: readonly string[]): void {
 function xreadKeys(argv: readonly string[]): void {
   let streams = -1;
   for (let i = 1; i < argv.length; i++) {
-    const a = argv[i]!.toLowerCase();
+    const a = asciiLower(argv[i]!);
     if (a === 'block' || a === 'count') i++;
     else if (a === 'group') i += 2;
     else if (a === 'noack') continue;
@@ -149,7 +150,7 @@ function bitfieldKeys(argv: readonly string[]): void {
   let readonly = true;
   for (let i = 2; i < argv.length; i++) {
     const rem = argv.length - i - 1;
-    const a = argv[i]!.toLowerCase();
+    const a = asciiLower(argv[i]!);
     if (a === 'get' && rem >= 2) i += 2;
     else if ((a === 'set' || a === 'incrby') && rem >= 3) {
       readonly = false;
@@ -165,7 +166,7 @@ function bitfieldKeys(argv: readonly string[]): void {
 
 function lcsKeys(argv: readonly string[]): void {
   for (let i = 1; i < argv.length; i++) {
-    const a = argv[i]!.toLowerCase();
+    const a = asciiLower(argv[i]!);
     if (a === 'strings') break;
     if (a === 'keys' && argv.length - 1 - i >= 2) {
       push(i + 1, 0);

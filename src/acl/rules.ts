@@ -7,6 +7,7 @@ import { RuleFailure } from './reasons.js';
 import { sha256Hex } from './sha256.js';
 import { splitArgs } from '../config/index.js';
 import { KEY_READ, KEY_WRITE, type AclOptions, type AclUser } from './types.js';
+import { asciiLower } from './ascii.js';
 
 /** Everything one rule application needs. */
 export type RuleContext = AclContext;
@@ -23,7 +24,7 @@ function hasSpaces(s: string): boolean {
 }
 
 function eq(a: string, b: string): boolean {
-  return a.length === b.length && a.toLowerCase() === b;
+  return a.length === b.length && asciiLower(a) === b;
 }
 
 function logRule(u: MUser, rule: string): number {
@@ -73,7 +74,7 @@ function setAll(s: MSelector, on: boolean, why: number): void {
 /** 7.2+: retained rules; a new rule replaces an earlier one with the same target (and a whole
  * command replaces that command's `cmd|...` rules). */
 function retainRule(s: MSelector, body: string, allow: boolean): void {
-  const b = body.toLowerCase();
+  const b = asciiLower(body);
   s.commandRules = s.commandRules.filter((r) => {
     const existing = r.slice(1);
     return !(existing === b || existing.startsWith(`${b}|`));
@@ -82,7 +83,7 @@ function retainRule(s: MSelector, body: string, allow: boolean): void {
 }
 
 function category(ctx: RuleContext, name: string): number {
-  const i = ctx.index.categoryIndex.get(name.toLowerCase());
+  const i = ctx.index.categoryIndex.get(asciiLower(name));
   if (i === undefined) throw new RuleFailure('ENOENT');
   return i;
 }
@@ -90,7 +91,7 @@ function category(ctx: RuleContext, name: string): number {
 /** ACLSetSelector (7.0+) / the selector half of 6.2's ACLSetUser. */
 function applySelectorRule(u: MUser, s: MSelector, op: string, ctx: RuleContext): void {
   const { profile } = ctx;
-  const lower = op.toLowerCase();
+  const lower = asciiLower(op);
   if (lower === 'allkeys' || op === '~*') {
     s.allKeys = true;
     s.keys = [];
@@ -156,7 +157,7 @@ function applySelectorRule(u: MUser, s: MSelector, op: string, ctx: RuleContext)
 
 function addFirstArg(s: MSelector, id: number, arg: string): void {
   const list = s.firstArgs.get(id) ?? [];
-  if (!list.some((a) => a.toLowerCase() === arg.toLowerCase())) list.push(arg);
+  if (!list.some((a) => asciiLower(a) === asciiLower(arg))) list.push(arg);
   s.firstArgs.set(id, list);
 }
 
@@ -167,12 +168,12 @@ function plusCommand(u: MUser, s: MSelector, op: string, ctx: RuleContext): void
     // 6.2 splits at the first '|' and treats the rest as a first argument.
     const bar = body.indexOf('|');
     if (bar < 0) {
-      const cmd = index.byName.get(body.toLowerCase());
+      const cmd = index.byName.get(asciiLower(body));
       if (!cmd) throw new RuleFailure('ENOENT');
       changePerm(s, cmd, true, logRule(u, op));
       return;
     }
-    const cmd = index.byName.get(body.slice(0, bar).toLowerCase());
+    const cmd = index.byName.get(asciiLower(body.slice(0, bar)));
     if (!cmd) throw new RuleFailure('ENOENT');
     const sub = body.slice(bar + 1);
     if (sub.length === 0) throw new RuleFailure('EINVAL');
@@ -210,7 +211,7 @@ function plusCommand(u: MUser, s: MSelector, op: string, ctx: RuleContext): void
 export function applyUserRule(u: MUser, op: string, ctx: RuleContext): void {
   const { profile } = ctx;
   if (op.length === 0) return;
-  const lower = op.toLowerCase();
+  const lower = asciiLower(op);
   if (lower === 'on') {
     u.flagOn = true;
     u.flagOff = false;
