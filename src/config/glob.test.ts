@@ -1,29 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expandGlob, hasWildcard } from './glob.js';
-import { posix as path } from 'node:path';
-import type { DirEntry } from './types.js';
+import { memfs } from '../../test/helpers/memfs.js';
 
-/** An in-memory file tree: absolute paths to texts; directories are implied. */
-function memfs(files: Record<string, string>) {
-  const readFile = (p: string): string => {
-    const text = files[p];
-    if (text === undefined) throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
-    return text;
-  };
-  const listDir = (dir: string): DirEntry[] | undefined => {
-    const prefix = dir.endsWith('/') ? dir : `${dir}/`;
-    const entries = new Map<string, boolean>();
-    for (const p of Object.keys(files)) {
-      if (!p.startsWith(prefix)) continue;
-      const rest = p.slice(prefix.length);
-      const [first, ...more] = rest.split('/');
-      if (first) entries.set(first, (entries.get(first) ?? false) || more.length > 0);
-    }
-    if (entries.size === 0 && dir !== '/') return undefined;
-    return [...entries].map(([name, isDirectory]) => ({ name, isDirectory }));
-  };
-  return { readFile, listDir, join: path.join };
-}
 
 const fs = memfs({
   '/etc/redis/conf.d/10-a.conf': '',
