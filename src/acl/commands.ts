@@ -66,6 +66,11 @@ export interface AclCommand {
   specFlagsAny: number;
   hasKeySpecNotNotKey: boolean;
   getKeys: GetKeysProc | undefined;
+  /**
+   * When every key spec is a plain index + range (GET, MGET, HSET, COPY...): per spec, its
+   * [index, lastkey, keystep, need], so a check walks positions without the general extractor.
+   */
+  rangeKeys: Int32Array | undefined;
   /** doesCommandHaveKeys (7.0+) or `getkeys_proc || firstkey` (6.2): fixed per command and version. */
   hasKeys: boolean;
   /** SORT or SORT_RO, whose BY/GET options need a check when run (7.0+). */
@@ -188,6 +193,18 @@ function compileSpec(ks: KeySpec): CompiledSpec {
   return { flags, need, bs, fk };
 }
 
+/** The specs as [index, lastkey, keystep, need] quadruples, or undefined unless all are plain ranges. */
+function plainRanges(specs: readonly CompiledSpec[]): Int32Array | undefined {
+  const out: number[] = [];
+  for (const spec of specs) {
+    if (spec.flags & KS_NOT_KEY) continue;
+    const { bs, fk } = spec;
+    if (spec.flags & KS_INCOMPLETE || bs.type !== 'index' || fk.type !== 'range' || fk.limit !== 0 || fk.keystep < 1) return undefined;
+    out.push(bs.pos, fk.lastkey, fk.keystep, spec.need);
+  }
+  return Int32Array.from(out);
+}
+
 function channelRule(name: string, legacy: boolean): AclCommand['channels'] {
   switch (name) {
     case 'publish':
@@ -236,6 +253,7 @@ export function commandIndex(version: VersionId): CommandIndex {
       if (!(s.flags & KS_NOT_KEY)) notNotKey = true;
     }
     const getKeys = parent ? undefined : (legacy ? GETKEYS_62 : GETKEYS_7)[info.name];
+    const rangeKeys = notNotKey && getKeys === undefined && !(any & KS_VARIABLE) ? plainRanges(specs) : undefined;
     const cmd: AclCommand = {
       id: byId.length,
       name: info.name,
@@ -249,6 +267,7 @@ export function commandIndex(version: VersionId): CommandIndex {
       specFlagsAny: any,
       hasKeySpecNotNotKey: notNotKey,
       getKeys,
+      rangeKeys,
       hasKeys: getKeys !== undefined || (legacy ? info.firstKey !== 0 : notNotKey),
       sortLike: !legacy && (info.name === 'sort' || info.name === 'sort_ro'),
       firstKey: info.firstKey,

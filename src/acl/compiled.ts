@@ -2,6 +2,7 @@ import type { AclCommand } from './commands.js';
 import type { AclContext } from './context.js';
 import { compileGlob } from './glob.js';
 import { COMPILED, type CompiledSlot } from './model.js';
+import type { Plan } from './plan.js';
 import type { AclSelector, AclUser, AclVerdict, KeyPattern } from './types.js';
 import { asciiLower } from './ascii.js';
 
@@ -42,22 +43,23 @@ export interface CompiledUser {
   /** Shared verdicts by command id (allowed: by selector * commands + id), built on first use. */
   readonly denied: (AclVerdict | undefined)[];
   readonly allowed: (AclVerdict | undefined)[];
+  /** By command id: what a check of that command must look at, decided on its first check. */
+  readonly plans: (Plan | undefined)[];
   /**
-   * By command id: 0 not yet known, 1 no selector can pass the command check (the verdict is the
-   * shared command denial, whatever the arguments), 2 some selector may.
+   * By command id: the verdict of a FIXED plan, copied out of it so the commonest checks touch one
+   * array rather than a plan object (measurable when many users and commands are in play).
    */
-  readonly reach: Uint8Array;
+  readonly fixed: (AclVerdict | undefined)[];
   /** The same user under another context (rarely more than one). */
   next: CompiledUser | undefined;
 }
 
 const compiledUsers = new WeakMap<AclUser, CompiledUser>();
-let last: CompiledUser | undefined;
 
 export function compiledUser(user: AclUser, ctx: AclContext): CompiledUser {
-  if (last !== undefined && last.user === user && last.ctx === ctx) return last;
-  last = lookup(user, ctx);
-  return last;
+  const current = (user as { [COMPILED]?: CompiledSlot })[COMPILED]?.current as CompiledUser | undefined;
+  if (current !== undefined && current.ctx === ctx) return current;
+  return lookup(user, ctx);
 }
 
 function lookup(user: AclUser, ctx: AclContext): CompiledUser {
@@ -98,7 +100,9 @@ function compileUser(user: AclUser, ctx: AclContext): CompiledUser {
   const denied = new Array<AclVerdict | undefined>(n).fill(undefined);
   const allowed = new Array<AclVerdict | undefined>(n * selectors.length).fill(undefined);
   const accessPrefix = `${who} has no permissions to access the '`;
-  return { user, ctx, selectors, who, accessPrefix, denied, allowed, reach: new Uint8Array(n), next: undefined };
+  const plans = new Array<Plan | undefined>(n).fill(undefined);
+  const fixed = new Array<AclVerdict | undefined>(n).fill(undefined);
+  return { user, ctx, selectors, who, accessPrefix, denied, allowed, plans, fixed, next: undefined };
 }
 
 /** The rule that last set or cleared the command's bit in the selector. */

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { commandIndex, lookupArgv, type AclCommand, type CommandIndex } from './commands.js';
 import { allowedVerdict, commandDenied, compiledUser, patternSummary, type CompiledSelector, type CompiledUser } from './compiled.js';
+import { FIXED, planFor, SINGLE, type Plan } from './plan.js';
 import { aclContext } from './context.js';
 import { extractKeys, type KeyBuffer } from './keys.js';
 import { isCommandBitSet } from './rules.js';
@@ -43,18 +44,6 @@ function commandPasses(s: CompiledSelector, cmd: AclCommand, argv: readonly stri
   return arg !== undefined && allowed.includes(asciiLower(arg));
 }
 
-const UNREACHABLE = 1;
-const REACHABLE = 2;
-
-/** Whether any selector could pass the command check for some arguments (bit, NO_AUTH, first-args). */
-function reachable(cu: CompiledUser, cmd: AclCommand): number {
-  const id = cmd.id;
-  for (const s of cu.selectors) {
-    if (s.allCommands || cmd.noAuth || (s.bits[id >>> 5]! & (1 << (id & 31))) !== 0 || s.firstArgs?.has(id) === true) return REACHABLE;
-  }
-  return UNREACHABLE;
-}
-
 /**
  * The failing argument of the last checkSelector call. Module state rather than a result object
  * so the hot path allocates nothing; evaluation is synchronous, so nothing can interleave.
@@ -63,29 +52,67 @@ let failedAt = 0;
 /** Keys of the current command line, extracted once and shared by all selectors. */
 let keys: KeyBuffer | undefined;
 
-/** ACLSelectorCheckCmd: OK, DENIED_CMD, DENIED_KEY or DENIED_CHANNEL (then failedAt is set). */
-function checkSelector(s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
-  if (!commandPasses(s, cmd, argv)) return DENIED_CMD;
-  if (!s.allKeys && cmd.hasKeys) {
-    const k = (keys ??= extractKeys(cmd, argv, legacy));
-    for (let j = 0; j < k.n; j++) {
-      const pos = k.pos[j]!;
-      if (!keyAllowed(s, argv[pos]!, k.need[j]!)) {
+/** The key half of ACLSelectorCheckCmd: OK, or DENIED_KEY with failedAt set. */
+function checkKeys(s: CompiledSelector, k: KeyBuffer, argv: readonly string[]): number {
+  for (let j = 0; j < k.n; j++) {
+    const pos = k.pos[j]!;
+    if (!keyAllowed(s, argv[pos]!, k.need[j]!)) {
+      failedAt = pos;
+      return DENIED_KEY;
+    }
+  }
+  return OK;
+}
+
+/**
+ * checkKeys over plain index + range specs, read straight from argv: the same positions in the same
+ * order as getKeysUsingKeySpecs, which finds no keys at all when any spec falls outside argv.
+ */
+function checkRangeKeys(s: CompiledSelector, ranges: Int32Array, argv: readonly string[]): number {
+  const argc = argv.length;
+  for (let r = 0; r < ranges.length; r += 4) {
+    const first = ranges[r]!;
+    const lastkey = ranges[r + 1]!;
+    const last = lastkey >= 0 ? first + lastkey : argc + lastkey;
+    if (last >= argc || last < first || first >= argc) return OK;
+  }
+  for (let r = 0; r < ranges.length; r += 4) {
+    const first = ranges[r]!;
+    const lastkey = ranges[r + 1]!;
+    const last = lastkey >= 0 ? first + lastkey : argc + lastkey;
+    const step = ranges[r + 2]!;
+    const need = ranges[r + 3]!;
+    for (let pos = first; pos <= last; pos += step) {
+      if (!keyAllowed(s, argv[pos]!, need)) {
         failedAt = pos;
         return DENIED_KEY;
       }
     }
   }
-  const ch = cmd.channels;
-  if (ch !== undefined && !s.allChannels) {
-    const stop = ch.count === -1 ? argv.length : Math.min(argv.length, ch.start + ch.count);
-    for (let j = ch.start; j < stop; j++) {
-      if (!channelAllowed(s, argv[j]!, ch.pattern)) {
-        failedAt = j;
-        return DENIED_CHANNEL;
-      }
+  return OK;
+}
+
+/** The channel half of ACLSelectorCheckCmd: OK, or DENIED_CHANNEL with failedAt set. */
+function checkChannels(s: CompiledSelector, cmd: AclCommand, argv: readonly string[]): number {
+  const ch = cmd.channels!;
+  const stop = ch.count === -1 ? argv.length : Math.min(argv.length, ch.start + ch.count);
+  for (let j = ch.start; j < stop; j++) {
+    if (!channelAllowed(s, argv[j]!, ch.pattern)) {
+      failedAt = j;
+      return DENIED_CHANNEL;
     }
   }
+  return OK;
+}
+
+/** ACLSelectorCheckCmd: OK, DENIED_CMD, DENIED_KEY or DENIED_CHANNEL (then failedAt is set). */
+function checkSelector(s: CompiledSelector, cmd: AclCommand, argv: readonly string[], legacy: boolean): number {
+  if (!commandPasses(s, cmd, argv)) return DENIED_CMD;
+  if (!s.allKeys && cmd.hasKeys) {
+    const code = checkKeys(s, (keys ??= extractKeys(cmd, argv, legacy)), argv);
+    if (code !== OK) return code;
+  }
+  if (cmd.channels !== undefined && !s.allChannels) return checkChannels(s, cmd, argv);
   return OK;
 }
 
@@ -116,9 +143,39 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   const ctx = aclContext(opts);
   const cmd = resolveIn(ctx.index, argv);
   const cu = compiledUser(user, ctx);
-  const reach = cu.reach[cmd.id] || (cu.reach[cmd.id] = reachable(cu, cmd));
-  if (reach === UNREACHABLE) return commandDenied(cu, cmd);
-  const legacy = ctx.profile.legacy;
+  const id = cmd.id;
+  const fixed = cu.fixed[id];
+  if (fixed !== undefined) return fixed;
+  const plan = cu.plans[id] ?? (cu.plans[id] = planFor(cu, cmd));
+  if (plan.kind === FIXED) return (cu.fixed[id] = plan.verdict!);
+  if (plan.kind === SINGLE) return checkSingle(cu, plan, cmd, argv);
+  return checkAll(cu, cmd, argv);
+}
+
+/** The one selector that can pass the command: its key and channel checks decide. */
+function checkSingle(cu: CompiledUser, plan: Plan, cmd: AclCommand, argv: readonly string[]): AclVerdict {
+  const s = plan.selector!;
+  const legacy = cu.ctx.profile.legacy;
+  let code = OK;
+  if (plan.checkKeys) {
+    const ranges = cmd.rangeKeys;
+    code = ranges !== undefined ? checkRangeKeys(s, ranges, argv) : checkKeys(s, extractKeys(cmd, argv, legacy), argv);
+  }
+  if (code === OK && plan.checkChannels) code = checkChannels(s, cmd, argv);
+  if (code !== OK) return argumentDenied(cu, cmd, plan.selectorIndex, code, failedAt, argv);
+  return cmd.sortLike ? withSortRestriction(cu, plan.verdict!, cmd, argv) : plan.verdict!;
+}
+
+/** evaluate without the per-command plans: every selector walked, as the server does. Tests hold the plans to it. */
+export function evaluateByWalk(user: AclUser, argv: readonly string[], opts: AclOptions): AclVerdict {
+  const ctx = aclContext(opts);
+  const cmd = resolveIn(ctx.index, argv);
+  return checkAll(compiledUser(user, ctx), cmd, argv);
+}
+
+/** Every selector in turn, as the server walks them. */
+function checkAll(cu: CompiledUser, cmd: AclCommand, argv: readonly string[]): AclVerdict {
+  const legacy = cu.ctx.profile.legacy;
   keys = undefined;
   let relevant = DENIED_CMD;
   let lastIdx = 0;
@@ -129,11 +186,7 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
     if (code === OK) {
       keys = undefined;
       const verdict = allowedVerdict(cu, i, cmd);
-      if (cmd.sortLike) {
-        const restriction = sortRestriction(cu, cmd, argv);
-        if (restriction !== undefined) return { ...verdict, restriction };
-      }
-      return verdict;
+      return cmd.sortLike ? withSortRestriction(cu, verdict, cmd, argv) : verdict;
     }
     // A command denial leaves failedAt alone, so it cannot displace an earlier result.
     if (code > relevant || (code === relevant && code !== DENIED_CMD && failedAt > lastIdx)) {
@@ -144,19 +197,29 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
   }
   keys = undefined;
   if (relevant === DENIED_CMD) return commandDenied(cu, cmd);
-  const object = argv[lastIdx]!;
-  const isKey = relevant === DENIED_KEY;
+  return argumentDenied(cu, cmd, relevantSelector, relevant, lastIdx, argv);
+}
+
+/** A key or channel denial at argument argIndex, as DRYRUN words it. */
+function argumentDenied(cu: CompiledUser, cmd: AclCommand, selector: number, code: number, argIndex: number, argv: readonly string[]): AclVerdict {
+  const object = argv[argIndex]!;
+  const isKey = code === DENIED_KEY;
   const kind = isKey ? 'key' : 'channel';
   return {
     allowed: false,
     denial: kind,
     command: cmd.name,
-    decidedBy: patternSummary(selectors[relevantSelector]!, kind),
+    decidedBy: patternSummary(cu.selectors[selector]!, kind),
     object,
-    argIndex: lastIdx,
-    selector: relevantSelector,
+    argIndex,
+    selector,
     message: cu.accessPrefix + object + (isKey ? "' key" : "' channel"),
   };
+}
+
+function withSortRestriction(cu: CompiledUser, verdict: AclVerdict, cmd: AclCommand, argv: readonly string[]): AclVerdict {
+  const restriction = sortRestriction(cu, cmd, argv);
+  return restriction === undefined ? verdict : { ...verdict, restriction };
 }
 
 /** ACLUserCheckCmdWithUnrestrictedKeyAccess(..., CMD_KEY_ACCESS): a selector that allows the
