@@ -2,8 +2,9 @@
 // Run: npm run build && node bench/acl.bench.mjs [cases]
 // Starts its own redis-server on a free loopback port (stopped at the end), sends the same
 // (rules, command) cases through the engine and through pipelined ACL DRYRUN, and prints the
-// agreement (must be 100%), both rates and their ratio, and the engine's single-core rate on
-// typical rules.
+// agreement (must be 100%), both rates and their ratios (wall time, with the two sides taking
+// turns; CPU time of the server alone and with this process's), and the engine's single-core rate
+// on typical rules.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
@@ -15,7 +16,7 @@ const CASES = Number(process.argv[2] ?? 100_000);
 const OPTS = { version: '7.0', debianBackports: true }; // the Debian 12 redis-server on PATH
 const CHUNK = 5_000; // DRYRUN commands per pipelined round trip
 const SLOT = 20_000; // cases per turn when engine and server take turns
-const PASSES = 5;
+const PASSES = 7;
 const WARMUP_PASSES = 3;
 
 // Deterministic pseudo-random numbers, so every run measures the same cases.
@@ -212,38 +213,46 @@ try {
   await client.pipeline(RULE_SETS.map((rules, i) => encode(['ACL', 'SETUSER', `bench${i}`, 'reset', ...rules])).join(''), RULE_SETS.length);
   const cases = Array.from({ length: CASES }, () => ({ u: Math.floor(rand() * users.length), argv: randomLine() }));
 
-  // One pass keeps every verdict for the comparison and warms up the JIT; more warm-up passes let
-  // it settle (the steady state is what a long-running caller sees).
-  const mine = cases.map((c) => asReply(engineVerdict(users[c.u].user, c.argv)));
-  for (let pass = 0; pass < WARMUP_PASSES; pass++) for (const c of cases) engineVerdict(users[c.u].user, c.argv);
-
   // The server's side is timed end to end, as a Node caller would check a batch: encode the
-  // chunk's ACL DRYRUN commands, send them pipelined, read and parse the replies. The server's own
-  // CPU time (INFO cpu) gives the ratio without any client cost.
-  const slots = [];
-  for (let i = 0; i < cases.length; i += SLOT) slots.push({ from: i, to: Math.min(cases.length, i + SLOT) });
+  // ACL DRYRUN commands, send them pipelined, read and parse the replies. The server's own CPU
+  // time (INFO cpu) gives the ratio without any client cost.
   const dryrunPayload = (from, to) => {
     let s = '';
     for (let i = from; i < to; i++) s += encode(['ACL', 'DRYRUN', users[cases[i].u].name, ...cases[i].argv]);
     return s;
   };
+  const dryrun = async (from, to) => {
+    const replies = [];
+    for (let i = from; i < to; i += CHUNK) {
+      const end = Math.min(to, i + CHUNK);
+      replies.push(await client.pipeline(dryrunPayload(i, end), end - i));
+    }
+    return replies;
+  };
 
-  // Side by side: the engine and the server take turns on each slot of cases (the order
+  // Untimed: one pass on each side keeps every answer for the comparison; then the engine's JIT
+  // gets a few passes to settle (the steady state is what a long-running caller sees).
+  const mine = cases.map((c) => asReply(engineVerdict(users[c.u].user, c.argv)));
+  const theirs = (await dryrun(0, cases.length)).flat();
+  for (let pass = 0; pass < WARMUP_PASSES; pass++) for (const c of cases) engineVerdict(users[c.u].user, c.argv);
+
+  // Timed, side by side: the engine and the server take turns on each slot of cases (the order
   // alternates), so both are timed under the same machine load; a shared VM's speed swings by a
   // factor of 2 within a second. A pass's ratio compares the sums over its slots.
+  const slots = [];
+  for (let i = 0; i < cases.length; i += SLOT) slots.push({ from: i, to: Math.min(cases.length, i + SLOT) });
   const passes = [];
-  let theirs;
   let allowedCount = 0;
   for (let pass = 0; pass < PASSES; pass++) {
     const cpuBefore = await serverCpu(client);
-    const replies = [];
     let engineNs = 0;
     let engineCpu = 0;
     let serverNs = 0;
+    let clientCpu = 0;
     allowedCount = 0;
     for (let k = 0; k < slots.length; k++) {
       const { from, to } = slots[k];
-      const engineSide = () => {
+      const engineTurn = () => {
         const c = process.cpuUsage();
         const t = process.hrtime.bigint();
         for (let i = from; i < to; i++) {
@@ -253,27 +262,23 @@ try {
         engineNs += Number(process.hrtime.bigint() - t);
         engineCpu += cpuSeconds(process.cpuUsage(c));
       };
-      const serverSide = async () => {
-        const batches = [];
+      const serverTurn = async () => {
+        const c = process.cpuUsage();
         const t = process.hrtime.bigint();
-        for (let i = from; i < to; i += CHUNK) {
-          const end = Math.min(to, i + CHUNK);
-          batches.push(await client.pipeline(dryrunPayload(i, end), end - i));
-        }
+        await dryrun(from, to);
         serverNs += Number(process.hrtime.bigint() - t);
-        if (pass === 0) for (const r of batches) replies.push(...r);
+        clientCpu += cpuSeconds(process.cpuUsage(c));
       };
       if ((k + pass) % 2 === 0) {
-        engineSide();
-        await serverSide();
+        engineTurn();
+        await serverTurn();
       } else {
-        await serverSide();
-        engineSide();
+        await serverTurn();
+        engineTurn();
       }
     }
     const serverCpuUsed = (await serverCpu(client)) - cpuBefore;
-    passes.push({ engineNs, engineCpu, serverNs, serverCpu: serverCpuUsed, ratio: serverNs / engineNs });
-    theirs ??= replies;
+    passes.push({ engineNs, engineCpu, serverNs, serverCpu: serverCpuUsed, clientCpu, ratio: serverNs / engineNs });
   }
   client.close();
   const mid = median(passes);
@@ -301,6 +306,7 @@ try {
   const typicalCpu = cpuSeconds(process.cpuUsage(cpu0));
 
   const rate = (n, s) => (n / s).toFixed(0);
+  const us = (s) => ((s * 1e6) / CASES).toFixed(2);
   const n = cases.length;
   console.log(`cases: ${n} (allowed ${tally.allowed}, denied ${tally.denied}, command errors ${tally.error})`);
   if (allowedCount !== tally.allowed) throw new Error('timed pass and comparison pass disagree');
@@ -311,10 +317,12 @@ try {
     `engine:     ${rate(n, mid.engineNs / 1e9)} checks/s wall, ${rate(n, mid.engineCpu)} per CPU-second (after ${WARMUP_PASSES + 1} warm-up passes)`,
   );
   console.log(
-    `ACL DRYRUN: ${rate(n, mid.serverNs / 1e9)} checks/s wall, ${rate(n, mid.serverCpu)} per server CPU-second (pipelined, ${CHUNK} per batch, loopback)`,
+    `ACL DRYRUN: ${rate(n, mid.serverNs / 1e9)} checks/s wall, ${rate(n, mid.serverCpu)} per server CPU-second (pipelined, ${CHUNK} per batch, loopback; ` +
+      `per check ${us(mid.serverNs / 1e9)} µs wall; CPU ${us(mid.serverCpu)} µs in the server, ${us(mid.clientCpu)} µs in this process encoding, sending, parsing)`,
   );
   console.log(
-    `ratio:      ${mid.ratio.toFixed(1)}x DRYRUN wall rate, ${(mid.serverCpu / mid.engineCpu).toFixed(1)}x by CPU time (median pass of ${PASSES}; wall ratios ${ratios})`,
+    `ratio:      ${mid.ratio.toFixed(1)}x DRYRUN wall rate (median pass of ${PASSES}; wall ratios ${ratios}); by CPU time ` +
+      `${(mid.serverCpu / mid.engineCpu).toFixed(1)}x the server's, ${((mid.serverCpu + mid.clientCpu) / mid.engineCpu).toFixed(1)}x server and client together`,
   );
   console.log(`typical rules, one core: ${rate(N, typicalNs / 1e9)} checks/s wall, ${rate(N, typicalCpu)} per CPU-second (${sink} allowed of ${N})`);
   console.log('(wall rates depend on machine load; CPU-time rates show the per-core cost)');

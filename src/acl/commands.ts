@@ -254,26 +254,27 @@ export function commandIndex(version: VersionId): CommandIndex {
     }
     const getKeys = parent ? undefined : (legacy ? GETKEYS_62 : GETKEYS_7)[info.name];
     const rangeKeys = notNotKey && getKeys === undefined && !(any & KS_VARIABLE) ? plainRanges(specs) : undefined;
+    // Fields every check reads come first, so they share the object's first cache line.
     const cmd: AclCommand = {
       id: byId.length,
+      arity: info.arity,
+      subLookup: undefined,
+      rangeKeys,
+      hasKeys: getKeys !== undefined || (legacy ? info.firstKey !== 0 : notNotKey),
+      channels: parent ? undefined : channelRule(info.name, legacy),
+      sortLike: !legacy && (info.name === 'sort' || info.name === 'sort_ro'),
+      noAuth: info.flags.includes('no_auth'),
       name: info.name,
       parent,
       subs: undefined,
-      subLookup: undefined,
-      arity: info.arity,
       catMask,
-      noAuth: info.flags.includes('no_auth'),
       specs,
       specFlagsAny: any,
       hasKeySpecNotNotKey: notNotKey,
       getKeys,
-      rangeKeys,
-      hasKeys: getKeys !== undefined || (legacy ? info.firstKey !== 0 : notNotKey),
-      sortLike: !legacy && (info.name === 'sort' || info.name === 'sort_ro'),
       firstKey: info.firstKey,
       lastKey: info.lastKey,
       step: info.step,
-      channels: parent ? undefined : channelRule(info.name, legacy),
     };
     byId.push(cmd);
     byName.set(info.name, cmd);

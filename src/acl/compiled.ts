@@ -102,7 +102,8 @@ function compileUser(user: AclUser, ctx: AclContext): CompiledUser {
   const accessPrefix = `${who} has no permissions to access the '`;
   const plans = new Array<Plan | undefined>(n).fill(undefined);
   const fixed = new Array<AclVerdict | undefined>(n).fill(undefined);
-  return { user, ctx, selectors, who, accessPrefix, denied, allowed, plans, fixed, next: undefined };
+  // The fields a check reads first, for locality.
+  return { ctx, fixed, plans, selectors, accessPrefix, user, who, denied, allowed, next: undefined };
 }
 
 /** The rule that last set or cleared the command's bit in the selector. */

@@ -95,8 +95,41 @@ export interface CompiledSlot {
   current: unknown;
 }
 
+/**
+ * A frozen user. A class rather than a spread literal so that every field, the compiled-form slot
+ * included, sits inside the object: a spread literal keeps only four in-object fields and moves the
+ * rest, the slot too, to a separate property array that each check would have to load. The fields
+ * are declared in the former literal's order, which JSON output follows.
+ */
+class FrozenUser implements AclUser {
+  declare readonly [COMPILED]: CompiledSlot;
+  readonly name: string;
+  readonly flagOn: boolean;
+  readonly flagOff: boolean;
+  readonly nopass: boolean;
+  readonly skipSanitize: boolean;
+  readonly sanitize: boolean;
+  readonly passwords: readonly string[];
+  readonly selectors: readonly AclSelector[];
+  readonly ruleLog: readonly string[];
+  readonly enabled: boolean;
+
+  constructor(u: MUser) {
+    Object.defineProperty(this, COMPILED, { value: { current: undefined } satisfies CompiledSlot });
+    this.name = u.name;
+    this.flagOn = u.flagOn;
+    this.flagOff = u.flagOff;
+    this.nopass = u.nopass;
+    this.skipSanitize = u.skipSanitize;
+    this.sanitize = u.sanitize;
+    this.passwords = u.passwords;
+    this.selectors = u.selectors;
+    this.ruleLog = u.ruleLog;
+    this.enabled = u.flagOn;
+    Object.freeze(this);
+  }
+}
+
 export function freezeUser(u: MUser): AclUser {
-  const user = { ...u, enabled: u.flagOn };
-  Object.defineProperty(user, COMPILED, { value: { current: undefined } satisfies CompiledSlot });
-  return Object.freeze(user);
+  return new FrozenUser(u);
 }

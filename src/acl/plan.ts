@@ -40,6 +40,8 @@ function mayPass(s: CompiledSelector, cmd: AclCommand): boolean {
   return passesOutright(s, cmd) || s.firstArgs?.has(cmd.id) === true;
 }
 
+const GENERAL_PLAN = new Plan(GENERAL, undefined, undefined, 0, false, false);
+
 export function planFor(cu: CompiledUser, cmd: AclCommand): Plan {
   const selectors = cu.selectors;
   let first = -1;
@@ -53,17 +55,13 @@ export function planFor(cu: CompiledUser, cmd: AclCommand): Plan {
   // never displaces a key or channel denial: only the candidates matter.
   if (first < 0) return new Plan(FIXED, commandDenied(cu, cmd), undefined, 0, false, false);
   const s = selectors[first]!;
-  if (!passesOutright(s, cmd)) return general();
+  if (!passesOutright(s, cmd)) return GENERAL_PLAN;
   const checkKeys = !s.allKeys && cmd.hasKeys;
   const checkChannels = cmd.channels !== undefined && !s.allChannels;
   const verdict = allowedVerdict(cu, first, cmd);
   // SORT's BY/GET restriction depends on the arguments.
   if (!checkKeys && !checkChannels && !cmd.sortLike) return new Plan(FIXED, verdict, undefined, 0, false, false);
   if (candidates === 1) return new Plan(SINGLE, verdict, s, first, checkKeys, checkChannels);
-  return general();
+  return GENERAL_PLAN;
 }
 
-const generalPlan = new Plan(GENERAL, undefined, undefined, 0, false, false);
-function general(): Plan {
-  return generalPlan;
-}
