@@ -11,6 +11,8 @@ export interface LintOptions extends EvaluateOptions {
   redisVersion?: string;
   /** The server's working directory for relative paths (default: the config file's directory). */
   cwd?: string;
+  /** The systemd unit that runs the server (its FILE.d/*.conf drop-ins are applied), for OS-SYSTEMD. */
+  systemdUnit?: string;
 }
 
 export const DEFAULT_LINT_VERSION: VersionId = '7.2';
@@ -25,6 +27,7 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
     ...(exact ? { exactVersion: exact } : {}),
     ...(opts.aclPath !== undefined ? { aclPath: opts.aclPath } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+    ...(opts.systemdUnit !== undefined ? { systemdUnit: opts.systemdUnit } : {}),
   });
   return evaluateFacts(facts, opts);
 }

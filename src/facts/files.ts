@@ -3,7 +3,7 @@
  * hand, the files they name → ServerFacts with file:line locations. Parsing is the config and ACL
  * engines' job; this module reads the files and stats them (the filesystem edge of lint).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
@@ -12,6 +12,7 @@ import { inspectCertificate } from '../certs/inspect.js';
 import { versionTable, type VersionId } from '../versions/index.js';
 import { known, unknown, type CertificateFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
 import { statFiles } from './local-host.js';
+import { parseSystemdUnit, type UnitText } from './systemd.js';
 
 export interface FilesCollectOptions {
   version: VersionId;
@@ -24,6 +25,8 @@ export interface FilesCollectOptions {
    * redis-server would. Default: the config file's own directory.
    */
   cwd?: string;
+  /** A systemd unit file; drop-ins in FILE.d/*.conf are applied in file-name order. */
+  systemdUnit?: string;
 }
 
 export function collectFiles(confPath: string, opts: FilesCollectOptions): ServerFacts {
@@ -94,7 +97,26 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
     certificates,
     files: known(files),
     process: unknown('offline lint: no server process'),
+    ...(opts.systemdUnit !== undefined ? { systemd: known(parseSystemdUnit(readUnitFile(opts.systemdUnit))) } : {}),
   };
+}
+
+/** A unit file named on the command line and its drop-ins; unreadable is bad input. */
+function readUnitFile(file: string): UnitText[] {
+  const read = (path: string) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new InputError(`cannot read systemd unit (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
+    }
+  };
+  let dropIns: string[] = [];
+  try {
+    dropIns = readdirSync(`${file}.d`).filter((f) => f.endsWith('.conf')).sort();
+  } catch {
+    // no drop-in directory
+  }
+  return [{ file, text: read(file) }, ...dropIns.map((f) => ({ file: `${file}.d/${f}`, text: read(`${file}.d/${f}`) }))];
 }
 
 /**

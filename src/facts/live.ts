@@ -10,7 +10,8 @@ import { identifyServer, hasDryrun } from './identity.js';
 import { asArray, asPairs, asText, errorText, isErrorReply } from './replies.js';
 import { parseAclList, parseAclLog, parseClientList, parseConfigGet, parseModuleList } from './parse-replies.js';
 import { DRYRUN_PROBES, WATCHED_COMMANDS, probeKey } from './probes.js';
-import { debianPackage, processUser, statFiles } from './local-host.js';
+import { debianPackage, processUser, readSystemdUnit, scanServerLog, serviceOf, statFiles, type LogScan } from './local-host.js';
+import { parseSystemdUnit, type SystemdUnitFacts } from './systemd.js';
 
 /** The part of resp/'s RespConnection the collector uses. */
 export interface ProbeConnection {
@@ -122,6 +123,8 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     files: local ? known(local.files) : unknown('the server is not on this host: file modes cannot be read'),
     process: local?.process ? known(local.process) : unknown(local ? 'the server process is not visible on this host' : 'the server is not on this host'),
     ...(local?.distro ? { distro: known(local.distro) } : {}),
+    ...(local?.logScan ? { logScan: local.logScan } : {}),
+    ...(local?.systemd ? { systemd: local.systemd } : {}),
   };
 }
 
@@ -218,7 +221,27 @@ function localFacts(server: Record<string, string> | undefined, config: ServerFa
     { path: rel(cfg['logfile']?.value || undefined), kind: 'log' },
   ]);
   const pid = Number(server?.['process_id']);
-  return { files, process: processUser(pid), distro: debianPackage(pid, version) };
+  const owner = processUser(pid);
+  // Only a server process visible here has its log here (a container's paths are its own).
+  const logScan = owner ? serverLog(rel(cfg['logfile']?.value), config.known) : undefined;
+  const service = owner ? serviceOf(pid) : undefined;
+  return { files, process: owner, distro: debianPackage(pid, version), logScan, systemd: service ? systemdUnit(service) : undefined };
+}
+
+function systemdUnit(service: string): Known<SystemdUnitFacts> {
+  const parts = readSystemdUnit(service);
+  return parts ? known(parseSystemdUnit(parts)) : unknown(`the server runs in ${service}, whose unit file is in none of systemd's directories`);
+}
+
+/** The scan of the server's logfile; undefined when it logs to standard output (no file to read). */
+function serverLog(path: string | undefined, configKnown: boolean): Known<LogScan> | undefined {
+  if (!configKnown) return unknown('CONFIG GET was refused: the logfile is not known');
+  if (!path) return undefined;
+  try {
+    return known(scanServerLog(path));
+  } catch (e) {
+    return unknown(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 }
 
 /** HELLO's map (server, version, mode) in INFO server's names, for identifyServer. */

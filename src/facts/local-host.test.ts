@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { debianPackage } from './local-host.js';
+import { debianPackage, readSystemdUnit, scanServerLog, serviceOf } from './local-host.js';
 
 const ARCH = { x64: 'amd64', arm64: 'arm64' }[process.arch as 'x64'] ?? 'amd64';
 let root = '';
@@ -65,5 +65,91 @@ describe('debianPackage', () => {
     const r = host({ packageVersion: '5:7.0.15-1~deb12u6', changelog: CHANGELOG });
     expect(debianPackage(1, '7.0.15', r)).toBeUndefined();
     expect(debianPackage(0, '7.0.15', r)).toBeUndefined();
+  });
+});
+
+describe('scanServerLog', () => {
+  const WARNING =
+    '1:M 28 Nov 2026 22:31:41.123 # Possible SECURITY ATTACK detected. It looks like somebody is sending POST or Host: commands to Redis. This is likely due to an attacker attempting to use Cross Protocol Scripting to compromise your Redis instance. Connection aborted.';
+  const logLines = ['1:M 28 Nov 2026 22:31:40.000 * Ready to accept connections tcp', WARNING, '1:M 28 Nov 2026 22:32:00.000 * DB saved on disk', WARNING, ''];
+
+  function logFile(text: string): string {
+    root = mkdtempSync(join(tmpdir(), 'redsec-log-'));
+    const path = join(root, 'redis.log');
+    writeFileSync(path, text);
+    return path;
+  }
+
+  it('gives the line of each cross-protocol warning', () => {
+    const path = logFile(logLines.join('\n'));
+    expect(scanServerLog(path)).toEqual({ file: path, crossProtocolLines: [2, 4] });
+    expect(scanServerLog(logFile('1:M * Ready to accept connections\n'))).toMatchObject({ crossProtocolLines: [] });
+  });
+
+  it('reads only the end of a long log, dropping the cut line, and says so', () => {
+    const text = logLines.join('\n');
+    const path = logFile(text);
+    // Starting 100 bytes in cuts the first warning: what remains is the save line and the second warning.
+    const limit = text.length - 100;
+    const scan = scanServerLog(path, limit);
+    expect(scan.file).toBe(`${path} (last ${limit} bytes)`);
+    expect(scan.crossProtocolLines).toEqual([2]);
+  });
+
+  it('throws the file system error for a missing log', () => {
+    root = mkdtempSync(join(tmpdir(), 'redsec-log-'));
+    expect(() => scanServerLog(join(root, 'nope.log'))).toThrow(/ENOENT/);
+  });
+});
+
+describe('systemd unit of a local server', () => {
+  function hostWith(files: Record<string, string>): string {
+    root = mkdtempSync(join(tmpdir(), 'redsec-systemd-'));
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(root, path)), { recursive: true });
+      writeFileSync(join(root, path), text);
+    }
+    return root;
+  }
+
+  it('finds the service in the process cgroup (v2 and v1 layouts)', () => {
+    const r = hostWith({
+      'proc/10/cgroup': '0::/system.slice/redis-server.service\n',
+      'proc/11/cgroup': '12:pids:/system.slice/redis-server@cache.service\n1:name=systemd:/system.slice/redis-server@cache.service\n',
+      'proc/12/cgroup': '0::/user.slice/user-1000.slice/session-3.scope\n',
+    });
+    expect(serviceOf(10, r)).toBe('redis-server.service');
+    expect(serviceOf(11, r)).toBe('redis-server@cache.service');
+    expect(serviceOf(12, r)).toBeUndefined();
+    expect(serviceOf(13, r)).toBeUndefined();
+  });
+
+  it('reads the unit where systemd would, then its drop-ins in file-name order, higher directories masking lower', () => {
+    const r = hostWith({
+      'lib/systemd/system/redis-server.service': '[Service]\nNoNewPrivileges=true\n',
+      'lib/systemd/system/redis-server.service.d/20-vendor.conf': '[Service]\nProtectSystem=full\n',
+      'lib/systemd/system/redis-server.service.d/50-local.conf': '[Service]\nProtectSystem=no\n',
+      'etc/systemd/system/redis-server.service.d/50-local.conf': '[Service]\nProtectSystem=strict\n',
+      'etc/systemd/system/redis-server.service.d/README': 'not a drop-in',
+    });
+    expect(readSystemdUnit('redis-server.service', r)?.map((p) => p.file)).toEqual([
+      '/lib/systemd/system/redis-server.service',
+      '/lib/systemd/system/redis-server.service.d/20-vendor.conf',
+      '/etc/systemd/system/redis-server.service.d/50-local.conf',
+    ]);
+    expect(readSystemdUnit('valkey.service', r)).toBeUndefined();
+  });
+
+  it('falls back from an instance to its template, with the instance drop-ins last', () => {
+    const r = hostWith({
+      'lib/systemd/system/redis-server@.service': '[Service]\n',
+      'etc/systemd/system/redis-server@.service.d/a.conf': '[Service]\n',
+      'etc/systemd/system/redis-server@cache.service.d/b.conf': '[Service]\n',
+    });
+    expect(readSystemdUnit('redis-server@cache.service', r)?.map((p) => p.file)).toEqual([
+      '/lib/systemd/system/redis-server@.service',
+      '/etc/systemd/system/redis-server@.service.d/a.conf',
+      '/etc/systemd/system/redis-server@cache.service.d/b.conf',
+    ]);
   });
 });

@@ -3,7 +3,8 @@
  * the audited server runs on this machine: the live collector calls it for loopback targets, the
  * offline collector for the files it was given. This is the filesystem edge of facts/.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import type { UnitText } from './systemd.js';
 import { gunzipSync } from 'node:zlib';
 import type { FileFacts } from './types.js';
 
@@ -124,4 +125,106 @@ function readGzip(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** What the server logs when an HTTP request reaches it (networking.c, securityWarningCommand). */
+const CROSS_PROTOCOL_WARNING = 'Possible SECURITY ATTACK detected';
+/** Logs are read from the end, at most this much: recent history is what an audit asks about. */
+const LOG_SCAN_LIMIT = 64 * 1024 * 1024;
+
+export interface LogScan {
+  /** The file, with "(last 64 MiB)" when only its end was read. */
+  file: string;
+  /** 1-based lines of the cross-protocol warnings (counted from the start of what was read). */
+  crossProtocolLines: number[];
+}
+
+/**
+ * Scans a server's logfile (its last `limit` bytes) for cross-protocol scripting warnings. Throws the file system's error
+ * (missing file, permission denied) for the caller to report as "could not verify".
+ */
+export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT): LogScan {
+  const size = statSync(path).size;
+  const start = Math.max(0, size - limit);
+  const buf = Buffer.alloc(size - start);
+  const fd = openSync(path, 'r');
+  try {
+    let read = 0;
+    while (read < buf.length) {
+      const n = readSync(fd, buf, read, buf.length - read, start + read);
+      if (n === 0) break;
+      read += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  let text = buf.toString('latin1');
+  // A partial first line (the file was cut) is dropped rather than half-matched.
+  if (start > 0) text = text.slice(text.indexOf('\n') + 1);
+  const crossProtocolLines: number[] = [];
+  let line = 1;
+  let counted = 0; // newlines before this offset are counted in line
+  for (let hit = text.indexOf(CROSS_PROTOCOL_WARNING); hit >= 0; hit = text.indexOf(CROSS_PROTOCOL_WARNING, hit + 1)) {
+    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < hit; nl = text.indexOf('\n', nl + 1)) {
+      line++;
+      counted = nl + 1;
+    }
+    crossProtocolLines.push(line);
+  }
+  return { file: start > 0 ? `${path} (last ${limit >= 1 << 20 ? `${limit >> 20} MiB` : `${limit} bytes`})` : path, crossProtocolLines };
+}
+
+/** Where systemd looks for unit files, highest precedence first. */
+const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib/systemd/system', '/lib/systemd/system', '/usr/lib/systemd/system'];
+
+/** The systemd service a process runs in, from its cgroup path ("0::/system.slice/redis-server.service"). */
+export function serviceOf(pid: number, root = ''): string | undefined {
+  if (!Number.isInteger(pid) || pid <= 0) return undefined;
+  for (const line of readText(`${root}/proc/${pid}/cgroup`)?.split('\n') ?? []) {
+    const path = line.split(':').slice(2).join(':');
+    const service = path.split('/').reverse().find((segment) => segment.endsWith('.service'));
+    if (service) return service;
+  }
+  return undefined;
+}
+
+/**
+ * A service's unit file and its drop-ins, found as systemd finds them: the unit in the first
+ * directory that has it (an instance `name@x.service` falls back to its template `name@.service`),
+ * then the `*.conf` drop-ins of every directory in file-name order, a drop-in in a higher directory
+ * masking a same-named one below. Undefined when no unit file is found.
+ */
+export function readSystemdUnit(service: string, root = ''): UnitText[] | undefined {
+  const template = /^([^@]+@)[^@]+(\.service)$/.exec(service);
+  const names = template ? [service, `${template[1]}${template[2]}`] : [service];
+  let unit: UnitText | undefined;
+  for (const name of names) {
+    for (const dir of UNIT_DIRS) {
+      const text = readText(`${root}${dir}/${name}`);
+      if (text !== undefined) {
+        unit = { file: `${dir}/${name}`, text };
+        break;
+      }
+    }
+    if (unit) break;
+  }
+  if (!unit) return undefined;
+  const dropIns = new Map<string, UnitText>();
+  // Template drop-ins first, then the instance's; lower directories first so higher ones mask them.
+  for (const name of [...names].reverse()) {
+    for (const dir of [...UNIT_DIRS].reverse()) {
+      let entries: string[];
+      try {
+        entries = readdirSync(`${root}${dir}/${name}.d`);
+      } catch {
+        continue;
+      }
+      for (const entry of entries) {
+        if (!entry.endsWith('.conf')) continue;
+        const text = readText(`${root}${dir}/${name}.d/${entry}`);
+        if (text !== undefined) dropIns.set(entry, { file: `${dir}/${name}.d/${entry}`, text });
+      }
+    }
+  }
+  return [unit, ...[...dropIns.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, part]) => part)];
 }

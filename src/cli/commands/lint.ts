@@ -12,6 +12,7 @@ interface LintFlags {
   format: string;
   failOn: string;
   waivers?: string;
+  systemdUnit?: string;
 }
 
 export function registerLint(program: Command): void {
@@ -26,6 +27,7 @@ export function registerLint(program: Command): void {
     .option('--format <format>', `report format: ${FORMATS.join('|')}`, 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
     .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
+    .option('--systemd-unit <file>', 'the systemd unit that runs the server (with its FILE.d/*.conf drop-ins), for OS-SYSTEMD')
     .action(
       action(async (file: string, flags: LintFlags) => {
         const failOn = failOnSeverity(flags.failOn);
@@ -38,6 +40,7 @@ export function registerLint(program: Command): void {
           ...(flags.acl !== undefined ? { aclPath: flags.acl } : {}),
           ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
           ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
+          ...(flags.systemdUnit !== undefined ? { systemdUnit: flags.systemdUnit } : {}),
         });
         out(renderReport(report, format, textOptions()));
         return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;

@@ -13,7 +13,7 @@ export const iocLogXproto: Rule = {
   modes: ['live', 'lint'],
   check(facts) {
     const s = facts.logScan;
-    if (!s) return notApplicable('the logfile was not scanned (needs the host or the file)');
+    if (!s) return notApplicable('no logfile was scanned: the audit runs away from the server, or the server logs to standard output');
     if (!s.known) return unknownResult(`cannot scan the log: ${s.why}`);
     const lines = s.value.crossProtocolLines;
     if (lines.length === 0) return pass(`${s.value.file}: no cross-protocol warnings`);
