@@ -11,6 +11,7 @@ export interface EvaluateOptions {
   profile: AuditProfile | null;
   waivers?: Waiver[];
   allowlists?: RuleContext['allowlists'];
+  baseline?: RuleContext['baseline'];
   /** YYYY-MM-DD for waiver expiry (default: today, UTC). */
   today?: string;
 }
@@ -26,6 +27,7 @@ export function evaluateFacts(facts: ServerFacts, opts: EvaluateOptions): Report
         }
       : null,
     ...(opts.allowlists ? { allowlists: opts.allowlists } : {}),
+    ...(opts.baseline ? { baseline: opts.baseline } : {}),
   };
   const raw = runRules(facts, ctx);
   const { findings, uses } = applyWaivers(raw, opts.waivers ?? [], facts.target, opts.today ?? today());

@@ -8,3 +8,4 @@ export { resolveProfileArg, profileFromLevel, profileFromJson, type AuditProfile
 export { failsAt, isSeverity } from './summary.js';
 export { driftFromPlan, type Drift } from './drift.js';
 export { parseTargetsFile, loadTargetsFile } from './targets-file.js';
+export { parseBaseline, loadBaseline } from './baseline.js';

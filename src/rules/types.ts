@@ -18,8 +18,16 @@ export interface RuleContext {
   mode: RuleMode;
   profile: RuleProfile | null;
   allowlists?: { masters?: string[]; modules?: string[]; clients?: string[] };
+  /** The approved users (an ACL file, e.g. generate's users.acl), for IOC-HIJACKED-PASSWORD. */
+  baseline?: UserBaseline;
   /** The clock for expiry checks (tests pin it); defaults to now. */
   now?: Date;
+}
+
+export interface UserBaseline {
+  file: string;
+  /** Per user: SHA-256 hex of each approved password (never the passwords themselves). */
+  users: { name: string; enabled: boolean; hashes: string[]; nopass: boolean }[];
 }
 
 export type RuleStatus = 'pass' | 'fail' | 'unknown' | 'not_applicable';

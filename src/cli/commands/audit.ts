@@ -27,6 +27,7 @@ interface AuditFlags {
   allowMasters?: string;
   allowModules?: string;
   allowClients?: string;
+  baseline?: string;
 }
 
 /**
@@ -84,6 +85,7 @@ export function registerAudit(program: Command): void {
     .option('--allow-masters <hosts>', 'comma-separated masters a replica may follow (IOC-ROGUE-MASTER)')
     .option('--allow-modules <names>', 'comma-separated modules that may be loaded (IOC-UNKNOWN-MODULE)')
     .option('--allow-clients <cidrs>', 'comma-separated client networks (IOC-UNKNOWN-CLIENTS)')
+    .option('--baseline <aclfile>', 'the approved users and password hashes, e.g. generate\'s users.acl (IOC-HIJACKED-PASSWORD)')
     .action(
       action(async (urls: string[], flags: AuditFlags) => {
         const failOn = failOnSeverity(flags.failOn);
@@ -91,7 +93,7 @@ export function registerAudit(program: Command): void {
         const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
         const timeout = positiveInt('--timeout', flags.timeout, 600_000);
         if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
-        const [{ auditFleet, auditTarget, loadTargetsFile, loadWaivers, resolveProfileArg }, { renderReport }] = await Promise.all([
+        const [{ auditFleet, auditTarget, loadBaseline, loadTargetsFile, loadWaivers, resolveProfileArg }, { renderReport }] = await Promise.all([
           import('../../audit/index.js'),
           import('../../report/render.js'),
         ]);
@@ -105,6 +107,7 @@ export function registerAudit(program: Command): void {
         const opts: FleetOptions = {
           profile: flags.profile !== undefined ? resolveProfileArg(flags.profile) : null,
           waivers: flags.waivers !== undefined ? loadWaivers(flags.waivers) : [],
+          ...(flags.baseline !== undefined ? { baseline: loadBaseline(flags.baseline) } : {}),
           ...(masters || modules || clients
             ? { allowlists: { ...(masters ? { masters } : {}), ...(modules ? { modules } : {}), ...(clients ? { clients } : {}) } }
             : {}),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkOne } from '../check.js';
-import { baselineFacts, setConfig } from '../fixture.js';
+import { parseBaseline } from '../../audit/baseline.js';
+import { BASELINE_USERS, baselineFacts, setConfig } from '../fixture.js';
 import type { RuleContext } from '../types.js';
 import { inAllowlist } from './unknown-clients.js';
 
@@ -38,6 +39,32 @@ describe('indicators of compromise', () => {
     f.logScan = { known: true, value: { file: '/var/log/redis/redis-server.log', crossProtocolLines: [812, 900] } };
     expect(checkOne('IOC-LOG-XPROTO', f, LIVE)[0]).toMatchObject({ status: 'fail', location: { file: '/var/log/redis/redis-server.log', line: 812 } });
     expect(checkOne('IOC-HIJACKED-PASSWORD', f, LIVE)[0]?.status).toBe('not_applicable');
+  });
+  it('IOC-HIJACKED-PASSWORD compares enabled users with the baseline, hash to hash, and never prints a hash', () => {
+    const baseline = parseBaseline(BASELINE_USERS.map((u) => `user ${u.name} ${u.rules}`).join('\n'), 'users.acl');
+    const ctx = { ...LIVE, baseline };
+    expect(checkOne('IOC-HIJACKED-PASSWORD', baselineFacts(), ctx)).toMatchObject([{ status: 'pass', evidence: '2 enabled user(s) match the baseline users.acl: no unknown user or password' }]);
+
+    const f = baselineFacts();
+    f.users = {
+      known: true,
+      value: [
+        { name: 'default', rules: 'on nopass ~* +@all' },
+        { name: 'admin', rules: `on #${'a'.repeat(64)} #${'e'.repeat(64)} ~* &* +@all` },
+        { name: 'app', rules: BASELINE_USERS[2]!.rules },
+        { name: 'intruder', rules: `on #${'f'.repeat(64)} ~* +@all` },
+        { name: 'parked', rules: `off #${'c'.repeat(64)}` },
+      ],
+    };
+    const found = checkOne('IOC-HIJACKED-PASSWORD', f, ctx);
+    expect(found.map((r) => r.evidence)).toEqual([
+      'user default is enabled; the baseline users.acl has it off',
+      'user default accepts any password (nopass); the baseline does not',
+      'user admin has 1 password(s) that are not in the baseline users.acl',
+      'enabled user intruder is not in the baseline users.acl',
+    ]);
+    expect(JSON.stringify(found)).not.toMatch(/[0-9a-f]{64}/);
+    expect(checkOne('IOC-HIJACKED-PASSWORD', f, { mode: 'lint', profile: null, baseline })[0]?.status).toBe('not_applicable');
   });
   it('IOC-UNKNOWN-CLIENTS with CIDR allowlists', () => {
     expect(inAllowlist('10.0.3.4', ['10.0.0.0/16'])).toBe(true);
