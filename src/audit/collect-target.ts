@@ -24,6 +24,8 @@ export interface ConnectionSettings {
   backoffMs?: number;
   /** Probe the TLS listener's protocols and ciphers (default true). */
   tlsProbe?: boolean;
+  /** Opt-in IOC-CRON-KEYS probe: EXISTS for a few known attack key names in database 0. */
+  probeKeys?: boolean;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
@@ -82,7 +84,14 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
     // answers NET-UNAUTH-REACHABLE (a second connection cost a fleet more than the whole rule run).
     // The first round's commands are short (at most 3 arguments), so even an unauthenticated client
     // is not cut off by the server's multibulk limit; without credentials a NOAUTH to PING is E601.
-    conn = await connect(target, { ...opts, pingBeforeAuth: true, initialCommands: LIVE_BASE_COMMANDS.map((c) => [...c]), ...(auth ? { auth } : {}) });
+    conn = await connect(target, {
+      ...opts,
+      pingBeforeAuth: true,
+      initialCommands: LIVE_BASE_COMMANDS.map((c) => [...c]),
+      ...(auth ? { auth } : {}),
+      // The only key reads redsec ever sends, and only when asked: EXISTS, one key each, no SCAN.
+      ...(settings.probeKeys ? { keyReads: { maxScanCount: 0, maxExistsKeys: 1 } } : {}),
+    });
     const unauthenticated = pingText(conn);
     if (!auth && /^NOAUTH\b/.test(unauthenticated)) throw new TargetError('E601', NEEDS_CREDENTIALS, target.display);
     const tlsSettings = settings.tls ?? {};
@@ -99,6 +108,7 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
       ...(conn.initialReplies ? { baseReplies: conn.initialReplies } : {}),
       ...(useTls && settings.tlsProbe !== false ? { probeTls: () => probeWithCertificate(target.host, target.port, tlsProbeOpts) } : {}),
       local: isLocalTarget(target),
+      ...(settings.probeKeys ? { probeKeys: true } : {}),
       authenticatedAs: auth ? (auth.user ?? 'default') : 'default',
     });
     if (!facts.info.known && /\bNOAUTH\b/.test(facts.info.why)) {

@@ -9,7 +9,7 @@ import { parseInfo, type InfoSections } from './info.js';
 import { identifyServer, hasDryrun } from './identity.js';
 import { asArray, asPairs, asText, errorText, isErrorReply } from './replies.js';
 import { parseAclList, parseAclLog, parseClientList, parseConfigGet, parseModuleList } from './parse-replies.js';
-import { DRYRUN_PROBES, WATCHED_COMMANDS, probeKey } from './probes.js';
+import { DRYRUN_PROBES, SUSPICIOUS_KEYS, WATCHED_COMMANDS, probeKey } from './probes.js';
 import { debianPackage, processUser, readSystemdUnit, scanServerLog, serviceOf, statFiles, type LogScan } from './local-host.js';
 import { parseSystemdUnit, type SystemdUnitFacts } from './systemd.js';
 
@@ -30,6 +30,8 @@ export interface LiveCollectOptions {
   local?: boolean;
   /** The user the connection authenticated as, when ACL WHOAMI itself is denied. */
   authenticatedAs?: string;
+  /** Opt-in: EXISTS for each of SUSPICIOUS_KEYS (the connection must allow that key read). */
+  probeKeys?: boolean;
   /** At most this many users get ACL DRYRUN probes (default 256); the rest are reported unknown. */
   maxDryrunUsers?: number;
   /**
@@ -95,6 +97,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     modeText === 'standalone' || modeText === 'cluster' || modeText === 'sentinel' ? known(modeText) : unknown('INFO server shows no mode');
 
   const local = opts.local ? localFacts(server, config, identity.version) : undefined;
+  const suspiciousKeys = opts.probeKeys ? await probeSuspiciousKeys(conn) : undefined;
   const tls = await tlsP;
 
   return {
@@ -125,6 +128,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     ...(local?.distro ? { distro: known(local.distro) } : {}),
     ...(local?.logScan ? { logScan: local.logScan } : {}),
     ...(local?.systemd ? { systemd: local.systemd } : {}),
+    ...(suspiciousKeys ? { suspiciousKeys } : {}),
   };
 }
 
@@ -242,6 +246,15 @@ function serverLog(path: string | undefined, configKnown: boolean): Known<LogSca
   } catch (e) {
     return unknown(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/** Which of SUSPICIOUS_KEYS exist in the connection's database (0): one EXISTS per key. */
+async function probeSuspiciousKeys(conn: ProbeConnection): Promise<Known<string[]>> {
+  const replies = await conn.pipeline(SUSPICIOUS_KEYS.map((k) => ['EXISTS', k]));
+  const refused = replies.find((r) => isErrorReply(r));
+  if (refused !== undefined) return unknown(denied('EXISTS', refused));
+  if (replies.some((r) => r !== 0 && r !== 1)) return unknown('EXISTS returned an unexpected reply');
+  return known(SUSPICIOUS_KEYS.filter((_, i) => replies[i] === 1));
 }
 
 /** HELLO's map (server, version, mode) in INFO server's names, for identifyServer. */

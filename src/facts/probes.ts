@@ -32,3 +32,9 @@ export const WATCHED_COMMANDS = [
   'module', 'replicaof', 'slaveof', 'monitor', 'acl', 'shutdown', 'save', 'bgsave', 'bgrewriteaof',
   'migrate', 'restore', 'sync', 'psync', 'client',
 ] as const;
+
+/**
+ * Key names compromised servers carry (docker-library/redis#378 and the cron/ssh write attacks):
+ * the opt-in IOC-CRON-KEYS probe asks EXISTS for each, one key per command so the reply says which.
+ */
+export const SUSPICIOUS_KEYS = ['backup1', 'backup2', 'backup3', 'backup4', 'crackit'] as const;

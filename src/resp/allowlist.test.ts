@@ -110,6 +110,11 @@ describe('read-only allowlist', () => {
     expect(isAllowed(['SCAN', 'x'], { keyReads })).toBe(false);
     expect(isAllowed(['EXISTS', 'a', 'b'], { keyReads })).toBe(true);
     expect(isAllowed(['KEYS', '*'], { keyReads })).toBe(false);
+    // audit --probe-keys: one key per EXISTS, and no SCAN at all.
+    const probe = { maxScanCount: 0, maxExistsKeys: 1 };
+    expect(isAllowed(['EXISTS', 'backup1'], { keyReads: probe })).toBe(true);
+    expect(isAllowed(['EXISTS', 'backup1', 'backup2'], { keyReads: probe })).toBe(false);
+    expect(isAllowed(['SCAN', '0'], { keyReads: probe })).toBe(false);
   });
 
   it('no command outside the table is ever allowed, whatever its arguments', () => {

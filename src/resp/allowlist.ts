@@ -57,7 +57,7 @@ const TABLE: Readonly<Record<string, Entry>> = {
  * them only when this object is passed explicitly; the default client cannot send them.
  */
 export interface KeyReadPolicy {
-  /** Upper bound for SCAN's COUNT (and the default when COUNT is missing the server uses 10). */
+  /** Upper bound for SCAN's COUNT (and the default when COUNT is missing the server uses 10); 0: no SCAN. */
   maxScanCount: number;
   /** Upper bound on keys per EXISTS. */
   maxExistsKeys?: number;
@@ -69,7 +69,7 @@ export interface AllowPolicy {
 
 function keyReadAllowed(name: string, rest: readonly string[], policy: KeyReadPolicy): boolean {
   if (name === 'EXISTS') return rest.length >= 1 && rest.length <= (policy.maxExistsKeys ?? 16);
-  if (name !== 'SCAN') return false;
+  if (name !== 'SCAN' || policy.maxScanCount < 1) return false;
   if (!isCount(rest[0])) return false;
   // SCAN cursor [MATCH pattern] [COUNT n] [TYPE t], each option at most once, COUNT capped.
   const seen = new Set<string>();

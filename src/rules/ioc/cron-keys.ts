@@ -14,8 +14,8 @@ export const iocCronKeys: Rule = {
   check(facts, ctx) {
     if (ctx.mode === 'lint') return notApplicable('needs a live server');
     const k = facts.suspiciousKeys;
-    if (!k) return notApplicable('the opt-in key probe was not run');
+    if (!k) return notApplicable('the opt-in key probe was not run (audit --probe-keys)');
     if (!k.known) return unknownResult(`the key probe failed: ${k.why}`);
-    return k.value.length > 0 ? fail(`suspicious keys present: ${k.value.slice(0, 10).join(', ')}`) : pass('no backup1..4/crackit-style keys found');
+    return k.value.length > 0 ? fail(`suspicious keys present: ${k.value.slice(0, 10).join(', ')}`) : pass('none of backup1..4, crackit exists in database 0');
   },
 };
