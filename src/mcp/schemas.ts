@@ -89,6 +89,16 @@ export function auditInputSchema(targetNames: readonly string[]) {
     .object({
       target: z.string().min(1).max(64).describe(targetDescription(targetNames)),
       profile: auditProfile,
+      probe_keys: z
+        .boolean()
+        .optional()
+        .describe('Also ask EXISTS for backup1..4 and crackit in db 0, keys compromised servers carry (IOC-CRON-KEYS); no other key is read'),
+      baseline_acl_text: z
+        .string()
+        .max(4_194_304)
+        .optional()
+        .describe('The approved users file (e.g. the users.acl redsec generate wrote) for IOC-HIJACKED-PASSWORD'),
+      baseline_acl_path: z.string().max(4096).optional().describe('The approved users file, under a directory the server allows reading'),
     })
     .strict();
 }

@@ -5,6 +5,7 @@
  * connection at all; failures come back as tool errors with their E60x code; no secret leaks.
  * acl_check is compared with the server's own ACL DRYRUN.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,6 +25,7 @@ const APP_PW = 'mcp-app-secret-0b7f4a13';
 const WRONG_PW = 'mcp-wrong-secret-9e1d6c88';
 const dir = mkdtempSync(join(tmpdir(), 'redsec-mcp-targets-'));
 const PWFILE = join(dir, 'audit.pw');
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 writeFileSync(PWFILE, `${AUDIT_PW}\n`, { mode: 0o600 });
 
 describe('redsec mcp: live tools on allowlisted targets', () => {
@@ -103,6 +105,21 @@ describe('redsec mcp: live tools on allowlisted targets', () => {
     const findings = structuredOf<Report>(opened).findings;
     expect(findings.find((f) => f.id === 'AUTH-NOPASS-DEFAULT')?.status).toBe('fail');
     expect(findings.find((f) => f.id === 'NET-UNAUTH-REACHABLE')?.status).toBe('fail');
+  });
+
+  it('audit_server: opt-in key probe and a baseline of approved users, given as text', async () => {
+    const baseline = ['user default off', `user audit on #${sha256(AUDIT_PW)} ~* &* +@all`].join('\n');
+    const r = await call('audit_server', { target: 'secure', probe_keys: true, baseline_acl_text: baseline });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const findings = structuredOf<Report>(r).findings;
+    expect(findings.find((f) => f.id === 'IOC-CRON-KEYS')).toMatchObject({ status: 'pass' });
+    // app is enabled on the server but not in this baseline.
+    expect(findings.filter((f) => f.id === 'IOC-HIJACKED-PASSWORD').map((f) => `${f.status}: ${f.evidence}`)).toEqual([
+      'fail: enabled user app is not in the baseline baseline_acl_text',
+    ]);
+    const both = await call('audit_server', { target: 'secure', baseline_acl_text: baseline, baseline_acl_path: '/etc/passwd' });
+    expect(both.isError).toBe(true);
+    expect(textOf(both)).toMatch(/at most one of baseline_acl_text, baseline_acl_path/);
   });
 
   it('refuses a target that is not allowlisted, without connecting anywhere', async () => {

@@ -3,7 +3,9 @@
  * URL, TLS files and credentials are the operator's, fixed at start.
  */
 import type { z } from 'zod';
-import { auditTarget, type AuditOptions } from '../../audit/index.js';
+import { auditTarget, loadBaseline, parseBaseline, type AuditOptions } from '../../audit/index.js';
+import { InputError } from '../../errors.js';
+import { resolveReadable } from '../roots.js';
 import { diagnose, type Diagnosis, type DiagnoseOptions } from '../../diagnose/index.js';
 import type { Report } from '../../report/index.js';
 import type { McpContext } from '../context.js';
@@ -23,8 +25,20 @@ export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typ
     ...(tls ? { tls: clientTls(tls) } : {}),
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
+    ...(input.probe_keys ? { probeKeys: true } : {}),
+    ...baselineOption(ctx, input),
   };
   return auditTarget(allowed.target, opts);
+}
+
+/** The approved users from text or from a file under the read roots (at most one of them). */
+function baselineOption(ctx: McpContext, input: z.infer<ReturnType<typeof auditInputSchema>>): Pick<AuditOptions, 'baseline'> {
+  if (input.baseline_acl_text !== undefined && input.baseline_acl_path !== undefined) {
+    throw new InputError('give at most one of baseline_acl_text, baseline_acl_path', 'baseline');
+  }
+  if (input.baseline_acl_text !== undefined) return { baseline: parseBaseline(input.baseline_acl_text, 'baseline_acl_text') };
+  if (input.baseline_acl_path !== undefined) return { baseline: loadBaseline(resolveReadable(ctx.readRoots, input.baseline_acl_path, 'baseline_acl_path')) };
+  return {};
 }
 
 export async function diagnoseConnection(ctx: McpContext, input: z.infer<ReturnType<typeof diagnoseInputSchema>>): Promise<Diagnosis> {
