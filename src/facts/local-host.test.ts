@@ -117,11 +117,13 @@ describe('systemd unit of a local server', () => {
       'proc/10/cgroup': '0::/system.slice/redis-server.service\n',
       'proc/11/cgroup': '12:pids:/system.slice/redis-server@cache.service\n1:name=systemd:/system.slice/redis-server@cache.service\n',
       'proc/12/cgroup': '0::/user.slice/user-1000.slice/session-3.scope\n',
+      'proc/14/cgroup': '0::/system.slice/containerd.service/kubepods-besteffort.slice/cri-containerd-1f2e.scope\n',
     });
     expect(serviceOf(10, r)).toBe('redis-server.service');
     expect(serviceOf(11, r)).toBe('redis-server@cache.service');
     expect(serviceOf(12, r)).toBeUndefined();
     expect(serviceOf(13, r)).toBeUndefined();
+    expect(serviceOf(14, r)).toBeUndefined();
   });
 
   it('reads the unit where systemd would, then its drop-ins in file-name order, higher directories masking lower', () => {

@@ -1,5 +1,6 @@
 /**
- * Host facts (file modes, the server process's user) for "(local)" checks. Only meaningful when
+ * Host facts (file modes, the server process's user and package, its logfile, its systemd unit)
+ * for "(local)" checks. Only meaningful when
  * the audited server runs on this machine: the live collector calls it for loopback targets, the
  * offline collector for the files it was given. This is the filesystem edge of facts/.
  */
@@ -140,8 +141,9 @@ export interface LogScan {
 }
 
 /**
- * Scans a server's logfile (its last `limit` bytes) for cross-protocol scripting warnings. Throws the file system's error
- * (missing file, permission denied) for the caller to report as "could not verify".
+ * Scans a server's logfile (its last `limit` bytes) for cross-protocol scripting warnings. Throws
+ * the file system's error (missing file, permission denied) for the caller to report as "could not
+ * verify".
  */
 export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT): LogScan {
   const size = statSync(path).size;
@@ -181,9 +183,10 @@ const UNIT_DIRS = ['/etc/systemd/system', '/run/systemd/system', '/usr/local/lib
 export function serviceOf(pid: number, root = ''): string | undefined {
   if (!Number.isInteger(pid) || pid <= 0) return undefined;
   for (const line of readText(`${root}/proc/${pid}/cgroup`)?.split('\n') ?? []) {
-    const path = line.split(':').slice(2).join(':');
-    const service = path.split('/').reverse().find((segment) => segment.endsWith('.service'));
-    if (service) return service;
+    // The process must sit in the service's own cgroup: one nested deeper (a container under
+    // containerd.service, say) belongs to something else.
+    const last = line.split(':').slice(2).join(':').split('/').pop() ?? '';
+    if (last.endsWith('.service')) return last;
   }
   return undefined;
 }
