@@ -1,8 +1,8 @@
 /**
  * Host facts (file modes, the server process's user and package, its logfile, its systemd unit)
- * for "(local)" checks. Only meaningful when
- * the audited server runs on this machine: the live collector calls it for loopback targets, the
- * offline collector for the files it was given. This is the filesystem edge of facts/.
+ * for "(local)" checks. Only meaningful when the audited server runs on this machine: the live
+ * collector calls it for loopback targets, the offline collector for the files it was given. This
+ * is the filesystem edge of facts/.
  */
 import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import type { UnitText } from './systemd.js';
