@@ -13,6 +13,9 @@ export interface LintOptions extends EvaluateOptions {
   cwd?: string;
   /** The systemd unit that runs the server (its FILE.d/*.conf drop-ins are applied), for OS-SYSTEMD. */
   systemdUnit?: string;
+  /** A Docker Compose file that runs the server (and the service, when several run redis/valkey), for OS-CONTAINER. */
+  compose?: string;
+  composeService?: string;
 }
 
 export const DEFAULT_LINT_VERSION: VersionId = '7.2';
@@ -28,6 +31,8 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
     ...(opts.aclPath !== undefined ? { aclPath: opts.aclPath } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.systemdUnit !== undefined ? { systemdUnit: opts.systemdUnit } : {}),
+    ...(opts.compose !== undefined ? { compose: opts.compose } : {}),
+    ...(opts.composeService !== undefined ? { composeService: opts.composeService } : {}),
   });
   return evaluateFacts(facts, opts);
 }

@@ -13,6 +13,7 @@ import { versionTable, type VersionId } from '../versions/index.js';
 import { known, unknown, type CertificateFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
 import { statFiles } from './local-host.js';
 import { parseSystemdUnit, type UnitText } from './systemd.js';
+import { parseCompose, type ContainerFacts } from './compose.js';
 
 export interface FilesCollectOptions {
   version: VersionId;
@@ -27,6 +28,9 @@ export interface FilesCollectOptions {
   cwd?: string;
   /** A systemd unit file; drop-ins in FILE.d/*.conf are applied in file-name order. */
   systemdUnit?: string;
+  /** A Docker Compose file that runs the server, and the service when several could be it. */
+  compose?: string;
+  composeService?: string;
 }
 
 export function collectFiles(confPath: string, opts: FilesCollectOptions): ServerFacts {
@@ -34,6 +38,8 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const parsed = loadConfigFile(confPath, { cwd, version: opts.version });
   const eff = effectiveConfig(parsed, opts.version);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  /** A directive the files set themselves (not a default filled in for it). */
+  const written = (name: string) => (eff.values[name]?.isDefault === true ? undefined : value(name));
   const value = (name: string) => {
     const v = eff.values[name]?.value;
     return v === undefined || v === '' ? undefined : v;
@@ -98,7 +104,22 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
     files: known(files),
     process: unknown('offline lint: no server process'),
     ...(opts.systemdUnit !== undefined ? { systemd: known(parseSystemdUnit(readUnitFile(opts.systemdUnit))) } : {}),
+    ...(opts.compose !== undefined ? { container: known(readCompose(opts.compose, opts.composeService, written('protected-mode'), value('port'))) } : {}),
   };
+}
+
+function readCompose(file: string, service: string | undefined, protectedMode: string | undefined, port: string | undefined): ContainerFacts {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read compose file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file);
+  }
+  return parseCompose(text, file, {
+    ...(service !== undefined ? { service } : {}),
+    ...(protectedMode !== undefined ? { configProtectedMode: protectedMode } : {}),
+    ...(port !== undefined && /^\d+$/.test(port) ? { configPort: Number(port) } : {}),
+  });
 }
 
 /** A unit file named on the command line and its drop-ins; unreadable is bad input. */

@@ -12,6 +12,8 @@ export type Known<T> = { known: true; value: T } | { known: false; why: string }
 export const known = <T>(value: T): Known<T> => ({ known: true, value });
 export const unknown = <T = never>(why: string): Known<T> => ({ known: false, why });
 
+import type { ContainerFacts } from './compose.js';
+
 export interface ConfigValue {
   /** As CONFIG GET prints it (live), or as the effective value after parsing files (lint). */
   value: string;
@@ -142,6 +144,6 @@ export interface ServerFacts {
   luaPackageProbe?: Known<string>;
   /** Opt-in active try of at most 5 default passwords (AUTH-WEAK-PASSWORD live): users that accepted one. */
   weakPasswordProbe?: Known<{ tried: number; acceptedBy: string[] }>;
-  /** Container facts for OS-CONTAINER (compose/k8s): published ports on 0.0.0.0 from an official image. */
-  container?: Known<{ image: string; publishedOnAllInterfaces: boolean }>;
+  /** The Compose service that runs the server (lint --compose), for OS-CONTAINER. */
+  container?: Known<ContainerFacts>;
 }

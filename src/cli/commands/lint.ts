@@ -13,6 +13,8 @@ interface LintFlags {
   failOn: string;
   waivers?: string;
   systemdUnit?: string;
+  compose?: string;
+  composeService?: string;
 }
 
 export function registerLint(program: Command): void {
@@ -28,6 +30,8 @@ export function registerLint(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
     .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
     .option('--systemd-unit <file>', 'the systemd unit that runs the server (with its FILE.d/*.conf drop-ins), for OS-SYSTEMD')
+    .option('--compose <file>', 'the Docker Compose file that runs the server, for OS-CONTAINER')
+    .option('--compose-service <name>', 'the service in --compose, when several run redis or valkey')
     .action(
       action(async (file: string, flags: LintFlags) => {
         const failOn = failOnSeverity(flags.failOn);
@@ -41,6 +45,8 @@ export function registerLint(program: Command): void {
           ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
           ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
           ...(flags.systemdUnit !== undefined ? { systemdUnit: flags.systemdUnit } : {}),
+          ...(flags.compose !== undefined ? { compose: flags.compose } : {}),
+          ...(flags.composeService !== undefined ? { composeService: flags.composeService } : {}),
         });
         out(renderReport(report, format, textOptions()));
         return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;

@@ -78,8 +78,19 @@ describe('OS rules', () => {
     expect(checkOne('OS-SYSTEMD', f, LIVE)[0]?.status).toBe('pass');
   });
   it('OS-CONTAINER', () => {
-    const f = setConfig(baselineFacts(), { 'protected-mode': 'no' });
-    f.container = { known: true, value: { image: 'redis:7.2', publishedOnAllInterfaces: true } };
-    expect(checkOne('OS-CONTAINER', f, LIVE)[0]?.status).toBe('fail');
+    const f = baselineFacts();
+    expect(checkOne('OS-CONTAINER', f, LIVE)[0]?.status).toBe('not_applicable');
+    const service = { source: 'compose.yml: services.cache', image: 'redis:7.2', ports: ['6379:6379'], publishedOnAllInterfaces: true };
+    f.container = { known: true, value: { ...service, protectedMode: 'off', protectedModeWhy: 'the image default' } };
+    expect(checkOne('OS-CONTAINER', f, LIVE)[0]).toMatchObject({
+      status: 'fail',
+      evidence: 'compose.yml: services.cache publishes 6379:6379 on all interfaces, and protected mode is off (the image default)',
+    });
+    f.container = { known: true, value: { ...service, protectedMode: 'unknown', protectedModeWhy: 'a custom image' } };
+    expect(checkOne('OS-CONTAINER', f, LIVE)[0]?.status).toBe('unknown');
+    f.container = { known: true, value: { ...service, protectedMode: 'on', protectedModeWhy: 'command: --protected-mode yes' } };
+    expect(checkOne('OS-CONTAINER', f, LIVE)[0]?.status).toBe('pass');
+    f.container = { known: true, value: { ...service, ports: ['127.0.0.1:6379:6379'], publishedOnAllInterfaces: false, protectedMode: 'off', protectedModeWhy: 'x' } };
+    expect(checkOne('OS-CONTAINER', f, LIVE)[0]?.status).toBe('pass');
   });
 });

@@ -1,6 +1,5 @@
 import type { Rule } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
-import { configValue, isYes } from '../config.js';
 
 export const osContainer: Rule = {
   id: 'OS-CONTAINER',
@@ -13,11 +12,13 @@ export const osContainer: Rule = {
   modes: ['live', 'lint'],
   check(facts) {
     const c = facts.container;
-    if (!c) return notApplicable('no container definition at hand');
+    if (!c) return notApplicable('no container definition at hand (lint --compose FILE)');
     if (!c.known) return unknownResult(`cannot read the container definition: ${c.why}`);
-    const pm = configValue(facts, 'protected-mode');
-    const pmOff = pm.known && pm.value ? !isYes(pm.value.value) : /^(redis|valkey\/valkey|bitnami\/redis)/.test(c.value.image);
-    if (c.value.publishedOnAllInterfaces && pmOff) return fail(`${c.value.image} is published on 0.0.0.0 with protected mode off`);
-    return pass(`${c.value.image}: ${c.value.publishedOnAllInterfaces ? 'published on all interfaces but protected mode is on' : 'not published on all interfaces'}`);
+    const { source, ports, publishedOnAllInterfaces, protectedMode, protectedModeWhy } = c.value;
+    if (!publishedOnAllInterfaces) return pass(`${source}: the server's port is not published on all interfaces${ports.length ? ` (${ports.join(', ')})` : ''}`);
+    const published = `${source} publishes ${ports.join(', ')} on all interfaces`;
+    if (protectedMode === 'off') return fail(`${published}, and protected mode is off (${protectedModeWhy})`);
+    if (protectedMode === 'unknown') return unknownResult(`${published}; protected mode cannot be told (${protectedModeWhy})`);
+    return pass(`${published}, but protected mode is on (${protectedModeWhy})`);
   },
 };
