@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parseAclFile } from '../acl/index.js';
-import { InputError } from '../errors.js';
+import { readInputFile } from '../input-file.js';
 import type { UserBaseline } from '../rules/types.js';
 
 /**
@@ -17,11 +16,5 @@ export function parseBaseline(text: string, file: string): UserBaseline {
 }
 
 export function loadBaseline(path: string): UserBaseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read baseline ACL file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
-  return parseBaseline(text, path);
+  return parseBaseline(readInputFile(path, 'baseline ACL file'), path);
 }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { readInputFile } from '../input-file.js';
 
 /** `--targets FILE`: one URL per line; blank lines and `#` comments are ignored. */
 export function parseTargetsFile(text: string): string[] {
@@ -10,13 +10,7 @@ export function parseTargetsFile(text: string): string[] {
 }
 
 export function loadTargetsFile(path: string): string[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read targets file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
-  const targets = parseTargetsFile(text);
+  const targets = parseTargetsFile(readInputFile(path, 'targets file'));
   if (targets.length === 0) throw new InputError('no targets in file', path);
   return targets;
 }

@@ -7,10 +7,10 @@
  * matches the base name); with neither the waiver applies everywhere. A waiver is valid through its
  * expiry day (UTC); after that it no longer applies and the report says so.
  */
-import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { readInputFile } from '../input-file.js';
 import type { Finding } from '../report/types.js';
 import { globMatch } from './glob.js';
 
@@ -70,13 +70,7 @@ export function parseWaivers(text: string, source: string): Waiver[] {
 }
 
 export function loadWaivers(path: string): Waiver[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read waivers file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
-  return parseWaivers(text, path);
+  return parseWaivers(readInputFile(path, 'waivers file'), path);
 }
 
 /** Today as YYYY-MM-DD in UTC. */

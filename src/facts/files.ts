@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { readInputFile } from '../input-file.js';
 import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
 import { parseAclFile } from '../acl/index.js';
 import { inspectCertificate } from '../certs/inspect.js';
@@ -109,13 +109,7 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
 }
 
 function readCompose(file: string, service: string | undefined, protectedMode: string | undefined, port: string | undefined): ContainerFacts {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read compose file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file);
-  }
-  return parseCompose(text, file, {
+  return parseCompose(readInputFile(file, 'compose file'), file, {
     ...(service !== undefined ? { service } : {}),
     ...(protectedMode !== undefined ? { configProtectedMode: protectedMode } : {}),
     ...(port !== undefined && /^\d+$/.test(port) ? { configPort: Number(port) } : {}),
@@ -124,13 +118,7 @@ function readCompose(file: string, service: string | undefined, protectedMode: s
 
 /** A unit file named on the command line and its drop-ins; unreadable is bad input. */
 function readUnitFile(file: string): UnitText[] {
-  const read = (path: string) => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read systemd unit (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
-    }
-  };
+  const read = (path: string) => readInputFile(path, 'systemd unit');
   let dropIns: string[] = [];
   try {
     dropIns = readdirSync(`${file}.d`).filter((f) => f.endsWith('.conf')).sort();
@@ -146,12 +134,7 @@ function readUnitFile(file: string): UnitText[] {
  * cleartext passwords. ACL files have no quoting: a line is split on single spaces.
  */
 function readAclFile(file: string, version: VersionId, pubsub: string | undefined): UserFacts[] {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read ACL file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, file);
-  }
+  const text = readInputFile(file, 'ACL file');
   parseAclFile(text, file, { version, ...(pubsub === 'allchannels' || pubsub === 'resetchannels' ? { pubsubDefault: pubsub } : {}) });
   const users: UserFacts[] = [];
   text.split('\n').forEach((raw, i) => {
