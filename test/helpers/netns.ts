@@ -4,7 +4,7 @@
  * machine: 10.213.N.0/30 with N from the pid, host side .1, namespace side .2. Needs root and
  * `ip`; `netnsAvailable()` says whether this machine allows it.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 export interface NetNs {
   name: string;
@@ -82,6 +82,76 @@ export function createNetns(): NetNs {
           },
         );
       }),
+    teardown,
+  };
+}
+
+export interface ServerNetns {
+  name: string;
+  /** The namespace's address on a link whose host end is 10.x (a private source). */
+  privateAddr: string;
+  /** The namespace's address on a link whose host end is 198.18.x (a public-range source). */
+  publicAddr: string;
+  /** Runs a command inside the namespace to completion. */
+  run(argv: string[]): { code: number; output: string };
+  /** Starts a long-running program inside the namespace; killed by teardown. */
+  spawn(argv: string[]): ChildProcess;
+  teardown(): void;
+}
+
+/**
+ * A namespace for a server, reached from the root namespace over two veth links: one whose host
+ * end has a private address (10.215.N.1) and one from the benchmarking range 198.18.N.1, which no
+ * private-network allowlist contains. Firewall rules applied inside stay inside.
+ */
+export function createServerNetns(): ServerNetns {
+  const id = process.pid % 100000;
+  const n = 16 + (process.pid % 200);
+  const name = `redsec-fw-${id}`;
+  const links = [
+    { host: `rfw${id}a`, ns: `rfw${id}A`, hostAddr: `10.215.${n}.1`, nsAddr: `10.215.${n}.2` },
+    { host: `rfw${id}b`, ns: `rfw${id}B`, hostAddr: `198.18.${n}.1`, nsAddr: `198.18.${n}.2` },
+  ];
+  const children: ChildProcess[] = [];
+  const teardown = () => {
+    for (const c of children) c.kill('SIGKILL');
+    for (const args of [...links.map((l) => ['link', 'del', l.host]), ['netns', 'del', name]]) {
+      try {
+        ip(args);
+      } catch {
+        /* already removed */
+      }
+    }
+  };
+  teardown();
+  try {
+    ip(['netns', 'add', name]);
+    ip(['netns', 'exec', name, 'ip', 'link', 'set', 'lo', 'up']);
+    for (const l of links) {
+      ip(['link', 'add', l.host, 'type', 'veth', 'peer', 'name', l.ns]);
+      ip(['link', 'set', l.ns, 'netns', name]);
+      ip(['addr', 'add', `${l.hostAddr}/30`, 'dev', l.host]);
+      ip(['link', 'set', l.host, 'up']);
+      ip(['netns', 'exec', name, 'ip', 'addr', 'add', `${l.nsAddr}/30`, 'dev', l.ns]);
+      ip(['netns', 'exec', name, 'ip', 'link', 'set', l.ns, 'up']);
+    }
+  } catch (e) {
+    teardown();
+    throw e;
+  }
+  return {
+    name,
+    privateAddr: links[0]!.nsAddr,
+    publicAddr: links[1]!.nsAddr,
+    run: (argv) => {
+      const r = spawnSync('ip', ['netns', 'exec', name, ...argv], { encoding: 'utf8' });
+      return { code: r.status ?? 1, output: `${r.stdout}${r.stderr}` };
+    },
+    spawn: (argv) => {
+      const child = spawn('ip', ['netns', 'exec', name, ...argv], { stdio: ['ignore', 'pipe', 'pipe'] });
+      children.push(child);
+      return child;
+    },
     teardown,
   };
 }
