@@ -6,7 +6,8 @@
  */
 import { effectiveConfig, parseConfig } from '../config/index.js';
 import type { ServerFacts } from '../facts/types.js';
-import { buildPlan, renderRedisConf } from '../generate/index.js';
+import { buildPlan } from '../generate/plan.js';
+import { renderRedisConf } from '../generate/render/redis-conf.js';
 import type { Profile } from '../profile/index.js';
 
 export interface Drift {

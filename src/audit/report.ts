@@ -3,7 +3,8 @@ import type { ServerFacts } from '../facts/types.js';
 import type { Finding, Report } from '../report/types.js';
 import { blockingRules, levelAchieved } from '../rules/index.js';
 import type { Drift } from './drift.js';
-import { REPORT_SCHEMA_VERSION, summarize } from '../report/index.js';
+import { summarize } from '../report/summary.js';
+import { REPORT_SCHEMA_VERSION } from '../report/types.js';
 import type { WaiverUse } from './waivers.js';
 import type { AuditProfile } from './profile.js';
 

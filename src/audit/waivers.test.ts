@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Finding } from '../report/types.js';
-import { applyWaivers, parseWaivers } from './waivers.js';
+import { applyWaivers } from './waivers.js';
+import { parseWaivers } from './waivers-file.js';
 import { globMatch } from './glob.js';
 import { InputError } from '../errors.js';
 

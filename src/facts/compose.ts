@@ -3,8 +3,17 @@
  * server's port is published on every host interface, and whether protected mode ends up on.
  * Pure: the caller reads the file.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type YAMLMap } from 'yaml';
+import { createRequire } from 'node:module';
+import type { YAMLMap } from 'yaml';
 import { InputError } from '../errors.js';
+
+/**
+ * yaml costs about 80 ms to load; only `lint --compose` needs it, so it is required on first use
+ * (its CommonJS build) rather than imported by every command that reaches facts/.
+ */
+type Yaml = typeof import('yaml');
+let yamlModule: Yaml | undefined;
+const yaml = (): Yaml => (yamlModule ??= createRequire(import.meta.url)('yaml') as Yaml);
 
 export interface ContainerFacts {
   /** The compose file and service, e.g. "docker-compose.yml: services.cache". */
@@ -38,14 +47,14 @@ const OFFICIAL = /^(?:(?:docker\.io\/)?(?:library\/)?redis|(?:docker\.io\/)?valk
 const SERVER_IMAGE = /(?:^|\/)(?:redis|valkey)[^/]*(?::|@|$)/;
 
 function text(node: unknown): string | undefined {
-  if (isScalar(node)) return node.value === null || node.value === undefined ? undefined : String(node.value);
+  if (yaml().isScalar(node)) return node.value === null || node.value === undefined ? undefined : String(node.value);
   return undefined;
 }
 
 /** The command as an argv: a list as is, a string split on white space (compose's own split for simple commands). */
 function commandArgs(node: unknown): string[] | undefined {
   if (node === undefined || node === null) return undefined;
-  if (isSeq(node)) return node.items.map((i) => text(i) ?? '');
+  if (yaml().isSeq(node)) return node.items.map((i) => text(i) ?? '');
   const s = text(node);
   return s === undefined ? undefined : s.split(/\s+/).filter((w) => w !== '');
 }
@@ -87,6 +96,7 @@ function longMapping(map: YAMLMap): Mapping | undefined {
 }
 
 export function parseCompose(source: string, file: string, opts: ComposeOptions = {}): ContainerFacts {
+  const { isMap, isSeq, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false });
   const error = doc.errors[0];

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { debianPackage, readSystemdUnit, scanServerLog, serviceOf } from './local-host.js';
 
@@ -94,6 +95,23 @@ describe('scanServerLog', () => {
     const scan = scanServerLog(path, limit);
     expect(scan.file).toBe(`${path} (last ${limit} bytes)`);
     expect(scan.crossProtocolLines).toEqual([2]);
+  });
+
+  it('gives the same lines whatever the chunk size, as a whole-file reading would', () => {
+    const pieces = ['1:M * Ready to accept connections', WARNING, 'x', '', `${'y'.repeat(40)}${WARNING}`, WARNING.slice(0, 20)];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), fc.boolean(), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 20, max: 3000 }), (lines, trailing, chunk, limit) => {
+        const text = lines.join('\n') + (trailing ? '\n' : '');
+        const path = logFile(text);
+        // The reference: the kept text split into lines (the cut first line dropped when the limit cuts).
+        let kept = text.slice(Math.max(0, text.length - limit));
+        if (text.length > limit) kept = kept.includes('\n') ? kept.slice(kept.indexOf('\n') + 1) : '';
+        const expected = kept.split('\n').flatMap((l, i) => (l.includes('Possible SECURITY ATTACK detected') ? [i + 1] : []));
+        expect(scanServerLog(path, limit, chunk).crossProtocolLines).toEqual(expected);
+        rmSync(root, { recursive: true, force: true });
+      }),
+      { numRuns: 150, seed: 11 },
+    );
   });
 
   it('throws the file system error for a missing log', () => {

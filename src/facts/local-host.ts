@@ -96,8 +96,7 @@ export function debianPackage(pid: number, serverVersion: string | null, root = 
       [pkg, ...(arch ? [`${pkg}:${arch}`] : [])].some((name) => readText(`${root}/var/lib/dpkg/info/${name}.list`)?.split('\n').includes(exe)),
     );
     if (!owner) return undefined;
-    const stanza = readText(`${root}/var/lib/dpkg/status`)?.split(/\n\n+/).find((s) => s.startsWith(`Package: ${owner}\n`));
-    const packageVersion = stanza ? /^Version: (.+)$/m.exec(stanza)?.[1] : undefined;
+    const packageVersion = installedVersions(root).get(owner);
     // "5:7.0.15-1~deb12u10": epoch, upstream version, Debian revision.
     const upstream = packageVersion ? /^(?:\d+:)?([^-]+)/.exec(packageVersion)?.[1] : undefined;
     if (!packageVersion || upstream !== serverVersion) return undefined;
@@ -110,6 +109,30 @@ export function debianPackage(pid: number, serverVersion: string | null, root = 
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Package → version from dpkg's status file (the first stanza of a name wins). The file is large
+ * (hundreds of KiB) and a fleet audit asks once per local target: it is parsed again only when it
+ * changes.
+ */
+let dpkgStatus: { key: string; versions: Map<string, string> } | undefined;
+
+function installedVersions(root: string): Map<string, string> {
+  const file = `${root}/var/lib/dpkg/status`;
+  const st = statSync(file, { throwIfNoEntry: false });
+  if (!st) return new Map();
+  const key = `${file}|${st.mtimeMs}|${st.size}`;
+  if (dpkgStatus?.key !== key) {
+    const versions = new Map<string, string>();
+    for (const stanza of readText(file)?.split(/\n\n+/) ?? []) {
+      const name = /^Package: (.+)$/m.exec(stanza)?.[1];
+      const version = /^Version: (.+)$/m.exec(stanza)?.[1];
+      if (name && version && !versions.has(name) && stanza.startsWith(`Package: ${name}\n`)) versions.set(name, version);
+    }
+    dpkgStatus = { key, versions };
+  }
+  return dpkgStatus.versions;
 }
 
 function readText(path: string): string | undefined {
@@ -141,38 +164,55 @@ export interface LogScan {
 }
 
 /**
- * Scans a server's logfile (its last `limit` bytes) for cross-protocol scripting warnings. Throws
- * the file system's error (missing file, permission denied) for the caller to report as "could not
- * verify".
+ * Scans a server's logfile (its last `limit` bytes, `chunkSize` at a time) for cross-protocol
+ * scripting warnings. Throws the file system's error (missing file, permission denied) for the
+ * caller to report as "could not verify".
  */
-export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT): LogScan {
+export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT, chunkSize = 1 << 20): LogScan {
   const size = statSync(path).size;
   const start = Math.max(0, size - limit);
-  const buf = Buffer.alloc(size - start);
+  const crossProtocolLines: number[] = [];
+  let line = 1;
+  /** Finds the warnings in whole lines of text starting at `line`, then moves `line` past them. */
+  const scan = (text: string) => {
+    let counted = 0; // newlines before this offset are counted in line
+    for (let hit = text.indexOf(CROSS_PROTOCOL_WARNING); hit >= 0; hit = text.indexOf(CROSS_PROTOCOL_WARNING, hit + 1)) {
+      for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < hit; nl = text.indexOf('\n', nl + 1)) {
+        line++;
+        counted = nl + 1;
+      }
+      crossProtocolLines.push(line);
+    }
+    for (let nl = text.indexOf('\n', counted); nl >= 0; nl = text.indexOf('\n', nl + 1)) line++;
+  };
+  // Read in chunks, each cut at its last newline (the rest waits for the next one): the warning has
+  // no newline, so it never straddles two pieces, and memory stays at a chunk however long the log.
+  const buf = Buffer.alloc(Math.min(chunkSize, Math.max(1, size - start)));
   const fd = openSync(path, 'r');
+  let carry = '';
+  // A partial first line (the file was cut) is dropped rather than half-matched.
+  let dropping = start > 0;
   try {
-    let read = 0;
-    while (read < buf.length) {
-      const n = readSync(fd, buf, read, buf.length - read, start + read);
+    for (let pos = start; pos < size; ) {
+      const n = readSync(fd, buf, 0, Math.min(buf.length, size - pos), pos);
       if (n === 0) break;
-      read += n;
+      pos += n;
+      let text = carry + buf.toString('latin1', 0, n);
+      if (dropping) {
+        const nl = text.indexOf('\n');
+        carry = '';
+        if (nl < 0) continue;
+        text = text.slice(nl + 1);
+        dropping = false;
+      }
+      const last = text.lastIndexOf('\n');
+      scan(text.slice(0, last + 1));
+      carry = text.slice(last + 1);
     }
   } finally {
     closeSync(fd);
   }
-  let text = buf.toString('latin1');
-  // A partial first line (the file was cut) is dropped rather than half-matched.
-  if (start > 0) text = text.slice(text.indexOf('\n') + 1);
-  const crossProtocolLines: number[] = [];
-  let line = 1;
-  let counted = 0; // newlines before this offset are counted in line
-  for (let hit = text.indexOf(CROSS_PROTOCOL_WARNING); hit >= 0; hit = text.indexOf(CROSS_PROTOCOL_WARNING, hit + 1)) {
-    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < hit; nl = text.indexOf('\n', nl + 1)) {
-      line++;
-      counted = nl + 1;
-    }
-    crossProtocolLines.push(line);
-  }
+  if (!dropping) scan(carry);
   return { file: start > 0 ? `${path} (last ${limit >= 1 << 20 ? `${limit >> 20} MiB` : `${limit} bytes`})` : path, crossProtocolLines };
 }
 

@@ -1,4 +1,5 @@
-import { secretEnvName, type Application, type Profile } from '../profile/index.js';
+import type { Application, Profile } from '../profile/index.js';
+import { secretEnvName } from '../profile/names.js';
 import { hasCommand, hasSubcommandAcls, subcommandRules } from './version-support.js';
 import type { PlannedUser } from './types.js';
 import type { VersionId } from '../versions/index.js';

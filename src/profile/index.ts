@@ -17,4 +17,5 @@ export type {
   NetworkExposure,
   TlsKeyAlgorithm,
 } from './schema.js';
-export { parseProfile, parseProfileJson, secretEnvName, RESERVED_USER_NAMES, DEFAULT_APPLICATION, fieldPath } from './parse.js';
+export { parseProfile, parseProfileJson, RESERVED_USER_NAMES, DEFAULT_APPLICATION, fieldPath } from './parse.js';
+export { secretEnvName } from './names.js';

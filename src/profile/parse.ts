@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { InputError } from '../errors.js';
 import { ProfileSchema, type Application, type Profile } from './schema.js';
+import { secretEnvName } from './names.js';
 
 /** ACL users the generator creates itself; an application may not take these names. */
 export const RESERVED_USER_NAMES = ['default', 'admin', 'readonly', 'monitor', 'replication', 'sentinel'] as const;
@@ -42,10 +43,6 @@ function issueToError(issue: z.core.$ZodIssue, input: unknown): InputError {
   return new InputError(issue.message, fieldPath(issue.path));
 }
 
-/** Environment-variable form of a user name, used in secrets.env. */
-export function secretEnvName(user: string): string {
-  return `REDIS_${user.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_PASSWORD`;
-}
 
 function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.');

@@ -3,9 +3,9 @@
  * and for schema/report.schema.json. Mirrors types.ts; a test keeps the two in step.
  */
 import { z } from 'zod';
-import { SEVERITIES, STATUSES } from './types.js';
+import { REPORT_SCHEMA_VERSION, SEVERITIES, STATUSES } from './types.js';
 
-export const REPORT_SCHEMA_VERSION = '1.0';
+export { REPORT_SCHEMA_VERSION };
 
 const LocationSchema = z.object({ file: z.string(), line: z.number().int().min(0) }).strict();
 

@@ -3,8 +3,7 @@ import type { ServerFacts } from '../facts/types.js';
 import { blockingRules, levelAchieved } from '../rules/level.js';
 import type { RuleProfile } from '../rules/types.js';
 import { TOOL_NAME, VERSION } from '../version.js';
-import { REPORT_SCHEMA_VERSION } from './schema.js';
-import type { Finding, Report, Summary } from './types.js';
+import { REPORT_SCHEMA_VERSION, type Finding, type Report, type Summary } from './types.js';
 
 /** Failures count by severity; passes, unknowns and waivers by status; not_applicable is not counted. */
 export function summarize(findings: readonly Finding[]): Summary {

@@ -2,6 +2,9 @@
  * The report contract (product.md "JSON report"). Others depend on these names: only add.
  */
 
+/** The report format's version (schema_version); here rather than in schema.ts, which loads zod. */
+export const REPORT_SCHEMA_VERSION = '1.0';
+
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 

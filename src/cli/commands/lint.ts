@@ -37,10 +37,13 @@ export function registerLint(program: Command): void {
         const failOn = failOnSeverity(flags.failOn);
         const format = reportFormat(flags.format);
         // Imported when the action runs: start-up stays small for every other command.
-        const [{ lintFiles, loadWaivers, resolveProfileArg }, { renderReport }] = await Promise.all([import('../../audit/index.js'), import('../../report/render.js')]);
+        // Module by module: profiles and waivers bring zod, which a plain lint never needs (see audit).
+        const [{ lintFiles }, { renderReport }] = await Promise.all([import('../../audit/lint.js'), import('../../report/render.js')]);
+        const profile = flags.profile !== undefined ? (await import('../../audit/profile.js')).resolveProfileArg(flags.profile) : null;
+        const waivers = flags.waivers !== undefined ? (await import('../../audit/waivers-file.js')).loadWaivers(flags.waivers) : [];
         const report = lintFiles(file, {
-          profile: flags.profile !== undefined ? resolveProfileArg(flags.profile) : null,
-          waivers: flags.waivers !== undefined ? loadWaivers(flags.waivers) : [],
+          profile,
+          waivers,
           ...(flags.acl !== undefined ? { aclPath: flags.acl } : {}),
           ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
           ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),
