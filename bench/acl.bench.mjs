@@ -216,76 +216,83 @@ try {
   // The server's side is timed end to end, as a Node caller would check a batch: encode the
   // ACL DRYRUN commands, send them pipelined, read and parse the replies. The server's own CPU
   // time (INFO cpu) gives the ratio without any client cost.
-  const dryrunPayload = (from, to) => {
-    let s = '';
-    for (let i = from; i < to; i++) s += encode(['ACL', 'DRYRUN', users[cases[i].u].name, ...cases[i].argv]);
-    return s;
-  };
-  const dryrun = async (from, to) => {
+  const dryrun = async (cases, from, to) => {
     const replies = [];
     for (let i = from; i < to; i += CHUNK) {
       const end = Math.min(to, i + CHUNK);
-      replies.push(await client.pipeline(dryrunPayload(i, end), end - i));
+      let payload = '';
+      for (let j = i; j < end; j++) payload += encode(['ACL', 'DRYRUN', users[cases[j].u].name, ...cases[j].argv]);
+      replies.push(await client.pipeline(payload, end - i));
     }
     return replies;
   };
 
-  // Untimed: one pass on each side keeps every answer for the comparison; then the engine's JIT
-  // gets a few passes to settle (the steady state is what a long-running caller sees).
-  const mine = cases.map((c) => asReply(engineVerdict(users[c.u].user, c.argv)));
-  const theirs = (await dryrun(0, cases.length)).flat();
-  for (let pass = 0; pass < WARMUP_PASSES; pass++) for (const c of cases) engineVerdict(users[c.u].user, c.argv);
+  /** Both sides on the same cases: every answer compared (untimed), then timed passes taking turns. */
+  async function compare(cases) {
+    // Untimed: one pass on each side keeps every answer for the comparison; then the engine's JIT
+    // gets a few passes to settle (the steady state is what a long-running caller sees).
+    const mine = cases.map((c) => asReply(engineVerdict(users[c.u].user, c.argv)));
+    const theirs = (await dryrun(cases, 0, cases.length)).flat();
+    for (let pass = 0; pass < WARMUP_PASSES; pass++) for (const c of cases) engineVerdict(users[c.u].user, c.argv);
 
-  // Timed, side by side: the engine and the server take turns on each slot of cases (the order
-  // alternates), so both are timed under the same machine load; a shared VM's speed swings by a
-  // factor of 2 within a second. A pass's ratio compares the sums over its slots.
-  const slots = [];
-  for (let i = 0; i < cases.length; i += SLOT) slots.push({ from: i, to: Math.min(cases.length, i + SLOT) });
-  const passes = [];
-  let allowedCount = 0;
-  for (let pass = 0; pass < PASSES; pass++) {
-    const cpuBefore = await serverCpu(client);
-    let engineNs = 0;
-    let engineCpu = 0;
-    let serverNs = 0;
-    let clientCpu = 0;
-    allowedCount = 0;
-    for (let k = 0; k < slots.length; k++) {
-      const { from, to } = slots[k];
-      const engineTurn = () => {
-        const c = process.cpuUsage();
-        const t = process.hrtime.bigint();
-        for (let i = from; i < to; i++) {
-          const v = engineVerdict(users[cases[i].u].user, cases[i].argv);
-          if (v.allowed === true) allowedCount++;
+    // Timed, side by side: the engine and the server take turns on each slot of cases (the order
+    // alternates), so both are timed under the same machine load; a shared VM's speed swings by a
+    // factor of 2 within a second. A pass's ratio compares the sums over its slots.
+    const slots = [];
+    for (let i = 0; i < cases.length; i += SLOT) slots.push({ from: i, to: Math.min(cases.length, i + SLOT) });
+    const passes = [];
+    let allowedCount = 0;
+    for (let pass = 0; pass < PASSES; pass++) {
+      const cpuBefore = await serverCpu(client);
+      let engineNs = 0;
+      let engineCpu = 0;
+      let serverNs = 0;
+      let clientCpu = 0;
+      allowedCount = 0;
+      for (let k = 0; k < slots.length; k++) {
+        const { from, to } = slots[k];
+        const engineTurn = () => {
+          const c = process.cpuUsage();
+          const t = process.hrtime.bigint();
+          for (let i = from; i < to; i++) {
+            const v = engineVerdict(users[cases[i].u].user, cases[i].argv);
+            if (v.allowed === true) allowedCount++;
+          }
+          engineNs += Number(process.hrtime.bigint() - t);
+          engineCpu += cpuSeconds(process.cpuUsage(c));
+        };
+        const serverTurn = async () => {
+          const c = process.cpuUsage();
+          const t = process.hrtime.bigint();
+          await dryrun(cases, from, to);
+          serverNs += Number(process.hrtime.bigint() - t);
+          clientCpu += cpuSeconds(process.cpuUsage(c));
+        };
+        if ((k + pass) % 2 === 0) {
+          engineTurn();
+          await serverTurn();
+        } else {
+          await serverTurn();
+          engineTurn();
         }
-        engineNs += Number(process.hrtime.bigint() - t);
-        engineCpu += cpuSeconds(process.cpuUsage(c));
-      };
-      const serverTurn = async () => {
-        const c = process.cpuUsage();
-        const t = process.hrtime.bigint();
-        await dryrun(from, to);
-        serverNs += Number(process.hrtime.bigint() - t);
-        clientCpu += cpuSeconds(process.cpuUsage(c));
-      };
-      if ((k + pass) % 2 === 0) {
-        engineTurn();
-        await serverTurn();
-      } else {
-        await serverTurn();
-        engineTurn();
       }
+      const serverCpuUsed = (await serverCpu(client)) - cpuBefore;
+      passes.push({ engineNs, engineCpu, serverNs, serverCpu: serverCpuUsed, clientCpu, ratio: serverNs / engineNs });
     }
-    const serverCpuUsed = (await serverCpu(client)) - cpuBefore;
-    passes.push({ engineNs, engineCpu, serverNs, serverCpu: serverCpuUsed, clientCpu, ratio: serverNs / engineNs });
+    return { mine, theirs, passes, mid: median(passes), allowedCount };
   }
+
+  const { mine, theirs, passes, mid, allowedCount } = await compare(cases);
+  // Typical rules: one application user (the first rule set) and the commands it sends all day.
+  const typicalLines = [['GET', 'app:1'], ['SET', 'app:2', 'v'], ['HGET', 'app:3', 'f'], ['MGET', 'app:1', 'other'], ['FLUSHALL'], ['CONFIG', 'GET', 'x']];
+  const typicalCases = Array.from({ length: CASES }, (_, i) => ({ u: 0, argv: typicalLines[i % typicalLines.length] }));
+  const typicalRun = await compare(typicalCases);
   client.close();
-  const mid = median(passes);
 
   let agree = 0;
   const tally = { allowed: 0, denied: 0, error: 0 };
   const mismatches = [];
+  const typicalAgree = typicalRun.mine.filter((m, i) => m === typicalRun.theirs[i]).length;
   for (let i = 0; i < cases.length; i++) {
     if (mine[i] === theirs[i]) agree++;
     else if (mismatches.length < 5) mismatches.push({ rules: RULE_SETS[cases[i].u].join(' '), argv: cases[i].argv, engine: mine[i], server: theirs[i] });
@@ -293,8 +300,8 @@ try {
   }
 
   // Typical rules on one core: an app user, common commands, one million checks.
-  const app = parseAclUser('app', ['on', 'nopass', '~app:*', '+@all', '-@dangerous'], OPTS);
-  const lines = [['GET', 'app:1'], ['SET', 'app:2', 'v'], ['HGET', 'app:3', 'f'], ['MGET', 'app:1', 'other'], ['FLUSHALL'], ['CONFIG', 'GET', 'x']];
+  const app = parseAclUser('app', RULE_SETS[0], OPTS);
+  const lines = typicalLines;
   const N = 1_000_000;
   let sink = 0;
   for (let i = 0; i < 100_000; i++) sink += evaluate(app, lines[i % lines.length], OPTS).allowed ? 1 : 0;
@@ -324,9 +331,15 @@ try {
     `ratio:      ${mid.ratio.toFixed(1)}x DRYRUN wall rate (median pass of ${PASSES}; wall ratios ${ratios}); by CPU time ` +
       `${(mid.serverCpu / mid.engineCpu).toFixed(1)}x the server's, ${((mid.serverCpu + mid.clientCpu) / mid.engineCpu).toFixed(1)}x server and client together`,
   );
-  console.log(`typical rules, one core: ${rate(N, typicalNs / 1e9)} checks/s wall, ${rate(N, typicalCpu)} per CPU-second (${sink} allowed of ${N})`);
+  const t = typicalRun.mid;
+  console.log(
+    `typical rules (one app user, ${typicalLines.length} common command lines, ${n} cases): agreement ${typicalAgree}/${n}; engine ${rate(n, t.engineNs / 1e9)} checks/s, ` +
+      `DRYRUN ${rate(n, t.serverNs / 1e9)} checks/s: ${t.ratio.toFixed(1)}x wall (wall ratios ${typicalRun.passes.map((p) => p.ratio.toFixed(1)).join(', ')}), ` +
+      `${(t.serverCpu / t.engineCpu).toFixed(1)}x the server's CPU`,
+  );
+  console.log(`typical rules, one core, 1M checks: ${rate(N, typicalNs / 1e9)} checks/s wall, ${rate(N, typicalCpu)} per CPU-second (${sink} allowed of ${N})`);
   console.log('(wall rates depend on machine load; CPU-time rates show the per-core cost)');
-  if (agree !== cases.length) process.exitCode = 1;
+  if (agree !== cases.length || typicalAgree !== n) process.exitCode = 1;
 } finally {
   await server.stop();
 }
