@@ -134,6 +134,9 @@ export const LintInputSchema = z
     cwd: z.string().max(4096).optional().describe("The server's working directory for relative include/aclfile paths (under an allowed directory)"),
     redis_version: z.string().max(32).optional().describe('6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or an exact x.y.z (default 7.2)'),
     profile: auditProfile,
+    systemd_unit_text: z.string().max(1_048_576).optional().describe('The systemd unit that runs the server, for OS-SYSTEMD'),
+    compose_text: z.string().max(1_048_576).optional().describe('The Docker Compose file that runs the server, for OS-CONTAINER'),
+    compose_service: z.string().max(256).optional().describe('The service in compose_text, when several run redis or valkey'),
   })
   .strict();
 

@@ -158,6 +158,20 @@ describe('redsec mcp: tools over stdio', () => {
     expect(report.target).toBe('redis.conf');
   });
 
+  it('lint_config checks a systemd unit and a Compose file given as text', async () => {
+    const r = await fenced.call('lint_config', {
+      config_text: 'dir /var/lib/redis\n',
+      systemd_unit_text: '[Service]\nNoNewPrivileges=true\nProtectSystem=strict\nReadWritePaths=/var/lib/redis\n',
+      compose_text: 'services:\n  cache:\n    image: redis:7.2\n    ports: ["6379:6379"]\n',
+    });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const findings = structuredOf<Report>(r).findings;
+    expect(findings.find((f) => f.id === 'OS-SYSTEMD')).toMatchObject({ status: 'pass' });
+    expect(findings.find((f) => f.id === 'OS-CONTAINER')).toMatchObject({ status: 'fail' });
+    expect(findings.find((f) => f.id === 'OS-CONTAINER')?.evidence).toMatch(/^compose\.yml: services\.cache publishes 6379:6379 on all interfaces/);
+    expect(JSON.stringify(r)).not.toContain(tmpdir());
+  });
+
   it('lint_config reads files only under --allow-read', async () => {
     const inRoot = await fenced.call('lint_config', { config_path: 'redis.conf' });
     expect(inRoot.isError).toBeFalsy();

@@ -128,7 +128,23 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
     checkFileAccess(ctx, confPath, cwd, version, scratch, aclPath !== undefined);
     // As lintFiles does, with the file facts fenced before the rules see them.
     const exact = given && /^(valkey-)?\d+\.\d+\.\d+$/.test(given) ? given.replace(/^valkey-/, '') : undefined;
-    const facts = collectFiles(confPath, { version, cwd, ...(exact ? { exactVersion: exact } : {}), ...(aclPath !== undefined ? { aclPath } : {}) });
+    // Unit and Compose text go to the scratch directory like the config text; they name no other file.
+    const scratchFile = (name: string, text: string | undefined) => {
+      if (text === undefined) return undefined;
+      writeFileSync(join(scratch, name), text, { mode: 0o600 });
+      return join(scratch, name);
+    };
+    const systemdUnit = scratchFile('redis-server.service', input.systemd_unit_text);
+    const compose = scratchFile('compose.yml', input.compose_text);
+    const facts = collectFiles(confPath, {
+      version,
+      cwd,
+      ...(exact ? { exactVersion: exact } : {}),
+      ...(aclPath !== undefined ? { aclPath } : {}),
+      ...(systemdUnit !== undefined ? { systemdUnit } : {}),
+      ...(compose !== undefined ? { compose } : {}),
+      ...(input.compose_service !== undefined ? { composeService: input.compose_service } : {}),
+    });
     const report = evaluateFacts(fenceFileFacts(ctx, facts, scratch), { profile });
     return unscratch(report, scratch);
   } catch (e) {
