@@ -154,6 +154,19 @@ export function evaluate(user: AclUser, argv: readonly string[], opts: AclOption
 
 /** The one selector that can pass the command: its key and channel checks decide. */
 function checkSingle(cu: CompiledUser, plan: Plan, cmd: AclCommand, argv: readonly string[]): AclVerdict {
+  const range = plan.keyRange;
+  if (range !== undefined) {
+    // checkRangeKeys for one range, with the matcher already chosen for its permission.
+    const argc = argv.length;
+    const first = range.first;
+    const last = range.lastkey >= 0 ? first + range.lastkey : argc + range.lastkey;
+    if (last >= argc || last < first || first >= argc) return plan.verdict!;
+    const allowed = range.allowed;
+    for (let pos = first; pos <= last; pos += range.step) {
+      if (!allowed(argv[pos]!)) return argumentDenied(cu, cmd, plan.selectorIndex, DENIED_KEY, pos, argv);
+    }
+    return plan.verdict!;
+  }
   const s = plan.selector!;
   const legacy = cu.ctx.profile.legacy;
   let code = OK;

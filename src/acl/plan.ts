@@ -1,5 +1,5 @@
 import type { AclCommand } from './commands.js';
-import { allowedVerdict, commandDenied, type CompiledSelector, type CompiledUser } from './compiled.js';
+import { allowedVerdict, commandDenied, type CompiledSelector, type CompiledUser, type Matcher } from './compiled.js';
 import type { AclVerdict } from './types.js';
 
 /**
@@ -15,6 +15,18 @@ export const SINGLE = 1;
 /** Several selectors may pass, or one passes only for some first arguments: the full walk. */
 export const GENERAL = 2;
 
+/**
+ * SINGLE with one plain key range and nothing else to check (GET, HSET, MGET, DEL...): the range
+ * and one matcher for the permission it needs, so a check is a loop over argv.
+ */
+export interface KeyRange {
+  first: number;
+  /** As the key spec's lastkey: >= 0 counts from first, < 0 from the end of argv. */
+  lastkey: number;
+  step: number;
+  allowed: Matcher;
+}
+
 export class Plan {
   constructor(
     readonly kind: number,
@@ -26,7 +38,28 @@ export class Plan {
     /** SINGLE: whether its keys, its channels need checking at all. */
     readonly checkKeys: boolean,
     readonly checkChannels: boolean,
+    readonly keyRange: KeyRange | undefined = undefined,
   ) {}
+}
+
+const NO_KEY: Matcher = () => false;
+
+/** ACLSelectorCheckKey for one permission need, as a single matcher over the patterns that grant it. */
+function keyMatcher(s: CompiledSelector, need: number): Matcher {
+  const matchers = s.keyMatchers.filter((_, i) => (s.keyPerms[i]! & need) === need);
+  if (matchers.length === 0) return NO_KEY;
+  if (matchers.length === 1) return matchers[0]!;
+  return (key) => {
+    for (let i = 0; i < matchers.length; i++) if (matchers[i]!(key)) return true;
+    return false;
+  };
+}
+
+/** The KeyRange of a SINGLE plan, when the command's keys are one plain range and there is nothing else to check. */
+function keyRangeOf(s: CompiledSelector, cmd: AclCommand, checkChannels: boolean): KeyRange | undefined {
+  const r = cmd.rangeKeys;
+  if (checkChannels || cmd.sortLike || r === undefined || r.length !== 4) return undefined;
+  return { first: r[0]!, lastkey: r[1]!, step: r[2]!, allowed: keyMatcher(s, r[3]!) };
 }
 
 /** ACLSelectorCheckCmd's command half, argument-free: a set bit, allcommands or NO_AUTH. */
@@ -61,7 +94,7 @@ export function planFor(cu: CompiledUser, cmd: AclCommand): Plan {
   const verdict = allowedVerdict(cu, first, cmd);
   // SORT's BY/GET restriction depends on the arguments.
   if (!checkKeys && !checkChannels && !cmd.sortLike) return new Plan(FIXED, verdict, undefined, 0, false, false);
-  if (candidates === 1) return new Plan(SINGLE, verdict, s, first, checkKeys, checkChannels);
+  if (candidates === 1) return new Plan(SINGLE, verdict, s, first, checkKeys, checkChannels, checkKeys ? keyRangeOf(s, cmd, checkChannels) : undefined);
   return GENERAL_PLAN;
 }
 
