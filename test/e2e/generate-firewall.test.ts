@@ -14,6 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/run-cli.js';
 import { createServerNetns, netnsAvailable, type ServerNetns } from '../helpers/netns.js';
 
+// nft, iptables and ip live in sbin, which a non-login PATH may lack.
+process.env.PATH = [process.env.PATH, '/usr/sbin', '/sbin'].filter(Boolean).join(':');
+
 const out = join(mkdtempSync(join(tmpdir(), 'redsec-fw-')), 'bundle');
 const data = mkdtempSync(join(tmpdir(), 'redsec-fw-data-'));
 const useNetns = netnsAvailable() && ['nft', 'iptables'].every((c) => hasCommand(c));
