@@ -4,7 +4,8 @@ import { InputError } from '../errors.js';
 import { parseConfig } from './parse.js';
 import type { DirEntry, ParseOptions, ParsedConfig } from './types.js';
 
-function listDir(dir: string): DirEntry[] | undefined {
+/** A directory's entries as the include globbing sees them (symlinks to directories count as directories). */
+export function listDir(dir: string): DirEntry[] | undefined {
   try {
     return readdirSync(dir, { withFileTypes: true }).map((e) => ({
       name: e.name,
@@ -24,7 +25,7 @@ function isDirectory(p: string): boolean {
 }
 
 /** fopen() on a directory succeeds and fgets() reads nothing, so Redis includes a directory as empty. */
-function readFile(p: string): string {
+export function readConfigPath(p: string): string {
   if (isDirectory(p)) return '';
   return readFileSync(p, 'utf8');
 }
@@ -38,11 +39,11 @@ export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'listDir'>;
 export function loadConfigFile(file: string, opts: LoadOptions = {}): ParsedConfig {
   let text: string;
   try {
-    text = readFile(file);
+    text = readConfigPath(file);
   } catch (err) {
     const code = (err as { code?: string }).code;
     throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
   }
-  return parseConfig(text, { cwd: process.cwd(), ...opts, file, readFile, listDir });
+  return parseConfig(text, { cwd: process.cwd(), ...opts, file, readFile: readConfigPath, listDir });
 }
 

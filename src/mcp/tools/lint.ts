@@ -5,12 +5,12 @@
  * so config text cannot be used to read the server's own files; file modes are reported only for
  * files under those directories (a scratch copy's mode says nothing about the user's file).
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
 import { evaluateFacts } from '../../audit/index.js';
-import { effectiveConfig, parseConfig, type DirEntry } from '../../config/index.js';
+import { effectiveConfig, listDir, parseConfig, readConfigPath } from '../../config/index.js';
 import { ConfigSyntaxError, InputError } from '../../errors.js';
 import { collectFiles, known, unknown, type ServerFacts } from '../../facts/index.js';
 import type { Report } from '../../report/index.js';
@@ -24,27 +24,6 @@ type LintInput = z.infer<typeof LintInputSchema>;
 
 const DEFAULT_VERSION: VersionId = '7.2';
 
-function listDir(dir: string): DirEntry[] | undefined {
-  try {
-    return readdirSync(dir, { withFileTypes: true }).map((e) => ({ name: e.name, isDirectory: e.isDirectory() || (e.isSymbolicLink() && isDirectory(join(dir, e.name))) }));
-  } catch {
-    return undefined;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** As redis-server (and config/load) do: a directory reads as an empty file. */
-function readDirAsEmpty(p: string): string {
-  return isDirectory(p) ? '' : readFileSync(p, 'utf8');
-}
-
 /**
  * Walks the config as the linter will (same cwd, version, includes) with a reader that refuses
  * files outside the allowed places, then checks the aclfile and certificate it names.
@@ -57,11 +36,11 @@ function checkFileAccess(ctx: McpContext, confPath: string, cwd: string, version
       refused = p;
       throw new InputError('outside the allowed read directories', p);
     }
-    return readDirAsEmpty(p);
+    return readConfigPath(p);
   };
   let parsed;
   try {
-    parsed = parseConfig(readDirAsEmpty(confPath), { file: confPath, cwd, version, readFile: guardedRead, listDir });
+    parsed = parseConfig(readConfigPath(confPath), { file: confPath, cwd, version, readFile: guardedRead, listDir });
   } catch (e) {
     if (refused !== undefined && e instanceof ConfigSyntaxError) {
       throw new InputError(`${e.file}:${e.line}: include of ${refused} refused: outside the allowed read directories (--allow-read)`, 'config');

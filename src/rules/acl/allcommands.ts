@@ -1,9 +1,9 @@
 import { aclSetuserCommand } from '../shell.js';
-import type { Rule, RuleResult } from '../types.js';
-import { fail, pass, unknownResult } from '../result.js';
-import { redactRules, userFlags } from '../users.js';
+import type { Rule } from '../types.js';
+import { fail } from '../result.js';
+import { redactRules } from '../users.js';
 import { pci, sox } from '../compliance.js';
-import { ADMIN_HEURISTIC, appUsers } from './common.js';
+import { ADMIN_HEURISTIC, appUsersFlagged } from './common.js';
 
 export const aclAllcommands: Rule = {
   id: 'ACL-ALLCOMMANDS',
@@ -19,16 +19,15 @@ export const aclAllcommands: Rule = {
   level: 2,
   modes: ['live', 'lint'],
   check(facts) {
-    const apps = appUsers(facts);
-    if (!apps.known) return unknownResult(`cannot read users: ${apps.why}`);
-    const bad: RuleResult[] = apps.value
-      .filter((u) => userFlags(facts, u).allCommands)
-      .map((u) =>
+    return appUsersFlagged(
+      facts,
+      (f) => f.allCommands,
+      (u) =>
         fail(`user ${u.name} has all commands: ${redactRules(u.rules).slice(0, 120)}`, {
           location: u.location,
           remediation: { text: `Restrict ${u.name}.`, command: aclSetuserCommand(u.name, 'nocommands', '+@read', '+@write', '-@dangerous') },
         }),
-      );
-    return bad.length > 0 ? bad : pass(`no application user has +@all (${apps.value.length} checked)`);
+      (checked) => `no application user has +@all (${checked} checked)`,
+    );
   },
 };

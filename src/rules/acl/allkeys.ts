@@ -1,9 +1,8 @@
 import { aclSetuserCommand } from '../shell.js';
-import type { Rule, RuleResult } from '../types.js';
-import { fail, pass, unknownResult } from '../result.js';
-import { userFlags } from '../users.js';
+import type { Rule } from '../types.js';
+import { fail } from '../result.js';
 import { pci, hipaa, gdpr } from '../compliance.js';
-import { ADMIN_HEURISTIC, appUsers } from './common.js';
+import { ADMIN_HEURISTIC, appUsersFlagged } from './common.js';
 
 export const aclAllkeys: Rule = {
   id: 'ACL-ALLKEYS',
@@ -19,16 +18,15 @@ export const aclAllkeys: Rule = {
   level: 2,
   modes: ['live', 'lint'],
   check(facts) {
-    const apps = appUsers(facts);
-    if (!apps.known) return unknownResult(`cannot read users: ${apps.why}`);
-    const bad: RuleResult[] = apps.value
-      .filter((u) => userFlags(facts, u).anySelectorAllKeys)
-      .map((u) =>
+    return appUsersFlagged(
+      facts,
+      (f) => f.anySelectorAllKeys,
+      (u) =>
         fail(`user ${u.name} can access all keys`, {
           location: u.location,
           remediation: { text: `Give ${u.name} a key prefix.`, command: aclSetuserCommand(u.name, 'resetkeys', `~${u.name}:*`) },
         }),
-      );
-    return bad.length > 0 ? bad : pass(`every application user is limited to key patterns (${apps.value.length} checked)`);
+      (checked) => `every application user is limited to key patterns (${checked} checked)`,
+    );
   },
 };

@@ -4,7 +4,7 @@ import type { Remediation } from '../../report/types.js';
 import type { RuleResult } from '../types.js';
 import { accessSummary } from '../access.js';
 import { fail, pass, unknownResult } from '../result.js';
-import { effectiveUsers, isAdminUser, userFlags, type EffectiveUser } from '../users.js';
+import { effectiveUsers, isAdminUser, userFlags, type EffectiveUser, type UserFlags } from '../users.js';
 
 export const ADMIN_HEURISTIC =
   'Users named default, admin, administrator, root or superuser (or containing "admin"), and the account the audit runs as, count as administrators; every other enabled user is treated as an application or role account.';
@@ -61,4 +61,20 @@ export function appUsersMayRun(
   }
   if (results.length > 0) return results;
   return pass(`none of ${list.length} application user(s) may run ${what} (decided by ${[...via].join(' + ') || 'no probes'})`);
+}
+
+/**
+ * One failing result per application user with a given user-level flag (all commands, all keys...),
+ * or a single pass saying how many were checked.
+ */
+export function appUsersFlagged(
+  facts: ServerFacts,
+  flagged: (flags: UserFlags) => boolean,
+  failure: (user: EffectiveUser) => RuleResult,
+  passText: (checked: number) => string,
+): RuleResult | RuleResult[] {
+  const apps = appUsers(facts);
+  if (!apps.known) return unknownResult(`cannot read users: ${apps.why}`);
+  const bad = apps.value.filter((u) => flagged(userFlags(facts, u))).map(failure);
+  return bad.length > 0 ? bad : pass(passText(apps.value.length));
 }

@@ -1,8 +1,8 @@
 import type { Rule, RuleResult } from '../types.js';
-import { fail, notApplicable, pass, unknownResult } from '../result.js';
+import { fail, pass, unknownResult } from '../result.js';
 import { configValue, isYes } from '../config.js';
 import { pci } from '../compliance.js';
-import { isWeakCipher, tlsEnabled } from './common.js';
+import { isWeakCipher, tlsOffResult } from './common.js';
 
 export const tlsCiphers: Rule = {
   id: 'TLS-CIPHERS',
@@ -19,9 +19,8 @@ export const tlsCiphers: Rule = {
   level: 3,
   modes: ['live', 'lint'],
   check(facts) {
-    const t = tlsEnabled(facts);
-    if (!t.known) return unknownResult(`cannot read tls-port: ${t.why}`);
-    if (!t.on) return notApplicable('TLS is not enabled');
+    const off = tlsOffResult(facts);
+    if (off) return off;
     const results: RuleResult[] = [];
     let weakSeen = false;
     if (facts.tls.known) {

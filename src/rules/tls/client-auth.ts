@@ -3,7 +3,7 @@ import { fail, notApplicable, pass, unknownResult } from '../result.js';
 import { configValue } from '../config.js';
 import { hasCompliance, profileLevel } from '../exposure.js';
 import { hipaa, pci } from '../compliance.js';
-import { tlsEnabled } from './common.js';
+import { tlsOffResult } from './common.js';
 
 export const tlsClientAuth: Rule = {
   id: 'TLS-CLIENT-AUTH',
@@ -16,9 +16,8 @@ export const tlsClientAuth: Rule = {
   level: 3,
   modes: ['live', 'lint'],
   check(facts, ctx) {
-    const t = tlsEnabled(facts);
-    if (!t.known) return unknownResult(`cannot read tls-port: ${t.why}`);
-    if (!t.on) return notApplicable('TLS is not enabled');
+    const off = tlsOffResult(facts);
+    if (off) return off;
     const required = profileLevel(ctx) >= 3 || hasCompliance(ctx) || ctx.profile?.network_exposure === 'public';
     const v = configValue(facts, 'tls-auth-clients');
     const probe = facts.tls.known ? facts.tls.value.clientAuth : 'unknown';

@@ -2,6 +2,8 @@
 import type { ServerFacts } from '../../facts/types.js';
 import { MOZILLA_PROFILES } from '../../tls/mozilla.js';
 import { configValue } from '../config.js';
+import { notApplicable, unknownResult } from '../result.js';
+import type { RuleResult } from '../types.js';
 
 export type TlsOn = { known: true; on: boolean; port?: string } | { known: false; why: string };
 
@@ -13,6 +15,14 @@ export function tlsEnabled(facts: ServerFacts): TlsOn {
   }
   const port = p.value?.value ?? '0';
   return port !== '0' && port !== '' ? { known: true, on: true, port } : { known: true, on: false };
+}
+
+/** What a TLS setting rule says when TLS is off or its port cannot be read; undefined when TLS is on. */
+export function tlsOffResult(facts: ServerFacts): RuleResult | undefined {
+  const t = tlsEnabled(facts);
+  if (!t.known) return unknownResult(`cannot read tls-port: ${t.why}`);
+  if (!t.on) return notApplicable('TLS is not enabled');
+  return undefined;
 }
 
 const STRONG = new Set<string>([...MOZILLA_PROFILES.intermediate.ciphers, ...MOZILLA_PROFILES.intermediate.ciphersuites]);

@@ -1,9 +1,9 @@
 import type { Rule, RuleResult } from '../types.js';
-import { fail, notApplicable, pass, unknownResult } from '../result.js';
+import { fail, pass, unknownResult } from '../result.js';
 import { configValue, isYes } from '../config.js';
 import { hasCompliance } from '../exposure.js';
 import { hipaa, pci } from '../compliance.js';
-import { tlsEnabled } from './common.js';
+import { tlsOffResult } from './common.js';
 
 export const tlsInternode: Rule = {
   id: 'TLS-INTERNODE',
@@ -15,9 +15,8 @@ export const tlsInternode: Rule = {
   level: 3,
   modes: ['live', 'lint'],
   check(facts, ctx) {
-    const t = tlsEnabled(facts);
-    if (!t.known) return unknownResult(`cannot read tls-port: ${t.why}`);
-    if (!t.on) return notApplicable('TLS is not enabled');
+    const off = tlsOffResult(facts);
+    if (off) return off;
     const severity = hasCompliance(ctx) ? ('high' as const) : undefined;
     const results: RuleResult[] = [];
     const repl = configValue(facts, 'tls-replication');

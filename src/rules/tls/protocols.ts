@@ -1,8 +1,8 @@
 import type { Rule, RuleResult } from '../types.js';
-import { fail, notApplicable, pass, unknownResult } from '../result.js';
+import { fail, pass, unknownResult } from '../result.js';
 import { configValue } from '../config.js';
 import { pci, hipaa } from '../compliance.js';
-import { tlsEnabled } from './common.js';
+import { tlsOffResult } from './common.js';
 
 const OLD = /^(SSLv3|TLSv1|TLSv1\.1)$/i;
 
@@ -17,9 +17,8 @@ export const tlsProtocols: Rule = {
   level: 3,
   modes: ['live', 'lint'],
   check(facts) {
-    const t = tlsEnabled(facts);
-    if (!t.known) return unknownResult(`cannot read tls-port: ${t.why}`);
-    if (!t.on) return notApplicable('TLS is not enabled');
+    const off = tlsOffResult(facts);
+    if (off) return off;
     const results: RuleResult[] = [];
     if (facts.tls.known) {
       const old = facts.tls.value.protocols.filter((p) => OLD.test(p));
