@@ -1,0 +1,1 @@
+export { visible, hasUnsafe } from './visible.js';
