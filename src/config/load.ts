@@ -1,5 +1,6 @@
 /** The filesystem edge of the config engine: reads a redis.conf and everything it includes. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { parseConfig } from './parse.js';
 import type { DirEntry, ParseOptions, ParsedConfig } from './types.js';
@@ -38,12 +39,14 @@ export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'listDir'>;
  */
 export function loadConfigFile(file: string, opts: LoadOptions = {}): ParsedConfig {
   let text: string;
+  // Redis would read a directory as an empty config; the file a user names must be a config.
+  if (isDirectory(file)) throw new InputError('is a directory, not a config file', file);
   try {
     text = readConfigPath(file);
   } catch (err) {
     const code = (err as { code?: string }).code;
     throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
   }
-  return parseConfig(text, { cwd: process.cwd(), ...opts, file, readFile: readConfigPath, listDir });
+  return parseConfig(text, { cwd: process.cwd(), ...opts, file, path: resolve(file), readFile: readConfigPath, listDir });
 }
 

@@ -26,6 +26,8 @@ interface ParseState {
   cwd: string;
   directives: Directive[];
   files: string[];
+  /** Absolute paths of every file read, in the order of `files`. */
+  paths: string[];
   /** Absolute paths of the files being read, outermost first, for cycle detection. */
   stack: string[];
   /** Validates directives in load order when opts.check is set. */
@@ -35,16 +37,18 @@ interface ParseState {
 export function parseConfig(text: string, opts: ParseOptions): ParsedConfig {
   if (opts.check && opts.version === undefined) throw new UsageError('parseConfig: check needs a version');
   const cwd = opts.cwd ?? '/';
+  const main = opts.path ?? path.resolve(cwd, opts.file);
   const state: ParseState = {
     opts,
     cwd,
     directives: [],
     files: [opts.file],
-    stack: [path.resolve(cwd, opts.file)],
+    paths: [main],
+    stack: [main],
     check: opts.check && opts.version !== undefined ? directiveChecker(opts.version) : undefined,
   };
   parseLines(joinAsRedis([{ file: opts.file, text }]), [], state);
-  return { file: opts.file, directives: state.directives, files: state.files };
+  return { file: opts.file, directives: state.directives, files: state.files, paths: state.paths };
 }
 
 /** Concatenates files as Redis does and remembers where each resulting line came from. */
@@ -134,6 +138,7 @@ function include(arg: string, at: Location, includedFrom: Location[], state: Par
     sources.push({ file: name, text });
     real.push(absolute);
     state.files.push(name);
+    state.paths.push(absolute);
   }
   state.stack.push(...real);
   parseLines(joinAsRedis(sources), [...includedFrom, at], state);

@@ -18,6 +18,8 @@ export interface ParsedConfig {
   directives: Directive[];
   /** Every file read, main file first, as Redis would name it (include arguments, glob results). */
   files: string[];
+  /** The same files as absolute paths (what was actually read), for stat() and cycle detection. */
+  paths: string[];
 }
 
 export interface DirEntry {
@@ -28,6 +30,11 @@ export interface DirEntry {
 export interface ParseOptions {
   /** Name of the text's file, used in locations and errors. */
   file: string;
+  /**
+   * The main file's absolute path. A relative `file` names it from the process's working
+   * directory, which need not be the server's `cwd` (default: `file` resolved against `cwd`).
+   */
+  path?: string | undefined;
   /** Reads an included file (absolute path); throws when it cannot. Without it, `include` is an error. */
   readFile?: (path: string) => string;
   /** Lists a directory (absolute path), or undefined when it is not one. Needed for glob includes and `dir`. */

@@ -68,7 +68,7 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const dir = value('dir');
   const dbfilename = value('dbfilename');
   const files = statFiles([
-    ...parsed.files.map((f) => ({ path: at(f), kind: 'config' as const })),
+    ...parsed.paths.map((f) => ({ path: f, kind: 'config' as const })),
     ...aclFiles.map((f) => ({ path: f, kind: 'acl' as const })),
     { path: value('tls-key-file') && at(value('tls-key-file') as string), kind: 'tls-key' },
     { path: tlsCert && at(tlsCert), kind: 'tls-cert' },
