@@ -8,11 +8,14 @@ import { REPORT_SCHEMA_VERSION } from '../report/types.js';
 import type { WaiverUse } from './waivers.js';
 import type { AuditProfile } from './profile.js';
 
+export type ReportProfile = Pick<AuditProfile, 'level'> & { security_level: string; network_exposure: string; compliance_requirements: readonly string[] };
+
 export interface ReportInput {
   target: string;
   facts?: Pick<ServerFacts, 'flavor' | 'version'>;
   findings: Finding[];
-  profile: AuditProfile | null;
+  /** What the report names of the profile (an AuditProfile, or a report's profile with its level). */
+  profile: ReportProfile | null;
   waivers?: WaiverUse[];
   error?: { code: string; message: string };
   /** Differences from the plan generate builds for the profile (undefined when not computed). */

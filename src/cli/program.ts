@@ -6,6 +6,7 @@ import { registerDiagnose } from './commands/diagnose.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerLint } from './commands/lint.js';
 import { registerMcp } from './commands/mcp.js';
+import { registerReport } from './commands/report.js';
 import { registerTls } from './commands/tls.js';
 
 /**
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerGenerate(program);
   registerLint(program);
   registerMcp(program);
+  registerReport(program);
   registerTls(program);
 
   return program;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // Only light modules are imported statically; the audit itself is imported when the action runs.
 import type { FleetOptions } from '../../audit/index.js';
+import { parseShard, selectShard } from '../../audit/shard.js';
 import { failsAt, isSeverity } from '../../audit/summary.js';
 import type { ReportFormat } from '../../report/render.js';
 import type { Severity } from '../../report/types.js';
@@ -22,6 +23,7 @@ interface AuditFlags {
   failOn: string;
   waivers?: string;
   targets?: string;
+  shard?: string;
   concurrency: string;
   timeout: string;
   allowMasters?: string;
@@ -81,6 +83,7 @@ export function registerAudit(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
     .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
     .option('--targets <file>', 'file with one URL per line (# comments)')
+    .option('--shard <I/N>', 'audit only share I of N (0-based) of the targets, split by a hash of each address; also REDSEC_SHARD')
     .option('--concurrency <n>', 'targets audited at once', '16')
     .option('--timeout <ms>', 'connect and reply deadline per target', '5000')
     .option('--allow-masters <hosts>', 'comma-separated masters a replica may follow (IOC-ROGUE-MASTER)')
@@ -95,6 +98,8 @@ export function registerAudit(program: Command): void {
         const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
         const timeout = positiveInt('--timeout', flags.timeout, 600_000);
         if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        const shardSpec = flags.shard ?? (process.env['REDSEC_SHARD'] || undefined);
+        const shard = shardSpec !== undefined ? parseShard(shardSpec, flags.shard !== undefined ? '--shard' : 'REDSEC_SHARD') : undefined;
         // Module by module rather than audit/'s index: profiles and waivers bring zod (about 140 ms
         // to load), which an audit without --profile and --waivers never needs.
         const [{ auditFleet, auditTarget }, { loadTargetsFile }, { renderReport }] = await Promise.all([
@@ -105,8 +110,11 @@ export function registerAudit(program: Command): void {
         const resolveProfileArg = async (arg: string) => (await import('../../audit/profile.js')).resolveProfileArg(arg);
         const loadWaivers = async (file: string) => (await import('../../audit/waivers-file.js')).loadWaivers(file);
         const loadBaseline = async (file: string) => (await import('../../audit/baseline.js')).loadBaseline(file);
-        const all = [...urls, ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
-        if (all.length === 0) throw new UsageError('give at least one URL or --targets FILE');
+        const given = [...urls, ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
+        if (given.length === 0) throw new UsageError('give at least one URL or --targets FILE');
+        // Every URL is parsed before the split, so a typo stops every shard, not only the one it falls in.
+        const all = shard ? selectShard(given, shard) : given;
+        if (shard) err(`redsec: shard ${shard.index}/${shard.count}: ${all.length} of ${given.length} targets`);
         const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const masters = list(flags.allowMasters);
         const modules = list(flags.allowModules);
@@ -140,7 +148,8 @@ export function registerAudit(program: Command): void {
           ...(progress ? { onProgress: (done: number, total: number, target: string) => process.stderr.write(`\r\x1b[K[${done}/${total}] ${target}`) } : {}),
         };
         // One target that cannot be audited is an error (exit 3); in a fleet it is reported and the rest go on.
-        if (all.length === 1) {
+        // A shard is always a fleet (a JSON array, possibly empty) so that `report merge` can join them.
+        if (all.length === 1 && !shard) {
           const report = await auditTarget(all[0] as string, opts);
           out(renderReport(report, format, textOptions()));
           return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;
