@@ -16,7 +16,7 @@ const FINDING: Finding = {
 };
 
 const report = (target: string): Report => buildAuditReport({ target, findings: [FINDING], profile: profileFromLevel('standard') });
-const file = (name: string, reports: Report[] | Report) => parseReportFile(name, JSON.stringify(reports));
+const file = (name: string, reports: unknown) => parseReportFile(name, JSON.stringify(reports));
 
 describe('parseReportFile', () => {
   it('reads a fleet array and a single report', () => {
@@ -32,7 +32,7 @@ describe('parseReportFile', () => {
     expect(() => parseReportFile('x.json', '[{"schema_vers')).toThrow(/^x\.json: not JSON \(/);
     expect(() => parseReportFile('x.json', '{"hello":1}')).toThrow(/^x\.json: not a redsec report/);
     expect(() => parseReportFile('x.json', '[1]')).toThrow(/^x\.json: report 1: not a redsec report/);
-    const bad = { ...report('redis://a:6379'), level_achieved: 9 };
+    const bad: unknown = { ...report('redis://a:6379'), level_achieved: 9 };
     expect(() => file('x.json', [bad])).toThrow(/^x\.json: report 1: not a valid report: level_achieved/);
     const extra = { ...report('redis://a:6379'), injected: '\u001b]0;pwned\u0007' };
     let message = '';
