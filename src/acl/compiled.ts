@@ -122,7 +122,7 @@ function makeAllowed(cu: CompiledUser, i: number, cmd: AclCommand): AclVerdict {
   const s = cu.selectors[i]!;
   const bitSet = s.allCommands || (s.bits[cmd.id >>> 5]! & (1 << (cmd.id & 31))) !== 0;
   const decidedBy = cmd.noAuth && !bitSet ? `${cmd.name} needs no authentication (NO_AUTH)` : ruleText(cu.user, s.source, cmd);
-  return Object.freeze({ allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK' });
+  return Object.freeze({ allowed: true, command: cmd.name, decidedBy, selector: i, message: 'OK', basis: 'acl' });
 }
 
 /** The command denial as DRYRUN reports it (the deciding rule is the root selector's). */
@@ -138,6 +138,7 @@ function makeDenied(cu: CompiledUser, cmd: AclCommand): AclVerdict {
     decidedBy: ruleText(cu.user, cu.selectors[0]!.source, cmd),
     selector: 0,
     message: `${cu.who} has no permissions to run the '${cmd.name}' command`,
+    basis: 'acl',
   });
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../errors.js';
-import { allowsCommand, evaluate, hasAllChannels, hasUnrestrictedKeyAccess } from './evaluate.js';
+import { allowsCommand, evaluate, evaluateDryrun, hasAllChannels, hasUnrestrictedKeyAccess } from './evaluate.js';
 import { parseAclUser } from './rules.js';
 
 // Verdict values are checked against ACL DRYRUN in test/e2e; these pin the explanation fields.
@@ -55,7 +55,7 @@ describe('evaluate: compiled users and shared verdicts', () => {
   it('keeps a SORT restriction out of the verdict shared by later checks', () => {
     const u = parseAclUser('u', '+@all ~k*', o);
     expect(evaluate(u, ['SORT', 'k1', 'BY', 'w*'], o).restriction).toMatch(/BY option of SORT denied/);
-    expect(evaluate(u, ['SORT', 'k1'], o)).toEqual({ allowed: true, command: 'sort', decidedBy: '+@all', selector: 0, message: 'OK' });
+    expect(evaluate(u, ['SORT', 'k1'], o)).toEqual({ allowed: true, command: 'sort', decidedBy: '+@all', selector: 0, message: 'OK', basis: 'acl' });
   });
 
   it('answers the same for one user under several option objects, in any order', () => {
@@ -82,5 +82,33 @@ describe('questions the rules engine asks', () => {
     expect(hasAllChannels(app)).toBe(false);
     expect(hasAllChannels(parseAclUser('d', '&*', o))).toBe(true);
     expect(() => allowsCommand(app, 'nope', o)).toThrow(InputError);
+  });
+});
+
+describe('commands handled outside the command table (server.c processCommand, per version)', () => {
+  // 6.2 cannot be installed here: its table (data/versions/6.2.json, from redis-6.2.16) has no
+  // 'quit', which 6.2.16's processCommand answers before looking the name up.
+  const v62 = { version: '6.2' } as const;
+  it('6.2 answers QUIT for every user: allowed when run, not "not found"', () => {
+    const nobody = parseAclUser('u', 'on nopass -@all resetkeys', v62);
+    expect(evaluate(nobody, ['QUIT'], v62)).toMatchObject({ allowed: true, basis: 'run', command: 'quit', message: 'OK' });
+    expect(evaluate(nobody, ['quit', 'extra'], v62).allowed).toBe(true);
+    expect(evaluate(nobody, ['QUIT'], v62).dryrun).toBeUndefined();
+    // DRYRUN's evaluation still answers as a table lookup would.
+    expect(() => evaluateDryrun(nobody, ['QUIT'], v62)).toThrow(/Command 'QUIT' not found/);
+  });
+  it('7.0+ has QUIT in the table (NO_AUTH) and closes the connection on POST/Host:', () => {
+    for (const version of ['7.0', '7.2', '7.4', 'valkey-7.2', 'valkey-8.0'] as const) {
+      const opts = { version };
+      const nobody = parseAclUser('u', 'on nopass -@all resetkeys', opts);
+      expect(evaluate(nobody, ['QUIT'], opts)).toMatchObject({ allowed: true, basis: 'acl' });
+      expect(evaluate(parseAclUser('a', '+@all allkeys', opts), ['POST', '/'], opts)).toMatchObject({ allowed: false, denial: 'run', basis: 'run' });
+    }
+  });
+  it('keeps ordinary verdicts on basis acl, shared with evaluateDryrun', () => {
+    const u = parseAclUser('u', '+@all ~k*', o);
+    expect(evaluate(u, ['GET', 'k1'], o)).toBe(evaluateDryrun(u, ['GET', 'k1'], o));
+    expect(evaluate(u, ['SORT', 'k1', 'GET', '#'], o)).toMatchObject({ allowed: false, basis: 'run', dryrun: { allowed: true, message: 'OK' } });
+    expect(evaluateDryrun(u, ['SORT', 'k1', 'GET', '#'], o)).toMatchObject({ allowed: true, basis: 'acl' });
   });
 });

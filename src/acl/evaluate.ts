@@ -7,6 +7,7 @@ import { extractKeys, type KeyBuffer } from './keys.js';
 import { isCommandBitSet } from './rules.js';
 import type { AclOptions, AclUser, AclVerdict } from './types.js';
 import { asciiLower } from './ascii.js';
+import { outsideTable } from './outside-table.js';
 
 const OK = 0;
 const DENIED_CMD = 1;
@@ -133,13 +134,40 @@ function resolveIn(index: CommandIndex, argv: readonly string[]): AclCommand {
 }
 
 /**
- * Decides a command line for a user exactly as ACL DRYRUN (ACLCheckAllUserCommandPerm) does:
- * a selector must pass command, key and channel checks on its own; otherwise the reported
- * failure is the highest code, ties broken by the larger argument index.
+ * What happens when the user runs the command line: the ACL check (as evaluateDryrun), then what
+ * the server refuses or answers beyond it: SORT/SORT_RO's GET and BY patterns without full read
+ * access (7.0+), and commands handled outside the command table (QUIT on 6.2, POST and Host:).
+ * Where this differs from ACL DRYRUN, `basis` is 'run' and `dryrun` holds DRYRUN's answer.
  *
  * Verdicts that do not depend on the arguments are shared and frozen: treat them as read-only.
  */
 export function evaluate(user: AclUser, argv: readonly string[], opts: AclOptions): AclVerdict {
+  const outside = outsideTable(argv, opts);
+  if (outside !== undefined) return outside.verdict(() => evaluateDryrun(user, argv, opts));
+  const v = evaluateDryrun(user, argv, opts);
+  if (!v.allowed || v.restriction === undefined) return v;
+  return {
+    allowed: false,
+    denial: 'run',
+    command: v.command,
+    decidedBy: `the server when the command runs (${v.command.toUpperCase()}'s GET and BY patterns need read access to every key: ~*, %R~* or allkeys, in a selector that allows the command)`,
+    ...(v.selector !== undefined ? { selector: v.selector } : {}),
+    message: v.restriction,
+    restriction: v.restriction,
+    basis: 'run',
+    dryrun: { allowed: true, message: v.message },
+  };
+}
+
+/**
+ * Decides a command line for a user exactly as ACL DRYRUN (ACLCheckAllUserCommandPerm) does:
+ * a selector must pass command, key and channel checks on its own; otherwise the reported
+ * failure is the highest code, ties broken by the larger argument index. A refusal the server
+ * only gives when the command runs is in `restriction` (see evaluate for the run verdict).
+ *
+ * Verdicts that do not depend on the arguments are shared and frozen: treat them as read-only.
+ */
+export function evaluateDryrun(user: AclUser, argv: readonly string[], opts: AclOptions): AclVerdict {
   const ctx = aclContext(opts);
   const cmd = resolveIn(ctx.index, argv);
   const cu = compiledUser(user, ctx);
@@ -228,6 +256,7 @@ function argumentDenied(cu: CompiledUser, cmd: AclCommand, selector: number, cod
     argIndex,
     selector,
     message: cu.accessPrefix + object + (isKey ? "' key" : "' channel"),
+    basis: 'acl',
   };
 }
 

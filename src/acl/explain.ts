@@ -1,6 +1,6 @@
 import { commandIndex, type AclCommand } from './commands.js';
 import { isCommandBitSet } from './rules.js';
-import type { AclExplanation, AclOptions, AclUser, CategoryAccess } from './types.js';
+import { KEY_READ, type AclExplanation, type AclOptions, type AclUser, type CategoryAccess } from './types.js';
 
 function runnable(user: AclUser, cmd: AclCommand): boolean {
   return user.selectors.some((s) => s.allCommands || cmd.noAuth || isCommandBitSet(s.bits, cmd.id) || s.firstArgs.has(cmd.id));
@@ -59,6 +59,21 @@ export function explainUser(user: AclUser, opts: AclOptions): AclExplanation {
   const keyPatterns = user.selectors.flatMap((s) =>
     s.allKeys ? ['~*'] : s.keys.map((k) => `${k.perms === 3 ? '' : k.perms === 1 ? '%R' : k.perms === 2 ? '%W' : '%'}~${k.pattern}`),
   );
+  const refusedWhenRun: { command: string; detail: string }[] = [];
+  for (const name of ['sort', 'sort_ro']) {
+    const cmd = index.byName.get(name);
+    if (!cmd?.sortLike || !runnable(user, cmd)) continue;
+    // Full read access in a selector that also allows the command (ACLUserCheckCmdWithUnrestrictedKeyAccess).
+    const full = user.selectors.some(
+      (s) => (s.allCommands || isCommandBitSet(s.bits, cmd.id)) && (s.allKeys || s.keys.some((k) => k.pattern === '*' && k.perms & KEY_READ)),
+    );
+    if (!full) {
+      refusedWhenRun.push({
+        command: `${name.toUpperCase()} ... GET / BY <pattern with *>`,
+        detail: 'refused when run (ACL DRYRUN says OK): needs read access to every key (~*, %R~* or allkeys) in a selector that allows the command',
+      });
+    }
+  }
   return {
     user: user.name,
     enabled: user.flagOn,
@@ -71,6 +86,7 @@ export function explainUser(user: AclUser, opts: AclOptions): AclExplanation {
     channelPatterns: [...new Set(user.selectors.flatMap((s) => (s.allChannels ? ['&*'] : s.channels.map((c) => `&${c}`))))],
     selectors: user.selectors.length,
     allowedCommands: allowed.map((c) => c.name).sort(),
+    refusedWhenRun,
   };
 }
 
@@ -83,6 +99,7 @@ export function renderExplanation(e: AclExplanation): string {
   lines.push(`partly allowed: ${by('partial').join(' ') || 'none'}`);
   lines.push(`denied categories: ${by('denied').join(' ') || 'none'}`);
   lines.push(`commands allowed: ${e.allowedCommands.length}`);
+  for (const r of e.refusedWhenRun) lines.push(`refused when run: ${r.command}: ${r.detail}`);
   if (e.risks.length === 0) lines.push('risky grants: none');
   else {
     lines.push('risky grants:');

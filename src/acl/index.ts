@@ -12,10 +12,11 @@ export type {
 export { KEY_READ, KEY_WRITE } from './types.js';
 export { parseAclUser, applyAclRules, defaultUser } from './rules.js';
 export { parseAclFile, type AclFile, type AclFileLine } from './aclfile.js';
-export { evaluate, allowsCommand, hasUnrestrictedKeyAccess, hasAllChannels } from './evaluate.js';
+export { evaluate, evaluateDryrun, allowsCommand, hasUnrestrictedKeyAccess, hasAllChannels } from './evaluate.js';
 export { describeUser, describeRules } from './describe.js';
 export { explainUser, renderExplanation } from './explain.js';
 export { diffUsers, renderDiff } from './diff.js';
 export { sha256Hex } from './sha256.js';
 export { globMatch } from './glob.js';
 export { parseConfigUserLine } from './confuser.js';
+export { renderVerdict } from './verdict-text.js';

@@ -51,7 +51,8 @@ export interface AclUser {
   readonly ruleLog: readonly string[];
 }
 
-export type AclDenial = 'command' | 'key' | 'channel';
+/** 'run': ACL allows the command, the server refuses it when it runs (SORT GET/BY without full read; POST/Host:). */
+export type AclDenial = 'command' | 'key' | 'channel' | 'run';
 
 export interface AclVerdict {
   allowed: boolean;
@@ -68,6 +69,15 @@ export interface AclVerdict {
   message: string;
   /** Allowed by ACL (and by DRYRUN) but refused when run: SORT BY/GET without unrestricted read. */
   restriction?: string;
+  /**
+   * Which question `allowed` answers. 'acl': the ACL check decided, and ACL DRYRUN, MULTI's queueing
+   * and running the command all give this answer. 'run': the server answers differently when the
+   * command runs (SORT GET/BY patterns, commands handled outside the command table); `dryrun` then
+   * holds ACL DRYRUN's answer. `evaluateDryrun` always answers as ACL DRYRUN, with basis 'acl'.
+   */
+  basis: 'acl' | 'run';
+  /** With basis 'run': what ACL DRYRUN answers instead (absent where the version has no DRYRUN, 6.2). */
+  dryrun?: { allowed: boolean; message: string };
 }
 
 export type CategoryAccess = 'allowed' | 'denied' | 'partial';
@@ -87,6 +97,8 @@ export interface AclExplanation {
   selectors: number;
   /** Commands allowed (full names), sorted. */
   allowedCommands: string[];
+  /** Allowed by ACL (and by ACL DRYRUN) but refused when run, each with the server's reason. */
+  refusedWhenRun: { command: string; detail: string }[];
 }
 
 export interface AclDiff {

@@ -156,14 +156,18 @@ export const AclVerdictSchema = z.object({
   version: z.enum(VERSION_IDS),
   argv: z.array(z.string()),
   allowed: z.boolean(),
-  denial: z.enum(['command', 'key', 'channel']).optional(),
+  denial: z.enum(['command', 'key', 'channel', 'run']).describe("'run': ACL allows it, the server refuses it when it runs").optional(),
   command: z.string().describe("Full command name, e.g. 'config|get'"),
   decidedBy: z.string().describe('The rule that decided'),
   object: z.string().optional(),
   argIndex: z.number().int().optional(),
   selector: z.number().int().optional(),
-  message: z.string().describe("As ACL DRYRUN words it: 'OK' or the denial text"),
+  message: z.string().describe("'OK' or the denial text (the server's words when it runs the command)"),
   restriction: z.string().optional(),
+  basis: z
+    .enum(['acl', 'run'])
+    .describe("'acl': the ACL check decided (ACL DRYRUN agrees); 'run': the server answers differently when the command runs, see dryrun"),
+  dryrun: z.object({ allowed: z.boolean(), message: z.string() }).describe("ACL DRYRUN's different answer (basis 'run')").optional(),
 });
 
 export const AclExplanationSchema = z.object({
@@ -179,6 +183,7 @@ export const AclExplanationSchema = z.object({
   channelPatterns: z.array(z.string()),
   selectors: z.number().int(),
   allowedCommands: z.array(z.string()),
+  refusedWhenRun: z.array(z.object({ command: z.string(), detail: z.string() })).describe("Allowed by ACL (and ACL DRYRUN) but refused when run"),
 });
 
 // ---------- list_checks ----------

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AclRuleError, ConfigSyntaxError } from '../../src/errors.js';
-import { describeRules, describeUser, evaluate, parseAclFile, parseAclUser, parseConfigUserLine, type AclOptions } from '../../src/acl/index.js';
+import { describeRules, describeUser, evaluate, evaluateDryrun, parseAclFile, parseAclUser, parseConfigUserLine, type AclOptions } from '../../src/acl/index.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { normaliseDescription } from './acl-gen.js';
@@ -113,7 +113,7 @@ describe('ACL DRYRUN cases (engine and live server agree)', () => {
       return acc;
     }, []));
     expect(text(await client.call('ACL', 'DRYRUN', name, ...argv))).toBe(expected);
-    expect(evaluate(user, argv, OPTS).message).toBe(expected);
+    expect(evaluateDryrun(user, argv, OPTS).message).toBe(expected);
   });
 });
 
@@ -147,7 +147,7 @@ describe('selector text is split like sdssplitargs (engine and live server agree
     }
     const { name, user } = await both(['-@all', selector]);
     expect(text(await client.call('ACL', 'DRYRUN', name, ...argv))).toBe(expected);
-    expect(evaluate(user, argv, OPTS).message).toBe(expected);
+    expect(evaluateDryrun(user, argv, OPTS).message).toBe(expected);
     const line = ((await client.call('ACL', 'LIST')) as string[]).find((l) => l.startsWith(`user ${name} `))!;
     expect(describeRules(user, OPTS)).toBe(line.slice(`user ${name} `.length));
   });
@@ -261,25 +261,82 @@ describe('acl-pubsub-default', () => {
 });
 
 describe('SORT BY/GET need unrestricted read (checked when run, not by DRYRUN)', () => {
-  it('reports the same refusal the server gives when the command runs', async () => {
+  it('answers what the server does when the command runs, with DRYRUN\'s different answer as a note', async () => {
+    await client.call('DEL', 'mylist', 'k1');
+    await client.call('RPUSH', 'mylist', '3', '1', '2');
+    await client.call('RPUSH', 'k1', '2', '1');
     const cases: [string[], string[]][] = [
+      [['on', '>pw', '(+sort ~mylist)'], ['SORT', 'mylist', 'GET', 'v*']],
+      [['on', '>pw', '(+sort ~mylist)'], ['SORT', 'mylist', 'BY', 'w*']],
+      [['on', '>pw', '(+sort ~mylist)'], ['SORT', 'mylist', 'BY', 'nosort']],
+      [['on', '>pw', '(+sort ~mylist)'], ['SORT', 'mylist', 'DESC', 'ALPHA']],
+      [['on', '>pw', '+sort_ro', '~mylist'], ['SORT_RO', 'mylist', 'GET', '#']],
+      [['on', '>pw', '+sort_ro', '%R~*'], ['SORT_RO', 'mylist', 'GET', '#']],
+      [['on', '>pw', '+sort', '%W~*', '~mylist'], ['SORT', 'mylist', 'GET', '#']],
       [['on', '>pw', '~k*', '+@all'], ['SORT', 'k1', 'BY', 'w*']],
       [['on', '>pw', '~k*', '+@all'], ['SORT', 'k1', 'GET', '#']],
       [['on', '>pw', '~k*', '+@all'], ['SORT', 'k1', 'BY', 'nosort']],
       [['on', '>pw', '%R~*', '+@all'], ['SORT_RO', 'k1', 'GET', '#']],
+      [['on', '>pw', 'allkeys', '+@all'], ['SORT', 'k1', 'BY', 'w_*', 'GET', '#']],
       [['on', '>pw', '~k*', '+@all'], ['SORT', 'k1', 'LIMIT', 'x', '1', 'GET', '#']],
+      // The selector that allows SORT must be the one with full read access.
+      [['on', '>pw', '~mylist', '+sort', '(%R~* +get)'], ['SORT', 'mylist', 'GET', '#']],
     ];
+    let deniedWhenRun = 0;
     for (const [rules, argv] of cases) {
       const { name, user } = await both(rules);
+      const dry = text(await client.call('ACL', 'DRYRUN', name, ...argv));
       const c = await rawConnect(server.port);
       expect(await c.call('AUTH', name, 'pw')).toBe('OK');
       const live = text(await c.call(...argv));
       c.close();
-      const verdict = evaluate(user, argv, OPTS);
-      expect(verdict.allowed).toBe(true);
-      if (live.includes('insufficient ACL permissions')) expect(verdict.restriction).toBe(live);
-      else expect(verdict.restriction).toBeUndefined();
+      const row = { rules, argv };
+      // DRYRUN's evaluation matches DRYRUN, with the run-time refusal kept as a restriction.
+      const d = evaluateDryrun(user, argv, OPTS);
+      expect({ ...row, dry: d.message }).toEqual({ ...row, dry });
+      expect(d.basis).toBe('acl');
+      const refused = live.includes('insufficient ACL permissions');
+      expect({ ...row, restriction: d.restriction }).toEqual({ ...row, restriction: refused ? live : undefined });
+      // The run verdict matches what the command did.
+      const v = evaluate(user, argv, OPTS);
+      expect({ ...row, allowed: v.allowed, basis: v.basis }).toEqual({ ...row, allowed: !refused, basis: refused ? 'run' : 'acl' });
+      if (refused) {
+        deniedWhenRun++;
+        expect(v.denial).toBe('run');
+        expect(v.message).toBe(live);
+        expect(v.dryrun).toEqual({ allowed: true, message: dry });
+      }
     }
+    expect(deniedWhenRun).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('commands handled outside the command table', () => {
+  it('POST and Host: close the connection for every user; DRYRUN says not found', async () => {
+    const { name, user } = await both(['on', '>pw', 'allkeys', '+@all']);
+    for (const argv of [['POST', '/'], ['host:', 'example']]) {
+      const dry = text(await client.call('ACL', 'DRYRUN', name, ...argv));
+      const c = await rawConnect(server.port);
+      expect(await c.call('AUTH', name, 'pw')).toBe('OK');
+      const closed = await c.call(...argv).then(
+        () => false,
+        () => true,
+      );
+      c.close();
+      expect({ argv, closed }).toEqual({ argv, closed: true });
+      const v = evaluate(user, argv, OPTS);
+      expect(v).toMatchObject({ allowed: false, denial: 'run', basis: 'run', dryrun: { allowed: false, message: dry } });
+    }
+  });
+
+  it('QUIT is answered for a user with no permissions at all (NO_AUTH on 7.0)', async () => {
+    const { name, user } = await both(['on', '>pw', 'resetkeys', '-@all']);
+    const c = await rawConnect(server.port);
+    expect(await c.call('AUTH', name, 'pw')).toBe('OK');
+    expect(await c.call('QUIT')).toBe('OK');
+    c.close();
+    expect(text(await client.call('ACL', 'DRYRUN', name, 'QUIT'))).toBe('OK');
+    expect(evaluate(user, ['QUIT'], OPTS)).toMatchObject({ allowed: true, basis: 'acl' });
   });
 });
 

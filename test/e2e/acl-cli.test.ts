@@ -48,6 +48,42 @@ describe('redsec acl check', () => {
     expect(v).toMatchObject({ allowed: false, denial: 'command', command: 'config|set', decidedBy: '-config|set' });
   });
 
+  it('answers what happens when the command runs: SORT GET/BY patterns need full read access', async () => {
+    const r = await cli('acl', 'check', '--rules', 'on nopass (+sort ~mylist)', '--redis-version', '7.0', '--', 'SORT', 'mylist', 'GET', 'v*');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('denied when run: ERR GET option of SORT denied due to insufficient ACL permissions.');
+    expect(r.stdout).toContain('note: ACL DRYRUN answers OK (allowed)');
+    const by = await cli('acl', 'check', '--rules', 'on nopass +sort_ro ~mylist', '--format', 'json', '--', 'SORT_RO', 'mylist', 'BY', 'w*');
+    expect(by.code).toBe(1);
+    expect(JSON.parse(by.stdout)).toMatchObject({ allowed: false, denial: 'run', basis: 'run', dryrun: { allowed: true, message: 'OK' } });
+    const ok = await cli('acl', 'check', '--rules', 'on nopass +sort %R~* ~mylist', '--format', 'json', '--', 'SORT', 'mylist', 'GET', 'v*');
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ allowed: true, basis: 'acl' });
+  });
+
+  it('acl explain names SORT options refused when run', async () => {
+    const r = await cli('acl', 'explain', '--rules', 'on nopass (+sort ~mylist)', '--redis-version', '7.0');
+    expect(r.stdout).toContain('refused when run: SORT ... GET / BY <pattern with *>');
+    const full = JSON.parse((await cli('acl', 'explain', '--rules', 'on nopass +sort +sort_ro %R~* ~mylist', '--format', 'json')).stdout);
+    expect(full.refusedWhenRun).toEqual([]);
+    const j = JSON.parse((await cli('acl', 'explain', '--rules', 'on nopass +@read +@write ~app:*', '--format', 'json')).stdout);
+    expect(j.refusedWhenRun.map((x: { command: string }) => x.command)).toEqual(['SORT ... GET / BY <pattern with *>', 'SORT_RO ... GET / BY <pattern with *>']);
+    // 6.2 has no such check in SORT.
+    const old = JSON.parse((await cli('acl', 'explain', '--rules', 'on nopass +sort ~mylist', '--redis-version', '6.2', '--format', 'json')).stdout);
+    expect(old.refusedWhenRun).toEqual([]);
+  });
+
+  it('gives the server verdict for commands handled outside the command table', async () => {
+    const quit = await cli('acl', 'check', '--rules', 'on nopass -@all', '--redis-version', '6.2', '--', 'QUIT');
+    expect(quit.code).toBe(0);
+    expect(quit.stdout).toContain('allowed: quit');
+    expect(quit.stdout).toContain('6.2 answers QUIT before its command table');
+    const post = await cli('acl', 'check', '--rules', 'on nopass +@all allkeys', '--redis-version', '7.2', '--', 'POST', '/');
+    expect(post.code).toBe(1);
+    expect(post.stdout).toContain('denied when run: the server closes the connection');
+    expect(post.stdout).toContain("note: ACL DRYRUN answers ERR Command 'POST' not found");
+  });
+
   it('exits 2 on bad input, with one line and no secret', async () => {
     const cases = [
       ['acl', 'check', '--rules', '+nosuch', '--', 'GET', 'k'],

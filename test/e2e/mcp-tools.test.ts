@@ -124,7 +124,14 @@ describe('redsec mcp: tools over stdio', () => {
     const six = await plain.call('acl_check', { rules: 'on nopass (~x* +get)', command: ['GET', 'x1'], redis_version: '6.2' });
     expect(six.isError).toBe(true);
     const seven = await plain.call('acl_check', { rules: 'on nopass (~x* +get)', command: ['GET', 'x1'], redis_version: '7.2' });
-    expect(seven.structuredContent).toMatchObject({ allowed: true, selector: 1 });
+    expect(seven.structuredContent).toMatchObject({ allowed: true, selector: 1, basis: 'acl' });
+    // What happens when it runs, with ACL DRYRUN's different answer alongside.
+    const sort = await plain.call('acl_check', { rules: 'on nopass (+sort ~mylist)', command: ['SORT', 'mylist', 'GET', 'v*'], redis_version: '7.0' });
+    expect(sort.structuredContent).toMatchObject({ allowed: false, denial: 'run', basis: 'run', dryrun: { allowed: true, message: 'OK' } });
+    expect(textOf(sort)).toMatch(/^denied when run: ERR GET option of SORT denied/);
+    expect(textOf(sort)).toContain('note: ACL DRYRUN answers OK (allowed)');
+    const quit = await plain.call('acl_check', { rules: 'on nopass -@all', command: ['QUIT'], redis_version: '6.2' });
+    expect(quit.structuredContent).toMatchObject({ allowed: true, basis: 'run', command: 'quit' });
   });
 
   it('acl_explain: categories, patterns and risks; no password in the answer', async () => {

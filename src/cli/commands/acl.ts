@@ -59,7 +59,7 @@ export function registerAcl(program: Command): void {
   const acl = program.command('acl').description("Evaluate ACL rules exactly as Redis does, offline");
 
   sourceOptions(acl.command('check'))
-    .description('can the user run this command line? (exit 0 allowed, 1 denied)')
+    .description('can the user run this command line? what the server does when it runs (exit 0 allowed, 1 denied)')
     .argument('<command...>', 'command and arguments, after --')
     .action(
       action(async (argv: string[], flags: SourceFlags) => {
@@ -69,10 +69,8 @@ export function registerAcl(program: Command): void {
         const verdict = evaluate(user, argv, opts);
         if (flags.format === 'json') out(JSON.stringify({ user: user.name, version: opts.version, argv, ...verdict }, null, 2));
         else {
-          const head = verdict.allowed ? `allowed: ${verdict.command}` : `denied (${verdict.denial}): ${verdict.message}`;
-          const lines = [head, `decided by: ${verdict.decidedBy}${verdict.selector ? ` (selector ${verdict.selector})` : ''}`];
-          if (verdict.restriction) lines.push(`note: when run: ${verdict.restriction}`);
-          out(lines.join('\n'));
+          const { renderVerdict } = await import('../../acl/index.js');
+          out(renderVerdict(verdict));
         }
         return verdict.allowed ? EXIT.ok : EXIT.findings;
       }),

@@ -1,7 +1,8 @@
 /** acl_check and acl_explain: the offline ACL engine, per version, on rules, ACL text or a file. */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { evaluate, explainUser, parseAclFile, parseAclUser, renderExplanation, type AclOptions, type AclUser } from '../../acl/index.js';
+import { evaluate, explainUser, parseAclFile, parseAclUser, renderExplanation, renderVerdict, type AclOptions, type AclUser } from '../../acl/index.js';
+import { visible } from '../../text/visible.js';
 import { InputError } from '../../errors.js';
 import type { McpContext } from '../context.js';
 import { resolveReadable } from '../roots.js';
@@ -59,14 +60,13 @@ export function aclCheck(ctx: McpContext, input: z.infer<typeof AclCheckInputSch
     ...(v.argIndex !== undefined ? { argIndex: v.argIndex } : {}),
     ...(v.selector !== undefined ? { selector: v.selector } : {}),
     ...(v.restriction !== undefined ? { restriction: v.restriction } : {}),
+    basis: v.basis,
+    ...(v.dryrun !== undefined ? { dryrun: v.dryrun } : {}),
   };
 }
 
 export function renderVerdictText(v: z.infer<typeof AclVerdictSchema>): string {
-  const head = v.allowed ? `allowed: ${v.command}` : `denied (${v.denial ?? 'command'}): ${v.message}`;
-  const lines = [`${head}`, `user ${v.user}, Redis ${v.version}; decided by: ${v.decidedBy}${v.selector !== undefined ? ` (selector ${v.selector})` : ''}`];
-  if (v.restriction) lines.push(`note: when run: ${v.restriction}`);
-  return lines.join('\n');
+  return renderVerdict(v, `user ${visible(v.user)}, Redis ${v.version}`);
 }
 
 export function aclExplain(ctx: McpContext, input: Source): { structured: z.infer<typeof AclExplanationSchema>; text: string } {
