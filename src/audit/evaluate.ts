@@ -1,4 +1,5 @@
 /** Facts → findings → waivers → report: the part audit and lint share. */
+import type { CveData } from '../cve/index.js';
 import type { ServerFacts } from '../facts/types.js';
 import type { Report } from '../report/types.js';
 import { runRules, type RuleContext } from '../rules/index.js';
@@ -14,6 +15,8 @@ export interface EvaluateOptions {
   baseline?: RuleContext['baseline'];
   /** YYYY-MM-DD for waiver expiry (default: today, UTC). */
   today?: string;
+  /** CVE and end-of-life data (--cve-data; default: the data shipped with redsec). */
+  cveData?: CveData | undefined;
 }
 
 export function evaluateFacts(facts: ServerFacts, opts: EvaluateOptions): Report {
@@ -28,6 +31,7 @@ export function evaluateFacts(facts: ServerFacts, opts: EvaluateOptions): Report
       : null,
     ...(opts.allowlists ? { allowlists: opts.allowlists } : {}),
     ...(opts.baseline ? { baseline: opts.baseline } : {}),
+    cveData: opts.cveData,
   };
   const raw = runRules(facts, ctx);
   const { findings, uses } = applyWaivers(raw, opts.waivers ?? [], facts.target, opts.today ?? today());

@@ -74,6 +74,8 @@ export interface DistroPackage {
   packageVersion: string;
   package: string;
   changelogCves: string[];
+  osId?: string | undefined;
+  osVersion?: string | undefined;
 }
 
 /** Debian-family packages that may own a redis/valkey server binary. */
@@ -104,8 +106,16 @@ export function debianPackage(pid: number, serverVersion: string | null, root = 
       .map((pkg) => readGzip(`${root}/usr/share/doc/${pkg}/changelog.Debian.gz`))
       .find((text) => text !== undefined && text.includes(`(${packageVersion})`));
     const os = readText(`${root}/etc/os-release`);
-    const name = (os && /^PRETTY_NAME="?([^"\n]+)"?$/m.exec(os)?.[1]) ?? 'Debian';
-    return { name, packageVersion, package: owner, changelogCves: changelog ? [...new Set(changelog.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [] };
+    const field = (key: string) => (os ? new RegExp(`^${key}="?([^"\\n]+)"?$`, 'm').exec(os)?.[1] : undefined);
+    const name = field('PRETTY_NAME') ?? 'Debian';
+    return {
+      name,
+      packageVersion,
+      package: owner,
+      changelogCves: changelog ? [...new Set(changelog.match(/CVE-\d{4}-\d{4,}/g) ?? [])] : [],
+      osId: field('ID'),
+      osVersion: field('VERSION_ID'),
+    };
   } catch {
     return undefined;
   }

@@ -133,6 +133,9 @@ export interface ServerFacts {
     package?: string;
     /** CVE ids the package's changelog.Debian names: the distribution's own record of what it fixed. */
     changelogCves?: string[];
+    /** /etc/os-release ID and VERSION_ID ("debian", "12"): which support window applies. */
+    osId?: string | undefined;
+    osVersion?: string | undefined;
   }>;
   /** Opt-in capped key probe for IOC-CRON-KEYS: suspicious key names found (backup1..4, crackit...). */
   suspiciousKeys?: Known<string[]>;

@@ -2,5 +2,4 @@ export type { Rule, RuleContext, RuleResult, RuleStatus, RuleMode, RuleProfile, 
 export { RULES } from './catalog.js';
 export { runRules, runRule } from './run.js';
 export { levelAchieved, blockingRules } from './level.js';
-export { CVE_TABLE } from './ver/cve-table.js';
 export { ruleById, checkOne } from './check.js';

@@ -8,6 +8,7 @@ import { RULES } from './catalog.js';
 import { baselineFacts } from './fixture.js';
 import { runRules } from './run.js';
 import { aclSetuserCommand, shellQuote } from './shell.js';
+import { bundledCveData } from '../cve/index.js';
 import { cveVerdicts } from './ver/cve-verdict.js';
 
 describe('properties', () => {
@@ -49,7 +50,7 @@ describe('properties', () => {
       fc.property(fc.integer({ min: 0, max: 40 }), (patch) => {
         const f = baselineFacts();
         f.version = `7.2.${patch}`;
-        const v = cveVerdicts(f);
+        const v = cveVerdicts(f, bundledCveData());
         if ('unknown' in v) throw new Error('version should be known');
         expect(v.find((d) => d.entry.ids.includes('CVE-2025-49844'))?.status).toBe(patch < 11 ? 'affected' : 'fixed');
       }),

@@ -3,6 +3,7 @@
  * results; runRules turns them into report findings. IDs are the public contract of checks.md.
  */
 import type { ServerFacts } from '../facts/types.js';
+import type { CveData } from '../cve/index.js';
 import type { Location, Remediation, Severity } from '../report/types.js';
 
 export type RuleMode = 'live' | 'lint';
@@ -22,6 +23,8 @@ export interface RuleContext {
   baseline?: UserBaseline;
   /** The clock for expiry checks (tests pin it); defaults to now. */
   now?: Date;
+  /** CVE and end-of-life data (--cve-data); defaults to the data shipped with redsec. */
+  cveData?: CveData | undefined;
 }
 
 export interface UserBaseline {

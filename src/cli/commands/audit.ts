@@ -31,6 +31,7 @@ interface AuditFlags {
   allowClients?: string;
   baseline?: string;
   probeKeys?: boolean;
+  cveData?: string;
 }
 
 /**
@@ -91,6 +92,7 @@ export function registerAudit(program: Command): void {
     .option('--allow-clients <cidrs>', 'comma-separated client networks (IOC-UNKNOWN-CLIENTS)')
     .option('--probe-keys', 'also ask EXISTS for backup1..4 and crackit in db 0, keys compromised servers carry (IOC-CRON-KEYS)')
     .option('--baseline <aclfile>', 'the approved users and password hashes, e.g. generate\'s users.acl (IOC-HIJACKED-PASSWORD)')
+    .option('--cve-data <file>', 'CVE and end-of-life data to use instead of the bundled file (VER-CVE, VER-EOL)')
     .action(
       action(async (urls: string[], flags: AuditFlags) => {
         const failOn = failOnSeverity(flags.failOn);
@@ -123,6 +125,7 @@ export function registerAudit(program: Command): void {
         const opts: FleetOptions = {
           profile: flags.profile !== undefined ? await resolveProfileArg(flags.profile) : null,
           waivers: flags.waivers !== undefined ? await loadWaivers(flags.waivers) : [],
+          cveData: flags.cveData !== undefined ? (await import('../../cve/load.js')).loadCveData(flags.cveData) : undefined,
           ...(flags.baseline !== undefined ? { baseline: await loadBaseline(flags.baseline) } : {}),
           ...(flags.probeKeys ? { probeKeys: true } : {}),
           ...(masters || modules || clients

@@ -15,6 +15,7 @@ interface LintFlags {
   systemdUnit?: string;
   compose?: string;
   composeService?: string;
+  cveData?: string;
 }
 
 export function registerLint(program: Command): void {
@@ -32,6 +33,7 @@ export function registerLint(program: Command): void {
     .option('--systemd-unit <file>', 'the systemd unit that runs the server (with its FILE.d/*.conf drop-ins), for OS-SYSTEMD')
     .option('--compose <file>', 'the Docker Compose file that runs the server, for OS-CONTAINER')
     .option('--compose-service <name>', 'the service in --compose, when several run redis or valkey')
+    .option('--cve-data <file>', 'CVE and end-of-life data to use instead of the bundled file (VER-CVE, VER-EOL)')
     .action(
       action(async (file: string, flags: LintFlags) => {
         const failOn = failOnSeverity(flags.failOn);
@@ -41,9 +43,11 @@ export function registerLint(program: Command): void {
         const [{ lintFiles }, { renderReport }] = await Promise.all([import('../../audit/lint.js'), import('../../report/render.js')]);
         const profile = flags.profile !== undefined ? (await import('../../audit/profile.js')).resolveProfileArg(flags.profile) : null;
         const waivers = flags.waivers !== undefined ? (await import('../../audit/waivers-file.js')).loadWaivers(flags.waivers) : [];
+        const cveData = flags.cveData !== undefined ? (await import('../../cve/load.js')).loadCveData(flags.cveData) : undefined;
         const report = lintFiles(file, {
           profile,
           waivers,
+          cveData,
           ...(flags.acl !== undefined ? { aclPath: flags.acl } : {}),
           ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
           ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),

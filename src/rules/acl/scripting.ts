@@ -1,13 +1,14 @@
 import { aclSetuserCommand } from '../shell.js';
-import type { Rule, RuleResult } from '../types.js';
+import type { Rule, RuleContext, RuleResult } from '../types.js';
 import { pci } from '../compliance.js';
 import { cveVerdicts } from '../ver/cve-verdict.js';
+import { bundledCveData } from '../../cve/index.js';
 import { ADMIN_HEURISTIC, SCRIPTING_PROBES, appUsersMayRun } from './common.js';
 import type { ServerFacts } from '../../facts/types.js';
 
 /** Lua CVEs this version is (or may be) exposed to, which makes scripting access high severity. */
-function luaExposure(facts: ServerFacts): string[] {
-  const v = cveVerdicts(facts);
+function luaExposure(facts: ServerFacts, ctx: RuleContext): string[] {
+  const v = cveVerdicts(facts, ctx.cveData ?? bundledCveData());
   if ('unknown' in v) return [];
   return v.filter((d) => d.entry.lua && d.status !== 'fixed').flatMap((d) => d.entry.ids);
 }
@@ -25,8 +26,8 @@ export const aclScripting: Rule = {
   compliance: [pci('2.2.4'), pci('6.3.3')],
   level: 2,
   modes: ['live', 'lint'],
-  check(facts) {
-    const lua = luaExposure(facts);
+  check(facts, ctx) {
+    const lua = luaExposure(facts, ctx);
     const out = appUsersMayRun(facts, SCRIPTING_PROBES, 'scripts', (u) => ({
       text: `Deny scripting to ${u}.`,
       command: aclSetuserCommand(u, '-eval', '-evalsha', '-eval_ro', '-evalsha_ro', '-fcall', '-fcall_ro', '-function', '-script'),
