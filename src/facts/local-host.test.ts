@@ -44,6 +44,8 @@ describe('debianPackage', () => {
       packageVersion: '5:7.0.15-1~deb12u6',
       package: 'redis-tools',
       changelogCves: ['CVE-2025-46817', 'CVE-2025-46818', 'CVE-2025-49844', 'CVE-2025-46819', 'CVE-2024-31227', 'CVE-2024-31228', 'CVE-2024-31449'],
+      osId: 'debian',
+      osVersion: undefined,
     });
   });
 

@@ -1,5 +1,5 @@
 /**
- * A hardened baseline of ServerFacts (live, Redis 7.4.6, TLS only, named users, everything known),
+ * A hardened baseline of ServerFacts (live, Redis 7.4.9, TLS only, named users, everything known),
  * for tests and examples: each test changes the one fact under test. Facts are redsec's own model,
  * so building them by hand is not a mock of Redis.
  */
@@ -82,7 +82,7 @@ export function baselineFacts(): ServerFacts {
     source: 'live',
     target: 'rediss://10.0.0.5:6380',
     flavor: 'redis',
-    version: '7.4.6',
+    version: '7.4.9',
     versionId: '7.4',
     mode: { known: true, value: 'standalone' },
     config: { known: true, value: configOf(BASELINE_CONFIG) },
@@ -96,7 +96,7 @@ export function baselineFacts(): ServerFacts {
     info: {
       known: true,
       value: {
-        server: { redis_version: '7.4.6', tcp_port: '0' },
+        server: { redis_version: '7.4.9', tcp_port: '0' },
         replication: { role: 'master', connected_slaves: '0' },
         stats: { acl_access_denied_auth: '0' },
         errorstats: {},

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { bundledCveData } from '../../cve/index.js';
 import { checkOne } from '../check.js';
 import { baselineFacts, dryrunFor, lintFacts, setConfig } from '../fixture.js';
 import type { RuleContext } from '../types.js';
@@ -67,12 +68,17 @@ describe('ACL-DANGEROUS / ACL-REPLICAOF / ACL-SCRIPTING', () => {
   it('scripting is low on a patched version and high inside a Lua CVE range', () => {
     const users = [{ name: 'app', rules: `on #${H} ~app:* +@read +@write +@scripting` }];
     const patched = baselineFacts();
-    patched.version = '7.4.6';
+    patched.version = '7.4.9';
     patched.users = { known: true, value: users };
     patched.dryrun = { known: false, why: 'not collected' };
-    expect(checkOne('ACL-SCRIPTING', patched, LIVE)[0]).toMatchObject({ status: 'fail', severity: 'low' });
+    // CVE data whose every Redis fix is confirmed: 7.4.9 carries them all (the bundled data cannot confirm
+    // Redis's fix for CVE-2025-67733, so with it 7.4.9 "may be" exposed, which is high).
+    const data = bundledCveData();
+    const confirmed = { ...data, cves: data.cves.filter((e) => !Object.values(e.redis.fixed).includes('unconfirmed')) };
+    expect(checkOne('ACL-SCRIPTING', patched, { ...LIVE, cveData: confirmed })[0]).toMatchObject({ status: 'fail', severity: 'low' });
+    expect(checkOne('ACL-SCRIPTING', patched, LIVE)[0]?.evidence).toContain('CVE-2025-67733');
     const old = { ...patched, version: '7.4.1' };
-    const r = checkOne('ACL-SCRIPTING', old, LIVE)[0];
+    const r = checkOne('ACL-SCRIPTING', old, { ...LIVE, cveData: confirmed })[0];
     expect(r).toMatchObject({ status: 'fail', severity: 'high' });
     expect(r?.evidence).toContain('CVE-2025-49844');
   });
