@@ -6,13 +6,17 @@
  * So this client sends only what the caller asks for (AUTH first, and only when `auth` is given),
  * checks every command against the read-only allowlist before writing a byte, keeps unsolicited
  * errors in `outOfBand`, never reconnects once connected, and bounds every wait with a deadline.
+ * A server is hostile input: each reply must be complete within the reply deadline counted from
+ * its request (bytes trickling in do not extend it), and replies and connections are capped in
+ * size. Every secret the connection holds or sends is hidden from every error the server sends.
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { assertAllowed, type KeyReadPolicy } from './allowlist.js';
 import { encodeCommands } from './encode.js';
-import { ConnectionError, redact, socketError } from './faults.js';
-import { RespParser, RespProtocolError } from './parser.js';
+import { ConnectionError, socketError } from './faults.js';
+import { RespLimitError, RespParser, RespProtocolError } from './parser.js';
+import { Redactor } from './redaction.js';
 import { RespError, RespPush, type RespReply } from './reply.js';
 import type { Target } from './target.js';
 import { sessionInfo, type TlsInfo } from './tls-session.js';
@@ -55,6 +59,12 @@ export interface ConnectOptions {
    * sending a byte. Default 0: the first command's reply shows it instead.
    */
   greetingWaitMs?: number;
+  /** Bytes of one reply (default 64 MiB, REPLY_LIMITS). */
+  maxReplyBytes?: number | undefined;
+  /** Elements of one reply, all nesting levels together (default 1,000,000, REPLY_LIMITS). */
+  maxReplyElements?: number | undefined;
+  /** Bytes received over the connection's life (default 256 MiB): everything one audit of a target reads. */
+  maxTotalBytes?: number | undefined;
 }
 
 export interface RespConnection {
@@ -81,11 +91,22 @@ export interface RespConnection {
   close(): void;
 }
 
-export const DEFAULTS = { connectTimeoutMs: 5000, replyTimeoutMs: 5000, retries: 2, backoffMs: 1000 } as const;
+export const DEFAULTS = { connectTimeoutMs: 5000, replyTimeoutMs: 5000, retries: 2, backoffMs: 1000, maxTotalBytes: 256 * 1024 * 1024 } as const;
 
 interface Pending {
   resolve(reply: RespReply): void;
   reject(err: Error): void;
+  /** The command carried a secret (AUTH, HELLO AUTH): its reply's echo of arguments is hidden. */
+  secretBearing: boolean;
+}
+
+/** Limits and secrets a connection is built with. */
+interface Guards {
+  replyTimeoutMs: number;
+  redactor: Redactor;
+  keyReads: KeyReadPolicy | undefined;
+  parser: RespParser;
+  maxTotalBytes: number;
 }
 
 /** The error codes Redis sends unasked right before closing a connection it will not serve. */
@@ -108,8 +129,13 @@ class Connection implements RespConnection {
   unauthenticatedReply?: RespReply;
   initialReplies?: RespReply[];
   attempts = 1;
-  private readonly parser = new RespParser();
+  private readonly parser: RespParser;
   private readonly pending: Pending[] = [];
+  private readonly replyTimeoutMs: number;
+  private readonly redactor: Redactor;
+  private readonly keyReads: KeyReadPolicy | undefined;
+  private readonly maxTotalBytes: number;
+  private received = 0;
   private fatal: Error | undefined;
   private explaining = false;
   private timer: NodeJS.Timeout | undefined;
@@ -123,10 +149,13 @@ class Connection implements RespConnection {
     private readonly ep: Endpoint,
     private readonly isTls: boolean,
     private readonly tlsOptions: TlsOptions | undefined,
-    private readonly replyTimeoutMs: number,
-    private readonly secrets: readonly string[],
-    private readonly keyReads: KeyReadPolicy | undefined,
+    guards: Guards,
   ) {
+    this.replyTimeoutMs = guards.replyTimeoutMs;
+    this.redactor = guards.redactor;
+    this.keyReads = guards.keyReads;
+    this.parser = guards.parser;
+    this.maxTotalBytes = guards.maxTotalBytes;
     if (isTls) this.tlsInfo = sessionInfo(socket as TLSSocket);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('error', (err: NodeJS.ErrnoException) => this.onSocketEnd(err));
@@ -159,12 +188,16 @@ class Connection implements RespConnection {
     if (this.fatal) return Promise.reject(this.fatal);
     if (this.closedByCaller) return Promise.reject(this.closedByRedsec());
     if (this.explaining || this.socket.destroyed) return Promise.reject(this.closedError());
+    // Secrets are registered before their first byte is written: the reply may echo them.
+    const bearing = commands.map((c) => this.redactor.register(c));
+    const idle = this.pending.length === 0;
     const promises = commands.map(
-      () => new Promise<RespReply>((resolve, reject) => this.pending.push({ resolve, reject })),
+      (_, i) => new Promise<RespReply>((resolve, reject) => this.pending.push({ resolve, reject, secretBearing: bearing[i] === true })),
     );
     this.written = true;
     this.socket.write(encodeCommands(commands));
-    this.armTimer();
+    // A reply already awaited keeps its deadline: writing more never extends it.
+    if (idle) this.armTimer();
     return Promise.all(promises);
   }
 
@@ -208,46 +241,79 @@ class Connection implements RespConnection {
     return new ConnectionError('CLOSED', 'closed', 'connection is closed', this.ep.display);
   }
 
+  /**
+   * The deadline of the reply now awaited (the oldest pending): `replyTimeoutMs` from its request,
+   * or from the previous complete reply when it was pipelined behind others (Redis answers in
+   * order). Called only when a request is written to an idle connection or a reply completes:
+   * bytes arriving never push it back, so a server dripping a byte at a time cannot hold us.
+   */
   private armTimer(): void {
     if (this.pending.length === 0) {
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.timer = undefined;
       return;
     }
-    // One timer per connection, pushed back on progress (refresh is cheaper than clear + set).
+    // One timer per connection, restarted for the next reply (refresh is cheaper than clear + set).
     if (this.timer) {
       this.timer.refresh();
       return;
     }
     this.timer = setTimeout(() => {
-      this.fail(new ConnectionError('TIMEOUT', 'reply-timeout', `no reply within ${this.replyTimeoutMs} ms`, this.ep.display));
+      this.fail(new ConnectionError('TIMEOUT', 'reply-timeout', `no complete reply within ${this.replyTimeoutMs} ms`, this.ep.display));
     }, this.replyTimeoutMs);
   }
 
-  private clean(reply: RespReply): RespReply {
-    if (reply instanceof RespError && this.secrets.some((s) => reply.message.includes(s))) {
-      return new RespError(redact(reply.message, this.secrets));
+  /** Secrets hidden from every error the server sent, at any depth (EXEC answers with an array). */
+  private clean(reply: RespReply, secretBearing: boolean): RespReply {
+    if (reply instanceof RespError) {
+      const text = this.redactor.clean(reply.message, secretBearing);
+      return text === reply.message ? reply : new RespError(text);
+    }
+    if (Array.isArray(reply)) {
+      let changed = false;
+      const items = reply.map((r) => {
+        const c = this.clean(r, secretBearing);
+        if (c !== r) changed = true;
+        return c;
+      });
+      return changed ? items : reply;
+    }
+    if (reply instanceof Map) {
+      let changed = false;
+      const out = new Map<RespReply, RespReply>();
+      for (const [k, v] of reply) {
+        const c = this.clean(v, secretBearing);
+        if (c !== v) changed = true;
+        out.set(k, c);
+      }
+      return changed ? out : reply;
     }
     return reply;
   }
 
   private onData(chunk: Buffer): void {
     if (this.fatal || this.closedByCaller) return;
+    this.received += chunk.length;
+    if (this.received > this.maxTotalBytes) {
+      this.fail(new ConnectionError('PROTOCOL', 'protocol', `the server sent more than ${this.maxTotalBytes >> 20} MiB on one connection (redsec's limit)`, this.ep.display));
+      return;
+    }
     let replies: (RespReply | RespPush)[];
     try {
       replies = this.parser.feed(chunk);
     } catch (e) {
-      const why = e instanceof RespProtocolError ? e.message : String(e);
-      this.fail(new ConnectionError('PROTOCOL', 'protocol', `the server's reply is not RESP: ${why}`, this.ep.display));
+      const why = e instanceof Error ? e.message : String(e);
+      const what = e instanceof RespLimitError ? `the server sent ${why}` : `the server's reply is not RESP: ${e instanceof RespProtocolError ? why : String(e)}`;
+      this.fail(new ConnectionError('PROTOCOL', 'protocol', this.redactor.clean(what), this.ep.display));
       return;
     }
+    let completed = false;
     for (const raw of replies) {
       if (raw instanceof RespPush) {
         this.pushes.push(raw.items);
         continue;
       }
-      const reply = this.clean(raw);
+      const reply = this.clean(raw, this.pending[0]?.secretBearing ?? false);
       if (reply instanceof RespError) {
         const fault = unsolicitedFault(reply, this.ep.display);
         if (fault) {
@@ -266,9 +332,10 @@ class Connection implements RespConnection {
         return;
       }
       this.repliesSeen++;
+      completed = true;
       waiter.resolve(reply);
     }
-    this.armTimer();
+    if (completed) this.armTimer();
   }
 
   private onSocketEnd(err: NodeJS.ErrnoException | undefined): void {
@@ -336,10 +403,16 @@ function sleep(ms: number): Promise<void> {
 
 async function connectOnce(target: Target, opts: ConnectOptions, attempt: number): Promise<Connection> {
   const tls = target.tls || opts.tls !== undefined ? (opts.tls ?? {}) : undefined;
-  const secrets = [opts.auth?.password, target.password].filter((s): s is string => s !== undefined && s !== '');
   const ep: Endpoint = { host: target.host, port: target.port, display: target.display };
   const socket = await openSocket(ep, tls, opts.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs);
-  const conn = new Connection(socket, ep, tls !== undefined, tls, opts.replyTimeoutMs ?? DEFAULTS.replyTimeoutMs, secrets, opts.keyReads);
+  const conn = new Connection(socket, ep, tls !== undefined, tls, {
+    replyTimeoutMs: opts.replyTimeoutMs ?? DEFAULTS.replyTimeoutMs,
+    // The connection's own credentials are secrets from the start; AUTH/HELLO add theirs when sent.
+    redactor: new Redactor([opts.auth?.password, target.password]),
+    keyReads: opts.keyReads,
+    parser: new RespParser({ maxReplyBytes: opts.maxReplyBytes, maxReplyElements: opts.maxReplyElements }),
+    maxTotalBytes: opts.maxTotalBytes ?? DEFAULTS.maxTotalBytes,
+  });
   conn.attempts = attempt;
   if (opts.greetingWaitMs && opts.greetingWaitMs > 0) {
     await conn.waitForGreeting(opts.greetingWaitMs);

@@ -3,6 +3,7 @@
  * diagnose can act on. Messages carry the masked target and the OpenSSL reason, never a secret.
  */
 import { TargetError, type TargetErrorCode } from '../errors.js';
+import { redactSecrets } from './redaction.js';
 
 export type Fault =
   | 'connection-refused'
@@ -52,11 +53,12 @@ export class ConnectionError extends TargetError {
   }
 }
 
-/** Replaces every occurrence of each secret: server texts can echo arguments (e.g. "unknown command ... with args"). */
+/**
+ * Hides each secret and each prefix of it long enough to matter: server texts can echo arguments
+ * (e.g. "unknown command ... with args"), cut at 128 characters.
+ */
 export function redact(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out;
+  return redactSecrets(text, secrets.filter((s): s is string => s !== undefined && s !== ''));
 }
 
 const TLS_FAULTS: Record<string, Fault> = {

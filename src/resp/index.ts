@@ -4,7 +4,8 @@ export { connect, DEFAULTS as CONNECT_DEFAULTS, type ConnectOptions, type AuthOp
 export type { TlsOptions } from './transport.js';
 export type { TlsInfo } from './tls-session.js';
 export { RespError, RespPush, isRespError, type RespReply } from './reply.js';
-export { RespParser, RespProtocolError } from './parser.js';
+export { RespParser, RespProtocolError, RespLimitError, REPLY_LIMITS, type ParserLimits } from './parser.js';
+export { Redactor, redactSecrets, secretsOf, MIN_SECRET_PREFIX } from './redaction.js';
 export { encodeCommand } from './encode.js';
 export { ALLOWLIST, KEY_READ_COMMANDS, isAllowed, assertAllowed, commandName, type AllowPolicy, type KeyReadPolicy } from './allowlist.js';
 export { ConnectionError, redact, type Fault } from './faults.js';

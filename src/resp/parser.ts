@@ -10,11 +10,31 @@ import { RespError, RespPush, type RespReply } from './reply.js';
 
 export class RespProtocolError extends Error {}
 
+/** A well-formed reply larger than the parser's limits: refused before it is all buffered. */
+export class RespLimitError extends RespProtocolError {}
+
 /** Limits that keep garbage from making us buffer without end or nest without end. */
 const MAX_LINE = 64 * 1024;
 const MAX_BULK = 256 * 1024 * 1024;
 const MAX_AGGREGATE = 16 * 1024 * 1024;
 const MAX_DEPTH = 32;
+
+/**
+ * Default bounds on one reply, far above what real servers send to an auditor: CONFIG GET * is a
+ * few kilobytes, COMMAND DOCS on 8.x well under 2 MB and ~100,000 elements.
+ */
+export const REPLY_LIMITS = { maxReplyBytes: 64 * 1024 * 1024, maxReplyElements: 1_000_000 } as const;
+
+export interface ParserLimits {
+  /** Bytes of one reply, from its first byte to its last (default 64 MiB). */
+  maxReplyBytes?: number | undefined;
+  /** Elements of one reply at every nesting level together (default 1,000,000). */
+  maxReplyElements?: number | undefined;
+}
+
+function mib(n: number): string {
+  return n >= 1 << 20 ? `${Math.round(n / (1 << 20))} MiB` : `${n} bytes`;
+}
 const ASCII_FAST_PATH_MAX = 1024 * 1024;
 
 const TYPES = new Set([...'+-:_#,($!=*~>%|'].map((c) => c.charCodeAt(0)));
@@ -39,6 +59,8 @@ interface Scratch {
    * one string is far cheaper than a utf8 decode per element (CONFIG GET * is ~400 elements).
    */
   ascii: string | undefined;
+  /** When readToken needs more bytes: the absolute position that must exist, or -1 for "a line end". */
+  need: number;
 }
 
 function textOf(buf: Buffer, from: number, to: number, out: Scratch): string {
@@ -93,6 +115,7 @@ function readToken(buf: Buffer, pos: number, out: Scratch): number {
   while (nl < end && (buf[nl] !== 0x0d || buf[nl + 1] !== 0x0a)) nl++;
   if (nl >= end) {
     if (buf.length - pos > MAX_LINE) throw new RespProtocolError(`no line end within ${MAX_LINE} bytes`);
+    out.need = -1;
     return -1;
   }
   const next = nl + 2;
@@ -106,7 +129,10 @@ function readToken(buf: Buffer, pos: number, out: Scratch): number {
         out.value = null;
         return next;
       }
-      if (buf.length < next + len + 2) return -1;
+      if (buf.length < next + len + 2) {
+        out.need = next + len + 2;
+        return -1;
+      }
       if (buf[next + len] !== 0x0d || buf[next + len + 1] !== 0x0a) throw new RespProtocolError(`bulk string of ${len} bytes not followed by CRLF`);
       const text = textOf(buf, next, next + len, out);
       // Verbatim strings start with a format tag ("txt:", "mkd:").
@@ -168,24 +194,71 @@ function finish(frame: Frame): RespReply | RespPush {
 export class RespParser {
   /** Bytes not yet consumed (the tail of an unfinished element). */
   private buf: Buffer = Buffer.alloc(0);
+  /**
+   * Chunks received after `buf` and not joined yet: a large element arriving in many chunks is
+   * joined once, when all its bytes are there, instead of once per chunk (quadratic copying).
+   */
+  private chunks: Buffer[] = [];
+  private chunkBytes = 0;
+  /** Bytes (buf + chunks) needed before parsing can progress; -1: a line end is needed. */
+  private need = 0;
   /** Aggregates opened but not finished, outermost first. */
   private readonly stack: Frame[] = [];
+  /** Bytes and elements of the current, unfinished top-level reply that were consumed already. */
+  private replyBytes = 0;
+  private replyElements = 0;
+  private readonly maxReplyBytes: number;
+  private readonly maxReplyElements: number;
+  /** Bytes copied while joining chunks (a test bound that reassembly stays linear). */
+  copiedBytes = 0;
+
+  constructor(limits: ParserLimits = {}) {
+    this.maxReplyBytes = limits.maxReplyBytes ?? REPLY_LIMITS.maxReplyBytes;
+    this.maxReplyElements = limits.maxReplyElements ?? REPLY_LIMITS.maxReplyElements;
+  }
 
   /** Bytes received that are part of an unfinished reply. */
   get buffered(): number {
-    return this.buf.length + (this.stack.length > 0 ? 1 : 0);
+    return this.buf.length + this.chunkBytes + (this.stack.length > 0 ? 1 : 0);
   }
 
   feed(chunk: Buffer): (RespReply | RespPush)[] {
-    const buf = this.buf.length === 0 ? chunk : Buffer.concat([this.buf, chunk]);
+    if (chunk.length === 0) return [];
+    const held = this.buf.length + this.chunkBytes;
+    if (held > 0) {
+      const total = held + chunk.length;
+      if (this.replyBytes + total > this.maxReplyBytes) this.tooLarge();
+      // Still short of what the unfinished element needs: keep the chunk, parse nothing.
+      const waiting = this.need < 0 ? !chunk.includes(0x0a) && total <= MAX_LINE : total < this.need;
+      if (waiting) {
+        this.chunks.push(chunk);
+        this.chunkBytes += chunk.length;
+        return [];
+      }
+    }
+    let buf: Buffer;
+    if (held === 0) buf = chunk;
+    else {
+      buf = Buffer.concat([this.buf, ...this.chunks, chunk]);
+      this.copiedBytes += buf.length;
+      this.chunks = [];
+      this.chunkBytes = 0;
+    }
     const out: (RespReply | RespPush)[] = [];
     // Large tails (a big bulk arriving in many chunks) are decoded per element instead, not per feed.
     const ascii = buf.length <= ASCII_FAST_PATH_MAX && isAscii(buf) ? buf.toString('latin1') : undefined;
-    const token: Scratch = { value: null, open: undefined, count: 0, ascii };
+    const token: Scratch = { value: null, open: undefined, count: 0, ascii, need: 0 };
     let pos = 0;
+    this.need = 0;
     while (pos < buf.length) {
       const next = readToken(buf, pos, token);
-      if (next < 0) break;
+      if (next < 0) {
+        this.need = token.need < 0 ? -1 : token.need - pos;
+        if (token.need >= 0 && this.replyBytes + this.need > this.maxReplyBytes) this.tooLarge();
+        break;
+      }
+      this.replyBytes += next - pos;
+      if (this.replyBytes > this.maxReplyBytes) this.tooLarge();
       pos = next;
       let value: RespReply | RespPush;
       if (token.open !== undefined) {
@@ -196,6 +269,10 @@ export class RespParser {
           if (this.stack.length >= MAX_DEPTH) throw new RespProtocolError('replies nested too deeply');
           if (token.open === 'push' && this.stack.length > 0) throw new RespProtocolError('push inside an aggregate');
           const size = token.open === 'map' || token.open === 'attribute' ? token.count * 2 : token.count;
+          this.replyElements += size;
+          if (this.replyElements > this.maxReplyElements) {
+            throw new RespLimitError(`a reply of more than ${this.maxReplyElements} elements (redsec's limit)`);
+          }
           this.stack.push({ kind: token.open, remaining: size, items: [] });
           continue;
         }
@@ -205,6 +282,8 @@ export class RespParser {
         const top = this.stack[this.stack.length - 1];
         if (!top) {
           out.push(value);
+          this.replyBytes = 0;
+          this.replyElements = 0;
           break;
         }
         if (value instanceof RespPush) throw new RespProtocolError('push inside an aggregate');
@@ -218,5 +297,9 @@ export class RespParser {
     }
     this.buf = pos >= buf.length ? Buffer.alloc(0) : buf.subarray(pos);
     return out;
+  }
+
+  private tooLarge(): never {
+    throw new RespLimitError(`a reply larger than ${mib(this.maxReplyBytes)} (redsec's limit)`);
   }
 }
