@@ -7,6 +7,7 @@
 import { isAllowed, isRespError, type RespConnection, type RespReply } from '../resp/index.js';
 import type { VersionId } from '../versions/index.js';
 import { aclChecker } from './acl-checker.js';
+import { refuseStateChangingCommand } from './command-refusal.js';
 import { exactPattern, prefixAlternative, proposeAclFix, type AclFixProposal } from './acl-fix.js';
 import { quote, redisCli, type TargetContext } from './context.js';
 import { classifyReply } from './replies.js';
@@ -33,6 +34,8 @@ type Verdict = { allowed: true } | { allowed: false; text: string };
 
 export async function checkCommand(input: CommandCheckInput): Promise<CommandCheckResult> {
   const { conn, argv, user, versionId } = input;
+  // Never on the operator's connection: AUTH, HELLO, SELECT, CLIENT ... (diagnose refuses them earlier).
+  refuseStateChangingCommand(argv);
   // 1. Read-only and allowlisted: run it, as the application would.
   if (isAllowed(argv)) {
     const reply = await conn.call(argv);

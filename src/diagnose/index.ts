@@ -1,4 +1,5 @@
 export { diagnose, type DiagnoseOptions } from './run.js';
+export { refuseStateChangingCommand, STATE_CHANGING_COMMANDS } from './command-refusal.js';
 export { renderDiagnosisText, renderDiagnosisJson } from './render.js';
 export {
   DiagnosisSchema,

@@ -23,6 +23,7 @@ import { authWithoutPasswordProblem, noAuthProblem, wrongPassProblem } from './a
 import { readAclLog } from './acl-log-fixes.js';
 import { parseAclLog } from './acl-log.js';
 import { checkCommand } from './command-check.js';
+import { refuseStateChangingCommand } from './command-refusal.js';
 import { keySlot, parseClusterNodes, slotOwner } from './cluster.js';
 import type { TargetContext } from './context.js';
 import { certificateSummary, failureProblem, type ClientTls } from './failure.js';
@@ -241,6 +242,7 @@ function commandArgv(command: string | string[] | undefined): string[] | undefin
   const argv = Array.isArray(command) ? command : splitArgs(command);
   if (!argv) throw new InputError('unbalanced quotes', 'command');
   if (argv.length === 0) throw new UsageError('--command is empty');
+  refuseStateChangingCommand(argv);
   return argv;
 }
 
