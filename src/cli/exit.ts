@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { RedsecError } from '../errors.js';
+import { visible } from '../text/index.js';
 
 /** Exit codes, the public contract in product.md. */
 export const EXIT = {
@@ -16,8 +17,11 @@ export function exitCodeFor(err: unknown): number {
   return EXIT.usage;
 }
 
-/** One line, no stack: what the user sees on stderr. */
+/**
+ * One line, no stack: what the user sees on stderr. Messages can quote a server or a file, so
+ * control characters are shown as escapes (an ESC never reaches the terminal).
+ */
 export function errorLine(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  return `redsec: ${message.split('\n')[0]?.trim() ?? 'error'}`;
+  return `redsec: ${visible(message.split('\n')[0]?.trim() ?? 'error')}`;
 }

@@ -1,4 +1,10 @@
-/** Text and JSON renderings of a diagnosis: pure functions returning strings. */
+/**
+ * Text and JSON renderings of a diagnosis: pure functions returning strings. The text holds what
+ * servers said (error lines, ACL LOG user names and keys) and what the caller gave (the command):
+ * every line is passed through visible(), so a control character or a newline inside a value is
+ * shown as an escape and can never start a line of its own or reach the terminal.
+ */
+import { visible } from '../text/index.js';
 import type { Diagnosis, Problem } from './schema.js';
 
 export function renderDiagnosisJson(d: Diagnosis): string {
@@ -17,10 +23,10 @@ export function renderDiagnosisText(d: Diagnosis): string {
     lines.push('', 'Recent ACL LOG denials (grouped by user, reason, object):');
     for (const g of d.aclLog) {
       const fix = g.fix ? ` -> fix: ${g.fix}${g.verified ? ' (verified with the ACL engine)' : ' (not verified)'}` : '';
-      lines.push(`  ${g.user} ${g.reason} '${g.object}' x${g.count}, last ${Math.round(g.lastSeenSeconds)}s ago (${g.context})${fix}`);
+      lines.push(`  user '${g.user}' ${g.reason} '${g.object}' x${g.count}, last ${Math.round(g.lastSeenSeconds)}s ago (${g.context})${fix}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return `${lines.map(visible).join('\n')}\n`;
 }
 
 function commandLine(d: Diagnosis): string {

@@ -5,6 +5,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RedsecError, TargetError } from '../errors.js';
 import { maskUrl } from '../resp/index.js';
+import { visible } from '../text/index.js';
 
 export function toolResult(structured: Record<string, unknown>, text: string): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: structured };
@@ -13,7 +14,7 @@ export function toolResult(structured: Record<string, unknown>, text: string): C
 /** The one line a model sees for a failure: "E601: ...", "input: ...", "internal: ...". */
 export function errorText(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const line = maskUrl(message.split('\n')[0]?.trim() ?? 'error');
+  const line = visible(maskUrl(message.split('\n')[0]?.trim() ?? 'error'));
   if (err instanceof TargetError) return line; // already "CODE: target: message"
   if (err instanceof RedsecError) return `${err.category === 'usage' ? 'usage' : 'input'} error: ${line}`;
   return `internal error: ${line}`;

@@ -7,7 +7,8 @@ import { failsAt, isSeverity } from '../../audit/summary.js';
 import type { ReportFormat } from '../../report/render.js';
 import type { Severity } from '../../report/types.js';
 import { action, err, out } from '../action.js';
-import { EXIT } from '../exit.js';
+import { EXIT, errorLine } from '../exit.js';
+import { warnPasswordInUrls } from '../url-password.js';
 
 interface AuditFlags {
   tls?: boolean;
@@ -95,6 +96,7 @@ export function registerAudit(program: Command): void {
     .option('--cve-data <file>', 'CVE and end-of-life data to use instead of the bundled file (VER-CVE, VER-EOL)')
     .action(
       action(async (urls: string[], flags: AuditFlags) => {
+        warnPasswordInUrls(urls);
         const failOn = failOnSeverity(flags.failOn);
         const format = reportFormat(flags.format);
         const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
@@ -160,7 +162,7 @@ export function registerAudit(program: Command): void {
         const reports = await auditFleet(all, opts);
         if (progress) process.stderr.write('\r\x1b[K');
         out(renderReport(reports, format, textOptions()));
-        for (const r of reports) if (r.error) err(`redsec: ${r.error.message}`);
+        for (const r of reports) if (r.error) err(errorLine(r.error.message));
         if (reports.some((r) => r.error)) return EXIT.target;
         return reports.some((r) => failsAt(r.findings, failOn)) ? EXIT.findings : EXIT.ok;
       }),
