@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import type { DiagnoseOptions } from '../../diagnose/index.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
+import { warnPasswordInUrls } from '../url-password.js';
 
 interface DiagnoseFlags {
   user?: string;
@@ -49,6 +50,7 @@ export function registerDiagnose(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       action(async (url: string, flags: DiagnoseFlags) => {
+        warnPasswordInUrls([url]);
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
         if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
         const timeout = Number(flags.timeout);

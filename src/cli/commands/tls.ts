@@ -7,6 +7,7 @@ import type { InspectionOptions, MozillaProfileName, TlsInspection } from '../..
 import { TOOL_NAME, VERSION } from '../../version.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
+import { warnPasswordInUrls } from '../url-password.js';
 
 interface TlsInspectFlags {
   cert?: string[];
@@ -89,6 +90,7 @@ export function registerTls(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       action(async (url: string | undefined, flags: TlsInspectFlags) => {
+        warnPasswordInUrls([url]);
         const options: InspectionOptions = {
           profile: flags.profile,
           warnDays: positiveInt(flags.warnDays, '--warn-days'),
