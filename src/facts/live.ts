@@ -244,7 +244,10 @@ function serverLog(path: string | undefined, configKnown: boolean): Known<LogSca
   try {
     return known(scanServerLog(path));
   } catch (e) {
-    return unknown(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    const err = e as NodeJS.ErrnoException;
+    // Only regular files are read (a FIFO or a device named as the logfile is left alone).
+    if (err.code === 'ENOTREG') return unknown(`not read: ${err.message}`);
+    return unknown(`cannot read ${path}: ${err.code ?? err.message}`);
   }
 }
 

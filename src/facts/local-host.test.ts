@@ -1,10 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { debianPackage, readSystemdUnit, scanServerLog, serviceOf } from './local-host.js';
+import { debianPackage, openRegularFile, readSystemdUnit, scanServerLog, serviceOf } from './local-host.js';
 
 const ARCH = { x64: 'amd64', arm64: 'arm64' }[process.arch as 'x64'] ?? 'amd64';
 let root = '';
@@ -119,6 +120,24 @@ describe('scanServerLog', () => {
   it('throws the file system error for a missing log', () => {
     root = mkdtempSync(join(tmpdir(), 'redsec-log-'));
     expect(() => scanServerLog(join(root, 'nope.log'))).toThrow(/ENOENT/);
+  });
+
+  // A server names its logfile; a FIFO there (opened with a blocking open) used to hang the audit.
+  it('refuses a FIFO named as the logfile without blocking, and a device without opening it', () => {
+    root = mkdtempSync(join(tmpdir(), 'redsec-log-'));
+    const fifo = join(root, 'redis.log');
+    execFileSync('mkfifo', [fifo]);
+    // Nobody ever writes to this FIFO: a blocking open would wait here forever (the test would time out).
+    expect(() => scanServerLog(fifo)).toThrow(/is a FIFO, not a regular file/);
+    expect(() => openRegularFile(fifo)).toThrow(expect.objectContaining({ code: 'ENOTREG' }));
+    expect(() => scanServerLog('/dev/zero')).toThrow(/is a device, not a regular file/);
+    expect(() => scanServerLog(root)).toThrow(/is a directory/);
+    // A symlink to a regular file is the file it names.
+    writeFileSync(join(root, 'real.log'), 'x\n');
+    symlinkSync(join(root, 'real.log'), join(root, 'link.log'));
+    expect(scanServerLog(join(root, 'link.log')).crossProtocolLines).toEqual([]);
+    symlinkSync(fifo, join(root, 'fifo-link.log'));
+    expect(() => scanServerLog(join(root, 'fifo-link.log'))).toThrow(/FIFO/);
   });
 });
 

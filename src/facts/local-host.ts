@@ -4,7 +4,7 @@
  * collector calls it for loopback targets, the offline collector for the files it was given. This
  * is the filesystem edge of facts/.
  */
-import { closeSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, readSync, realpathSync, statSync, type Stats } from 'node:fs';
 import type { UnitText } from './systemd.js';
 import { gunzipSync } from 'node:zlib';
 import type { FileFacts } from './types.js';
@@ -179,7 +179,14 @@ export interface LogScan {
  * caller to report as "could not verify".
  */
 export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT, chunkSize = 1 << 20): LogScan {
-  const size = statSync(path).size;
+  const fd = openRegularFile(path);
+  let size: number;
+  try {
+    size = fstatSync(fd).size;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
   const start = Math.max(0, size - limit);
   const crossProtocolLines: number[] = [];
   let line = 1;
@@ -198,7 +205,6 @@ export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT, chunkSize = 
   // Read in chunks, each cut at its last newline (the rest waits for the next one): the warning has
   // no newline, so it never straddles two pieces, and memory stays at a chunk however long the log.
   const buf = Buffer.alloc(Math.min(chunkSize, Math.max(1, size - start)));
-  const fd = openSync(path, 'r');
   let carry = '';
   // A partial first line (the file was cut) is dropped rather than half-matched.
   let dropping = start > 0;
@@ -224,6 +230,40 @@ export function scanServerLog(path: string, limit = LOG_SCAN_LIMIT, chunkSize = 
   }
   if (!dropping) scan(carry);
   return { file: start > 0 ? `${path} (last ${limit >= 1 << 20 ? `${limit >> 20} MiB` : `${limit} bytes`})` : path, crossProtocolLines };
+}
+
+/** An error like the file system's own, for a path that is not a regular file. */
+function notRegular(path: string, what: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${path} is ${what}, not a regular file`), { code: 'ENOTREG' });
+}
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isCharacterDevice() || st.isBlockDevice()) return 'a device';
+  if (st.isSocket()) return 'a socket';
+  if (st.isDirectory()) return 'a directory';
+  return 'not a regular file';
+}
+
+/**
+ * Opens a file a server named (its logfile) for reading only if it is a regular file: stat'ed
+ * before opening (a device is never opened: opening some has effects), opened non-blocking (a
+ * FIFO swapped in meanwhile cannot hang us) and checked again on the open descriptor, which must
+ * be the very file stat'ed. Throws with code ENOTREG otherwise.
+ */
+export function openRegularFile(path: string): number {
+  const before = statSync(path);
+  if (!before.isFile()) throw notRegular(path, kindOf(before));
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(path, kindOf(st));
+    if (st.dev !== before.dev || st.ino !== before.ino) throw notRegular(path, 'replaced while being opened');
+    return fd;
+  } catch (e) {
+    closeSync(fd);
+    throw e;
+  }
 }
 
 /** Where systemd looks for unit files, highest precedence first. */
