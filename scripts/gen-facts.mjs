@@ -17,6 +17,8 @@ const SOURCES = [
   { id: '7.4', file: 'redis-7.4.1.json', flavor: 'redis' },
   { id: 'valkey-7.2', file: 'valkey-7.2.7.json', flavor: 'valkey' },
   { id: 'valkey-8.0', file: 'valkey-8.0.1.json', flavor: 'valkey' },
+  { id: '8.0', file: 'redis-8.0.2.json', flavor: 'redis' },
+  { id: 'valkey-8.1', file: 'valkey-8.1.1.json', flavor: 'valkey' },
 ];
 
 function pairs(list) {
@@ -48,7 +50,10 @@ function keySpec(raw) {
 }
 
 function command(raw) {
-  const [name, arity, flags, firstKey, lastKey, step, categories, tips = [], specs = [], subs = []] = raw;
+  const [rawName, arity, flags, firstKey, lastKey, step, categories, tips = [], specs = [], subs = []] = raw;
+  // Module commands keep the case they were registered with (Redis 8's vectorset: VADD ...); the
+  // server looks names up case-insensitively, so the tables use one spelling: lowercase.
+  const name = rawName.toLowerCase();
   return {
     name,
     arity,
@@ -82,9 +87,11 @@ for (const s of SOURCES) {
     aclDryrun: raw.acl_dryrun_supported === true,
     defaultAclList: raw.acl_list,
     categories: Object.keys(raw.acl_categories),
+    // ACL CAT <category> of the real server: what the engine's category masks are tested against.
+    categoryMembers: Object.fromEntries(Object.entries(raw.acl_categories).map(([c, m]) => [c, m.map((n) => n.toLowerCase()).sort()])),
     // Server order matters: it is the command-id order Redis uses when it describes bitmaps.
     commands: raw.command.map(command),
-    docs: docs ? Object.fromEntries(Object.entries(docs).map(([k, v]) => [k, docArgs(v)])) : null,
+    docs: docs ? Object.fromEntries(Object.entries(docs).map(([k, v]) => [k.toLowerCase(), docArgs(v)])) : null,
     config: pairs(raw.config_defaults),
   };
   writeFileSync(join(outDir, `${s.id}.json`), JSON.stringify(table) + '\n');

@@ -2,12 +2,12 @@
 import { InputError } from '../errors.js';
 import { collectFiles } from '../facts/index.js';
 import type { Report } from '../report/types.js';
-import { resolveVersionId, type VersionId } from '../versions/index.js';
+import { requestVersion, tablesUsed, type TablesUsed, type VersionId } from '../versions/index.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
 
 export interface LintOptions extends EvaluateOptions {
   aclPath?: string;
-  /** 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or an exact version such as 7.0.15 (default 7.2). */
+  /** A table id (6.2 ... 8.0, valkey-7.2 ... valkey-8.1), a newer line (8.2) or an exact version such as 7.0.15 (default 7.2). */
   redisVersion?: string;
   /** The server's working directory for relative paths (default: the config file's directory). */
   cwd?: string;
@@ -20,14 +20,22 @@ export interface LintOptions extends EvaluateOptions {
 
 export const DEFAULT_LINT_VERSION: VersionId = '7.2';
 
+/**
+ * The tables a lint judges with: --redis-version (a newer line or release resolves to the nearest
+ * tables, with a note in the report), else the profile's version, else the default.
+ */
+export function lintTarget(given: string | undefined, profileVersion: VersionId | undefined, field: string): { version: VersionId; exactVersion?: string | undefined; tables?: TablesUsed | undefined } {
+  const text = given?.trim();
+  if (!text) return { version: profileVersion ?? DEFAULT_LINT_VERSION };
+  const r = requestVersion(text);
+  if (!r.ok) throw new InputError(r.reason, field);
+  return { version: r.choice.id, exactVersion: r.exact ? r.version : undefined, tables: tablesUsed(r.choice, r.flavor, r.version) };
+}
+
 export function lintFiles(confPath: string, opts: LintOptions): Report {
-  const given = opts.redisVersion?.trim();
-  const versionId = given ? resolveVersionId(given) : (opts.profile?.redis_version ?? DEFAULT_LINT_VERSION);
-  if (!versionId) throw new InputError(`unknown version '${given}' (expected 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or x.y.z)`, '--redis-version');
-  const exact = given && /^(valkey-)?\d+\.\d+\.\d+$/.test(given) ? given.replace(/^valkey-/, '') : undefined;
+  const target = lintTarget(opts.redisVersion, opts.profile?.redis_version, '--redis-version');
   const facts = collectFiles(confPath, {
-    version: versionId,
-    ...(exact ? { exactVersion: exact } : {}),
+    ...target,
     ...(opts.aclPath !== undefined ? { aclPath: opts.aclPath } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.systemdUnit !== undefined ? { systemdUnit: opts.systemdUnit } : {}),

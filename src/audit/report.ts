@@ -3,7 +3,7 @@ import type { ServerFacts } from '../facts/types.js';
 import type { Finding, Report } from '../report/types.js';
 import { blockingRules, levelAchieved } from '../rules/index.js';
 import type { Drift } from './drift.js';
-import { summarize } from '../report/summary.js';
+import { serverOf, summarize } from '../report/summary.js';
 import { REPORT_SCHEMA_VERSION } from '../report/types.js';
 import type { WaiverUse } from './waivers.js';
 import type { AuditProfile } from './profile.js';
@@ -12,7 +12,7 @@ export type ReportProfile = Pick<AuditProfile, 'level'> & { security_level: stri
 
 export interface ReportInput {
   target: string;
-  facts?: Pick<ServerFacts, 'flavor' | 'version'>;
+  facts?: Pick<ServerFacts, 'flavor' | 'version' | 'tables'>;
   findings: Finding[];
   /** What the report names of the profile (an AuditProfile, or a report's profile with its level). */
   profile: ReportProfile | null;
@@ -27,12 +27,11 @@ export interface ReportInput {
  * error of a target that could not be audited.
  */
 export function buildAuditReport(input: ReportInput): Report {
-  const flavor = input.facts?.flavor ?? 'unknown';
   const report: Report = {
     schema_version: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
     target: input.target,
-    server: { flavor, version: input.facts?.version ?? null },
+    server: input.facts ? serverOf(input.facts) : { flavor: 'unknown', version: null },
     profile: input.profile
       ? {
           security_level: input.profile.security_level,

@@ -19,6 +19,8 @@ export interface DirectiveIssue {
   name: string;
   location: Location;
   reason: string;
+  /** The tables cannot tell whether the server accepts it (a newer server, or a config hidden from CONFIG GET *). */
+  uncertain?: boolean;
 }
 
 export interface ConfigUser {
@@ -92,7 +94,9 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
   for (const d of parsed.directives) {
     const support = directiveSupport(d.name, version);
     if (!support.known) {
-      result.unknown.push({ name: d.name, location: d.location, reason: support.reason ?? 'unknown directive' });
+      const issue: DirectiveIssue = { name: d.name, location: d.location, reason: support.reason ?? 'unknown directive' };
+      if (support.uncertain) issue.uncertain = true;
+      result.unknown.push(issue);
       continue;
     }
     const problem = check(d);

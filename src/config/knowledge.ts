@@ -35,9 +35,16 @@ const SEVEN_ALIASES: Readonly<Record<string, string>> = {
 /** Valkey 8 renamed master* to primary*, keeping the old names as aliases. */
 const VALKEY8_ALIASES: Readonly<Record<string, string>> = { masterauth: 'primaryauth', masteruser: 'primaryuser' };
 
+/** Valkey 8.1 folded SLOWLOG into COMMANDLOG; the slowlog-* directives became aliases. */
+const VALKEY81_ALIASES: Readonly<Record<string, string>> = {
+  'slowlog-log-slower-than': 'commandlog-execution-slower-than',
+  'slowlog-max-len': 'commandlog-slow-execution-max-len',
+};
+
 export function aliasesFor(version: VersionId): Readonly<Record<string, string>> {
   if (version === '6.2') return REPLICA_ALIASES;
   if (version === 'valkey-8.0') return { ...REPLICA_ALIASES, ...SEVEN_ALIASES, ...VALKEY8_ALIASES };
+  if (version === 'valkey-8.1') return { ...REPLICA_ALIASES, ...SEVEN_ALIASES, ...VALKEY8_ALIASES, ...VALKEY81_ALIASES };
   return { ...REPLICA_ALIASES, ...SEVEN_ALIASES };
 }
 
@@ -110,10 +117,25 @@ export const FILE_ONLY_DIRECTIVES: Readonly<Record<string, { min: number; max: n
   sentinel: { min: 0, max: Infinity },
 };
 
-/** Directives accepted and ignored, with their exact argument count (deprecated_configs[] in 7.0+). */
+/**
+ * Directives accepted and ignored, with their exact argument count (deprecated_configs[] in 7.0+).
+ * Redis 8.0 (async I/O threads, redis#13695) and Valkey 8.1 (valkey#1138) moved io-threads-do-reads
+ * there: I/O threads always read now, so a 7.x file that sets it still starts.
+ */
 export function ignoredDirectives(version: VersionId): Readonly<Record<string, number>> {
   if (version === '6.2') return { 'list-max-ziplist-entries': 1, 'list-max-ziplist-value': 1 };
-  return { 'list-max-ziplist-entries': 1, 'list-max-ziplist-value': 1, 'lua-replicate-commands': 1 };
+  const seven = { 'list-max-ziplist-entries': 1, 'list-max-ziplist-value': 1, 'lua-replicate-commands': 1 };
+  if (version === '8.0' || version === 'valkey-8.1') return { ...seven, 'io-threads-do-reads': 1 };
+  return seven;
+}
+
+/**
+ * Configs a version accepts that CONFIG GET * does not list (HIDDEN_CONFIG), where an earlier
+ * table listed them: without this they would look removed. Valkey 8.1 hid events-per-io-thread
+ * (valkey#1408), a testing knob.
+ */
+export function hiddenDirectives(version: VersionId): readonly string[] {
+  return version === 'valkey-8.1' ? ['events-per-io-thread'] : [];
 }
 
 /** 6.2 parses these outside the configs[] table, with a fixed argument count ("Bad directive" otherwise). */

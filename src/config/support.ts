@@ -2,12 +2,13 @@
  * Which directives a version accepts, under which canonical name, and the first reason it would
  * refuse a directive line (Redis's own wording), so lint and the loader agree with redis-server.
  */
-import { versionTable, type VersionId } from '../versions/index.js';
+import { compareTriples, flavorOf, parseTriple, VERSION_IDS, versionTable, type VersionId } from '../versions/index.js';
 import type { Directive } from './types.js';
 import {
   aliasesFor,
   enumValues,
   FILE_ONLY_DIRECTIVES,
+  hiddenDirectives,
   ignoredDirectives,
   LEGACY_62_ARITY,
   MEMORY_CONFIGS,
@@ -29,6 +30,8 @@ export interface DirectiveSupport {
   canonical?: string;
   /** Accepted but without effect (deprecated options Redis skips). */
   ignored?: boolean;
+  /** Not in the version's table but listed by an earlier one: redsec cannot tell removed from hidden. */
+  uncertain?: boolean;
   reason?: string;
 }
 
@@ -39,7 +42,7 @@ export function canonicalConfigName(name: string, version: VersionId): string | 
   const alias = aliasesFor(version)[lower];
   if (alias !== undefined) return alias;
   if (lower === 'replicaof' && version === '6.2') return 'replicaof';
-  return Object.hasOwn(names, lower) ? lower : undefined;
+  return Object.hasOwn(names, lower) || hiddenDirectives(version).includes(lower) ? lower : undefined;
 }
 
 export function directiveSupport(name: string, version: VersionId): DirectiveSupport {
@@ -53,7 +56,26 @@ export function directiveSupport(name: string, version: VersionId): DirectiveSup
   if (lower.includes('.') && version !== '6.2') {
     return { known: true, canonical: lower, reason: 'module config: applies only if a loaded module declares it' };
   }
+  const lister = earlierListing(lower, version);
+  if (lister !== undefined) {
+    // CONFIG GET * hides HIDDEN_CONFIG options, so absence from the newer listing does not prove removal.
+    return { known: false, uncertain: true, reason: `${version}'s CONFIG GET * no longer lists '${lower}' (${lister} did): removed or hidden, the tables cannot tell` };
+  }
   return { known: false, reason: `${version} has no directive '${lower}'` };
+}
+
+/** The newest earlier table of the same flavor whose CONFIG GET * listed the name (it was removed or hidden since). */
+function earlierListing(name: string, version: VersionId): VersionId | undefined {
+  const line = parseTriple(version.replace(/^valkey-/, ''));
+  if (!line) return undefined;
+  let found: VersionId | undefined;
+  for (const id of VERSION_IDS) {
+    if (flavorOf(id) !== flavorOf(version)) continue;
+    const other = parseTriple(id.replace(/^valkey-/, ''));
+    if (!other || compareTriples(other, line) >= 0) continue;
+    if (Object.hasOwn(versionTable(id).config, name)) found = id;
+  }
+  return found;
 }
 
 /**

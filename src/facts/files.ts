@@ -9,7 +9,7 @@ import { readInputFile } from '../input-file.js';
 import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
 import { parseAclFile } from '../acl/index.js';
 import { inspectCertificate } from '../certs/inspect.js';
-import { versionTable, type VersionId } from '../versions/index.js';
+import { versionTable, type TablesUsed, type VersionId } from '../versions/index.js';
 import { known, unknown, type CertificateFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
 import { statFiles } from './local-host.js';
 import { parseSystemdUnit, type UnitText } from './systemd.js';
@@ -18,7 +18,9 @@ import { parseCompose, type ContainerFacts } from './compose.js';
 export interface FilesCollectOptions {
   version: VersionId;
   /** The exact version when known (e.g. "7.0.15"), for version-specific verdicts such as CVEs. */
-  exactVersion?: string;
+  exactVersion?: string | undefined;
+  /** Which tables judge the config (and the note when the target is newer than them). */
+  tables?: TablesUsed | undefined;
   /** An ACL file to use instead of (or in the absence of) the config's `aclfile`. */
   aclPath?: string;
   /**
@@ -85,6 +87,7 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
     flavor: table.flavor,
     version: opts.exactVersion ?? null,
     versionId: opts.version,
+    tables: opts.tables,
     mode: known(value('cluster-enabled') === 'yes' ? 'cluster' : 'standalone'),
     config: known(eff.values),
     unknownDirectives: [...eff.unknown, ...eff.invalid],

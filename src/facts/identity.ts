@@ -1,9 +1,11 @@
-import { VERSION_IDS, versionTable, type Flavor, type VersionId } from '../versions/index.js';
+import { chooseTable, tablesUsed, versionTable, type TablesUsed, type Flavor, type VersionId } from '../versions/index.js';
 
 export interface ServerIdentity {
   flavor: Flavor | 'unknown';
   version: string | null;
   versionId: VersionId | null;
+  /** The tables chosen for the version, with a note when the server is newer than them. */
+  tables?: TablesUsed | undefined;
 }
 
 /**
@@ -14,10 +16,16 @@ export interface ServerIdentity {
 export function identifyServer(server: Record<string, string> | undefined): ServerIdentity {
   if (!server) return { flavor: 'unknown', version: null, versionId: null };
   const valkey = server['valkey_version'] ?? (server['server_name'] === 'valkey' ? server['redis_version'] : undefined);
-  if (valkey) return { flavor: 'valkey', version: valkey, versionId: nearestVersionId('valkey', valkey) };
+  if (valkey) return identified('valkey', valkey);
   const redis = server['redis_version'];
-  if (redis) return { flavor: 'redis', version: redis, versionId: nearestVersionId('redis', redis) };
+  if (redis) return identified('redis', redis);
   return { flavor: 'unknown', version: null, versionId: null };
+}
+
+function identified(flavor: Flavor, version: string): ServerIdentity {
+  const choice = chooseTable(flavor, version);
+  if (!choice) return { flavor, version, versionId: null };
+  return { flavor, version, versionId: choice.id, tables: tablesUsed(choice, flavor, version) };
 }
 
 function parseVersion(v: string): number[] | null {
@@ -41,18 +49,7 @@ export function compareVersions(a: string, b: string): number {
  * server's major.minor, else the oldest one (a 6.0 server is closest to the 6.2 table).
  */
 export function nearestVersionId(flavor: Flavor, version: string): VersionId | null {
-  const parsed = parseVersion(version);
-  if (!parsed) return null;
-  const mm = `${parsed[0]}.${parsed[1]}`;
-  const candidates = VERSION_IDS.filter((id) => (flavor === 'valkey') === id.startsWith('valkey-'));
-  const ordered = [...candidates].sort((a, b) => compareVersions(tableVersion(a), tableVersion(b)));
-  let best: VersionId | null = null;
-  for (const id of ordered) if (compareVersions(tableVersion(id), mm) <= 0) best = id;
-  return best ?? ordered[0] ?? null;
-}
-
-function tableVersion(id: VersionId): string {
-  return id.replace(/^valkey-/, '');
+  return chooseTable(flavor, version)?.id ?? null;
 }
 
 /** True when the version's table says ACL DRYRUN exists (7.0+). */

@@ -27,14 +27,31 @@ describe('identifyServer', () => {
       flavor: 'valkey',
       version: '8.0.1',
       versionId: 'valkey-8.0',
+      tables: { id: 'valkey-8.0', from: 'Valkey 8.0.1', target: 'Valkey 8.0.1' },
     });
-    expect(identifyServer({ redis_version: '7.2.4' })).toEqual({ flavor: 'redis', version: '7.2.4', versionId: '7.2' });
+    expect(identifyServer({ redis_version: '7.2.4' })).toEqual({
+      flavor: 'redis',
+      version: '7.2.4',
+      versionId: '7.2',
+      tables: { id: '7.2', from: 'Redis 7.2.6', target: 'Redis 7.2.4' },
+    });
+  });
+
+  it('judges a server newer than the tables with the nearest ones and says so', () => {
+    const r = identifyServer({ redis_version: '8.4.0', redis_mode: 'standalone' });
+    expect([r.versionId, r.tables?.note]).toEqual(['8.0', "Redis 8.4.0 is newer than redsec's tables: judged with the 8.0 tables (from Redis 8.0.2); commands, categories and directives those tables lack are judged unknown"]);
+    const v = identifyServer({ redis_version: '7.2.4', server_name: 'valkey', valkey_version: '9.0.0' });
+    expect([v.flavor, v.versionId, v.tables?.from]).toEqual(['valkey', 'valkey-8.1', 'Valkey 8.1.1']);
   });
   it('picks the nearest table not newer than the server', () => {
     expect(nearestVersionId('redis', '7.0.15')).toBe('7.0');
-    expect(nearestVersionId('redis', '8.2.1')).toBe('7.4');
+    expect(nearestVersionId('redis', '7.4.6')).toBe('7.4');
+    expect(nearestVersionId('redis', '8.0.2')).toBe('8.0');
+    expect(nearestVersionId('redis', '8.4.0')).toBe('8.0');
     expect(nearestVersionId('redis', '6.0.16')).toBe('6.2');
-    expect(nearestVersionId('valkey', '8.1.0')).toBe('valkey-8.0');
+    expect(nearestVersionId('valkey', '8.0.4')).toBe('valkey-8.0');
+    expect(nearestVersionId('valkey', '8.1.0')).toBe('valkey-8.1');
+    expect(nearestVersionId('valkey', '9.0.0')).toBe('valkey-8.1');
     expect(nearestVersionId('redis', 'garbage')).toBeNull();
     expect(compareVersions('7.2.11', '7.2.4')).toBeGreaterThan(0);
   });

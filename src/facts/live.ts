@@ -106,6 +106,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     flavor: identity.flavor,
     version: identity.version,
     versionId: identity.versionId,
+    tables: identity.tables,
     mode,
     config,
     unknownDirectives: [],

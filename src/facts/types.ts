@@ -4,7 +4,7 @@
  * a socket or a file. Anything a collector could not see is `Unknown` with the reason, so rules
  * report `unknown` instead of guessing.
  */
-import type { VersionId, Flavor } from '../versions/index.js';
+import type { VersionId, Flavor, TablesUsed } from '../versions/index.js';
 import type { Location } from '../report/types.js';
 
 export type Known<T> = { known: true; value: T } | { known: false; why: string };
@@ -87,13 +87,15 @@ export interface ServerFacts {
   version: string | null;
   /** The nearest per-version table, used for defaults and command metadata. */
   versionId: VersionId | null;
+  /** Which tables judged the server, with a note when the server is newer than them. */
+  tables?: TablesUsed | undefined;
   /** INFO server redis_mode/server_mode: standalone, cluster, sentinel. */
   mode: Known<'standalone' | 'cluster' | 'sentinel'>;
 
   /** Effective configuration by canonical lowercase name (Valkey's primaryauth is also under masterauth). */
   config: Known<Record<string, ConfigValue>>;
   /** Directives in files that the target version rejects or does not know (lint only). */
-  unknownDirectives: { name: string; location: Location; reason: string }[];
+  unknownDirectives: { name: string; location: Location; reason: string; uncertain?: boolean }[];
   /** Directives set more than once where only the last counts (lint only). */
   duplicateDirectives: { name: string; locations: Location[] }[];
   /** rename-command pairs (lint; live only what COMMAND INFO shows missing). */

@@ -30,6 +30,8 @@ export interface GenerateOptions {
   random?: RandomBytes;
   /** Issue certificates as if at this time. */
   now?: Date;
+  /** See PlanOptions.newerThanTables. */
+  newerThanTables?: string | undefined;
 }
 
 /** Private keys and plaintext secrets: owner only. */
@@ -70,7 +72,7 @@ function pkiFiles(plan: Plan, pki: Pki): { files: BundleFile[]; certificates: Ce
  * certificates; writes nothing (see writeBundle).
  */
 export async function generateBundle(profile: Profile, opts: GenerateOptions = {}): Promise<GeneratedBundle> {
-  const plan = buildPlan(profile);
+  const plan = buildPlan(profile, { newerThanTables: opts.newerThanTables });
   validatePlan(plan);
   const passwords = generateSecrets(plan, opts.random);
   const hashes = new Map([...passwords].map(([user, pw]) => [user, passwordHash(pw)]));

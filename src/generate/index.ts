@@ -1,4 +1,4 @@
-export { buildPlan } from './plan.js';
+export { buildPlan, type PlanOptions } from './plan.js';
 export { generateBundle, SECRET_MODE } from './bundle.js';
 export type { BundleFile, GeneratedBundle, GenerateOptions } from './bundle.js';
 export { writeBundle } from './write.js';

@@ -20,7 +20,12 @@ function resolveBind(p: Profile): { bind: string[]; defaulted: boolean } {
  * Profile → desired state. Pure and deterministic: no secrets, no certificates, no clock.
  * The audit reuses it to compute the gap between a server and a target profile.
  */
-export function buildPlan(profile: Profile): Plan {
+export interface PlanOptions {
+  /** Set when the requested version is newer than the tables the plan is built from (a warning says so). */
+  newerThanTables?: string | undefined;
+}
+
+export function buildPlan(profile: Profile, opts: PlanOptions = {}): Plan {
   const { bind, defaulted } = resolveBind(profile);
   const tlsDir = `${profile.config_dir}/tls`;
   const aclFile = `${profile.config_dir}/users.acl`;
@@ -38,6 +43,7 @@ export function buildPlan(profile: Profile): Plan {
     firewall: planFirewall(profile),
   };
   const warnings = planWarnings(base, defaulted);
+  if (opts.newerThanTables !== undefined) warnings.unshift({ id: 'VERSION-NEWER-THAN-TABLES', severity: 'warning', message: opts.newerThanTables });
   const withWarnings = { ...base, warnings };
   return { ...withWarnings, checklist: planChecklist(withWarnings) };
 }

@@ -99,7 +99,7 @@ describe.each(VERSION_IDS)('target %s', (version) => {
       expect(names.has('enable-module-command')).toBe(version !== '6.2');
       expect(names.has('enable-protected-configs')).toBe(version !== '6.2');
       expect(names.has('rename-command')).toBe(version === '6.2');
-      expect(names.has('hide-user-data-from-log')).toBe(version === '7.4' || version === 'valkey-8.0');
+      expect(names.has('hide-user-data-from-log')).toBe(['7.4', '8.0', 'valkey-8.0', 'valkey-8.1'].includes(version));
       expect(names.has('acl-pubsub-default')).toBe(true);
     }
   });

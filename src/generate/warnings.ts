@@ -9,7 +9,9 @@ const VERSION_NOTES: Partial<Record<Plan['version'], Warning>> = {
   '7.2': { id: 'VERSION-OLD', severity: 'warning', message: 'Redis 7.2 is past Mozilla\'s eolBefore 7.4.0; run at least 7.2.11 (Lua CVE-2025-49844 family)' },
   '7.4': { id: 'VERSION-PATCH', severity: 'info', message: 'run at least Redis 7.4.6 (Lua CVE-2025-49844 family); 7.4 is licensed RSALv2/SSPLv1' },
   'valkey-7.2': { id: 'VERSION-PATCH', severity: 'warning', message: 'Valkey 7.2: apply the latest patch release (2025 Lua and ACL fixes); plan a move to Valkey 8' },
+  '8.0': { id: 'VERSION-PATCH', severity: 'info', message: 'Redis 8.0: apply the latest patch release (2025 Lua and HyperLogLog fixes); Redis 8 is licensed RSALv2/SSPLv1/AGPLv3' },
   'valkey-8.0': { id: 'VERSION-PATCH', severity: 'info', message: 'Valkey 8.0: apply the latest patch release (2025 Lua fixes)' },
+  'valkey-8.1': { id: 'VERSION-PATCH', severity: 'info', message: 'Valkey 8.1: apply the latest patch release (2025 Lua fixes)' },
 };
 
 export function planWarnings(plan: Omit<Plan, 'checklist' | 'warnings'>, bindDefaulted: boolean): Warning[] {

@@ -7,14 +7,14 @@
 import { z } from 'zod';
 import { ProfileSchema, SECURITY_LEVELS } from '../profile/index.js';
 import { SEVERITIES } from '../report/index.js';
-import { VERSION_IDS } from '../versions/index.js';
+import { VERSION_IDS, VERSION_LIST } from '../versions/index.js';
 
 export { ReportSchema } from '../report/index.js';
 export { DiagnosisSchema } from '../diagnose/index.js';
 
 // ---------- shared pieces ----------
 
-const version = z.enum(VERSION_IDS).default('7.2').describe('Target server version: 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0');
+const version = z.enum(VERSION_IDS).default('7.2').describe(`Target server version: ${VERSION_LIST}`);
 
 const aclSource = {
   rules: z.string().max(65536).optional().describe('ACL rules as for ACL SETUSER, space separated, e.g. "on >pw ~app:* +@read"'),
@@ -132,7 +132,7 @@ export const LintInputSchema = z
     acl_text: z.string().max(4_194_304).optional().describe("users.acl contents, used instead of the config's aclfile"),
     acl_path: z.string().max(4096).optional().describe('Path of an ACL file under an allowed directory'),
     cwd: z.string().max(4096).optional().describe("The server's working directory for relative include/aclfile paths (under an allowed directory)"),
-    redis_version: z.string().max(32).optional().describe('6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or an exact x.y.z (default 7.2)'),
+    redis_version: z.string().max(32).optional().describe(`${VERSION_LIST}, a newer line such as 8.2 (judged with the nearest tables, noted in the report) or an exact x.y.z (default 7.2)`),
     profile: auditProfile,
     systemd_unit_text: z.string().max(1_048_576).optional().describe('The systemd unit that runs the server, for OS-SYSTEMD'),
     compose_text: z.string().max(1_048_576).optional().describe('The Docker Compose file that runs the server, for OS-CONTAINER'),

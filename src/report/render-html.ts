@@ -116,6 +116,7 @@ function section(r: Report, i: number): string {
     ? ` · profile ${e(r.profile.security_level)}, ${e(r.profile.network_exposure)}${r.profile.compliance_requirements.length ? `, ${e(r.profile.compliance_requirements.join(', '))}` : ''}`
     : '';
   out.push(`<p class="meta">${e(`${r.server.flavor} ${r.server.version ?? '(unknown version)'}`)}${profile}</p>`);
+  if (r.server.tables?.note) out.push(`<p class="meta">${e(r.server.tables.note)}</p>`);
   if (r.error) {
     out.push(`<p class="error"><strong>${e(errorText(r))}</strong></p></section>`);
     return out.join('\n');

@@ -18,6 +18,7 @@ function findingBlock(f: Finding): string {
 function renderOne(r: Report): string {
   const out: string[] = [`## redsec report: ${escapeMarkdown(r.target)}`, ''];
   out.push(`Server: ${escapeMarkdown(`${r.server.flavor} ${r.server.version ?? '(unknown version)'}`)} · level reached: **${r.level_achieved}/4**`);
+  if (r.server.tables?.note) out.push(`Note: ${escapeMarkdown(r.server.tables.note)}`);
   if (r.profile) out.push(`Profile: ${escapeMarkdown(`${r.profile.security_level}, ${r.profile.network_exposure}${r.profile.compliance_requirements.length ? `, ${r.profile.compliance_requirements.join(', ')}` : ''}`)}`);
   if (r.error) {
     out.push('', `**Error ${escapeMarkdown(r.error.code)}:** ${escapeMarkdown(r.error.message)}`);

@@ -42,6 +42,7 @@ function renderOne(r: Report, opts: TextOptions): string {
   const out: string[] = [];
   const server = `${r.server.flavor} ${r.server.version ?? '(version unknown)'}`;
   out.push(paint(opts, 'bold', `redsec ${r.tool.version}: ${stripControl(r.target)} (${server})`));
+  if (r.server.tables?.note) out.push(paint(opts, 'dim', `note: ${stripControl(r.server.tables.note)}`));
   if (r.error) {
     out.push(paint(opts, 'critical', `  error ${r.error.code}: ${stripControl(r.error.message)}`));
     return out.join('\n');

@@ -31,7 +31,13 @@ export const ReportSchema = z
     schema_version: z.string(),
     tool: z.object({ name: z.string(), version: z.string() }).strict(),
     target: z.string(),
-    server: z.object({ flavor: z.enum(['redis', 'valkey', 'unknown']), version: z.string().nullable() }).strict(),
+    server: z
+      .object({
+        flavor: z.enum(['redis', 'valkey', 'unknown']),
+        version: z.string().nullable(),
+        tables: z.object({ id: z.string(), from: z.string(), note: z.string().optional() }).strict().optional(),
+      })
+      .strict(),
     profile: z
       .object({ security_level: z.string(), network_exposure: z.string(), compliance_requirements: z.array(z.string()) })
       .strict()

@@ -19,12 +19,19 @@ export function summarize(findings: readonly Finding[]): Summary {
 
 const LEVELS: Record<string, number> = { basic: 1, standard: 2, hardened: 3, compliance: 4 };
 
+/** The report's server block: flavor, version and the tables that judged it. */
+export function serverOf(facts: Pick<ServerFacts, 'flavor' | 'version' | 'tables'>): Report['server'] {
+  const t = facts.tables;
+  if (!t) return { flavor: facts.flavor, version: facts.version };
+  return { flavor: facts.flavor, version: facts.version, tables: t.note === undefined ? { id: t.id, from: t.from } : { id: t.id, from: t.from, note: t.note } };
+}
+
 export function buildReport(facts: ServerFacts, findings: Finding[], profile: RuleProfile | null): Report {
   const report: Report = {
     schema_version: REPORT_SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: VERSION },
     target: facts.target,
-    server: { flavor: facts.flavor, version: facts.version },
+    server: serverOf(facts),
     profile: profile ? { ...profile, compliance_requirements: [...profile.compliance_requirements] } : null,
     level_achieved: levelAchieved(findings),
     summary: summarize(findings),

@@ -56,7 +56,15 @@ export interface Report {
   tool: { name: string; version: string };
   /** Masked URL (no password) or the linted file path. */
   target: string;
-  server: { flavor: 'redis' | 'valkey' | 'unknown'; version: string | null };
+  server: {
+    flavor: 'redis' | 'valkey' | 'unknown';
+    version: string | null;
+    /**
+     * The per-version tables that judged the server (id, e.g. "8.0", and the release they come
+     * from); `note` says when the server is newer than them (what they lack is judged unknown).
+     */
+    tables?: { id: string; from: string; note?: string };
+  };
   /** The profile audited against (level, exposure, compliance), or null. */
   profile: { security_level: string; network_exposure: string; compliance_requirements: string[] } | null;
   level_achieved: 0 | 1 | 2 | 3 | 4;

@@ -34,7 +34,10 @@ export function redisSemantics(facts: ServerFacts): Triple | null {
       return [7, 2, 0];
     case '7.4':
     case 'valkey-8.0':
+    case 'valkey-8.1':
       return [7, 4, 0];
+    case '8.0':
+      return [8, 0, 0];
     default:
       return null;
   }

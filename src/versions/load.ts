@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { requestVersion } from './lines.js';
 import { VERSION_IDS, type VersionId, type VersionTable } from './types.js';
 
 // data/ sits two levels above both src/versions/ and dist/versions/.
@@ -19,13 +20,11 @@ export function versionTable(id: VersionId): VersionTable {
   return table;
 }
 
-/** Parses "7.0", "7", "7.0.15", "valkey-8", "valkey-8.0.1" to the nearest table id, or undefined. */
+/**
+ * Parses "7.0", "7", "7.0.15", "valkey-8", "valkey-8.0.1", or a line newer than the tables ("8.2",
+ * "valkey-9.0"), to the nearest table id; undefined for garbage and versions older than 6.2.
+ */
 export function resolveVersionId(input: string): VersionId | undefined {
-  const s = input.trim().toLowerCase();
-  const m = /^(valkey[-: ]?)?(\d+)(?:\.(\d+))?(?:\.\d+)?$/.exec(s);
-  if (!m) return undefined;
-  const major = m[2] ?? '';
-  const minor = m[3] ?? (m[1] ? (major === '8' ? '0' : '2') : major === '6' ? '2' : '0');
-  const id = `${m[1] ? 'valkey-' : ''}${major}.${minor}`;
-  return isVersionId(id) ? id : undefined;
+  const r = requestVersion(input);
+  return r.ok ? r.choice.id : undefined;
 }

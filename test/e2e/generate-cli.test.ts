@@ -19,7 +19,8 @@ describe('redsec generate (CLI)', () => {
     [['--level', 'basic', '--exposure', 'lan'], /^redsec: network_exposure: Invalid option/],
     [['--level', 'basic', '--exposure', 'localhost', '--port', 'abc'], /^redsec: port: Invalid input: expected number/],
     [['--level', 'basic', '--exposure', 'private_network', '--bind', '10.0.0.1,10.0.0.999'], /^redsec: bind\[1\]: expected an IPv4 or IPv6 address/],
-    [['--level', 'basic', '--exposure', 'localhost', '--redis-version', '5.0'], /^redsec: redis_version: Invalid option/],
+    [['--level', 'basic', '--exposure', 'localhost', '--redis-version', '5.0'], /^redsec: --redis-version: Redis 5\.0 is older than the oldest supported line \(Redis 6\.2\)/],
+    [['--level', 'basic', '--exposure', 'localhost', '--redis-version', 'latest'], /^redsec: --redis-version: unknown version 'latest'/],
     [['--level', 'basic', '--exposure', 'localhost', '--compliance', 'pci_dss,iso27001'], /^redsec: compliance_requirements\[1\]: Invalid option/],
     [['--level', 'basic', '--exposure', 'public', '--compliance', 'pci_dss'], /^redsec: network_exposure: public exposure is not allowed with pci_dss/],
     [['--level', 'basic', '--exposure', 'localhost', '--app', 'noprefix'], /^redsec: --app\[0\]: expected NAME=PREFIX/],
@@ -32,6 +33,20 @@ describe('redsec generate (CLI)', () => {
     expect(r.stdout).toBe('');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(root).filter((n) => n.includes('.redsec-'))).toEqual([]);
+  });
+
+  it('--redis-version 8.2 (newer than the tables): built from the 8.0 tables with a warning that says so', async () => {
+    const r = await cli(['--level', 'hardened', '--exposure', 'localhost', '--redis-version', '8.2', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { profile: { redis_version: string }; warnings: { id: string; message: string }[] };
+    expect(out.profile.redis_version).toBe('8.0');
+    expect(out.warnings[0]).toEqual({
+      id: 'VERSION-NEWER-THAN-TABLES',
+      severity: 'warning',
+      message: "Redis 8.2 is newer than redsec's tables: generated for the 8.0 tables (from Redis 8.0.2), so only directives and commands 8.0 has are used; check the release notes of 8.2 for anything new it would need",
+    });
+    const exact = JSON.parse((await cli(['--level', 'hardened', '--exposure', 'localhost', '--redis-version', '8.0', '--format', 'json'])).stdout) as { warnings: { id: string }[] };
+    expect(exact.warnings.map((w) => w.id)).not.toContain('VERSION-NEWER-THAN-TABLES');
   });
 
   it.each([

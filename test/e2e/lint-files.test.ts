@@ -170,8 +170,8 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
 
   it('--redis-version picks the flavor and table; an exact version is kept for CVE verdicts', () => {
     const conf = write('flavor/redis.conf', 'bind 127.0.0.1\n');
-    expect(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }).server).toEqual({ flavor: 'valkey', version: null });
-    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11' });
+    expect(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }).server).toEqual({ flavor: 'valkey', version: null, tables: { id: 'valkey-8.0', from: 'Valkey 8.0.1' } });
+    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11', tables: { id: '7.2', from: 'Redis 7.2.6', note: "Redis 7.2.11 is newer than redsec's tables: judged with the 7.2 tables (from Redis 7.2.6); commands, categories and directives those tables lack are judged unknown" } });
     expect(lintFiles(conf, { profile: null }).server).toEqual({ flavor: 'redis', version: null });
   });
 
@@ -243,5 +243,54 @@ describe('redsec lint: directives the target version rejects, and duplicates (is
     const lines = (id: string) => sarif.runs[0]?.results.filter((x) => x.ruleId === id).map((x) => x.locations?.[0]?.physicalLocation.region.startLine);
     expect(lines('CONF-UNKNOWN-DIRECTIVE')).toEqual([3]);
     expect(lines('CONF-DUPLICATE-DIRECTIVE')).toEqual([5]);
+  });
+});
+
+describe('redsec lint: Redis 8.0, Valkey 8.1 and servers newer than the tables (issue 13)', () => {
+  const only = (r: Report, id: string) => r.findings.filter((f) => f.id === id);
+
+  it('io-threads-do-reads: 7.0.15 knows it; 8.0 and Valkey 8.1 accept and ignore it (deprecated_configs), so no refusal', async () => {
+    const conf = write('i13a/redis.conf', 'bind 127.0.0.1\nio-threads-do-reads yes\n');
+    for (const v of ['7.0', '7.4', '8.0', 'valkey-8.0', 'valkey-8.1']) {
+      expect(only(lintFiles(conf, { profile: null, redisVersion: v }), 'CONF-UNKNOWN-DIRECTIVE').map((f) => f.status), v).toEqual(['pass']);
+    }
+    // Deprecated configs take exactly one argument: more is refused as by the server.
+    const bad = write('i13a2/redis.conf', 'io-threads-do-reads yes no\n');
+    expect(only(lintFiles(bad, { profile: null, redisVersion: '8.0' }), 'CONF-UNKNOWN-DIRECTIVE').map((f) => f.status)).toEqual(['fail']);
+    const server = await startRedis({ configFile: conf });
+    expect(server.log()).toContain('Ready to accept connections');
+    await server.stop();
+  });
+
+  it('a directive an earlier table listed and Valkey 8.1 no longer lists is unknown (removed or hidden), not a refusal', () => {
+    const conf = write('i13b/redis.conf', 'dynamic-hz yes\nevents-per-io-thread 2\ncommandlog-execution-slower-than 5000\n');
+    const r = only(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.1' }), 'CONF-UNKNOWN-DIRECTIVE');
+    expect(r.map((f) => [f.status, f.location?.line])).toEqual([['unknown', 1]]);
+    expect(r[0]?.evidence).toContain("valkey-8.1's CONFIG GET * no longer lists 'dynamic-hz' (valkey-8.0 did)");
+    // COMMANDLOG's directives are new in 8.1: Valkey 8.0 would refuse them.
+    expect(only(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }), 'CONF-UNKNOWN-DIRECTIVE').map((f) => [f.status, f.location?.line])).toEqual([['fail', 3]]);
+  });
+
+  it('--redis-version 8.2: judged with the 8.0 tables, the report says so, and what the tables lack is unknown', async () => {
+    const conf = write('i13c/redis.conf', 'bind 127.0.0.1\nenable-debug-command no\nsome-8-2-directive yes\nhide-user-data-from-log yes\n');
+    const r = lintFiles(conf, { profile: null, redisVersion: '8.2' });
+    expect(r.server).toEqual({
+      flavor: 'redis',
+      version: null,
+      tables: { id: '8.0', from: 'Redis 8.0.2', note: "Redis 8.2 is newer than redsec's tables: judged with the 8.0 tables (from Redis 8.0.2); commands, categories and directives those tables lack are judged unknown" },
+    });
+    const u = only(r, 'CONF-UNKNOWN-DIRECTIVE');
+    expect(u.map((f) => [f.status, f.location?.line])).toEqual([['unknown', 3]]);
+    expect(u[0]?.evidence).toContain("cannot tell whether Redis 8.2 accepts it (the 8.0 tables lack 'some-8-2-directive'");
+    // The same file for 8.0 itself: the server would refuse the unknown line.
+    expect(only(lintFiles(conf, { profile: null, redisVersion: '8.0' }), 'CONF-UNKNOWN-DIRECTIVE').map((f) => f.status)).toEqual(['fail']);
+    const text = await cli(['lint', conf, '--redis-version', 'valkey-9.0']);
+    expect(text.stdout.split('\n')[1]).toBe("note: Valkey 9.0 is newer than redsec's tables: judged with the valkey-8.1 tables (from Valkey 8.1.1); commands, categories and directives those tables lack are judged unknown");
+  });
+
+  it('refuses only versions older than 6.2, in one line with exit 2', async () => {
+    const conf = write('i13d/redis.conf', 'port 1\n');
+    const r = await cli(['lint', conf, '--redis-version', '6.0']);
+    expect([r.code, r.stdout, r.stderr.trim()]).toEqual([2, '', expect.stringContaining('Redis 6.0 is older than the oldest supported line (Redis 6.2)')]);
   });
 });

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 // The ACL engine is imported when an action runs: start-up stays small for every other command.
 import type { AclOptions, AclUser } from '../../acl/index.js';
 import { InputError, UsageError } from '../../errors.js';
-import { resolveVersionId } from '../../versions/index.js';
+import { requestVersion, VERSION_LIST } from '../../versions/index.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
 
@@ -17,8 +17,9 @@ interface SourceFlags {
 }
 
 function aclOptions(flags: { redisVersion: string; debian?: boolean }): AclOptions {
-  const version = resolveVersionId(flags.redisVersion);
-  if (!version) throw new UsageError(`unknown --redis-version '${flags.redisVersion}' (6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0)`);
+  const r = requestVersion(flags.redisVersion);
+  if (!r.ok) throw new UsageError(`--redis-version: ${r.reason}`);
+  const version = r.choice.id;
   return flags.debian ? { version, debianBackports: true } : { version };
 }
 
@@ -50,7 +51,7 @@ function sourceOptions(cmd: Command): Command {
     .option('--acl <file>', 'ACL file (the aclfile format: one `user` line per user)')
     .option('--rules <rules>', 'ACL rules as for ACL SETUSER, space separated')
     .option('--user <name>', 'user to evaluate (required when the ACL file has several)')
-    .option('--redis-version <version>', 'target version: 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0', '7.2')
+    .option('--redis-version <version>', `target version: ${VERSION_LIST} (a newer line uses the nearest tables)`, '7.2')
     .option('--debian', "with 7.0: Debian's 7.0.15 with the backported %-rule and glob fixes")
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
 }

@@ -4,6 +4,8 @@ import { InputError, UsageError } from '../../errors.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
 import type { BundleSummary } from '../../generate/index.js';
 import type { Profile } from '../../profile/index.js';
+import { requestVersion, tableName, VERSION_LIST } from '../../versions/lines.js';
+import type { VersionId } from '../../versions/types.js';
 import { action, out } from '../action.js';
 
 export interface GenerateFlags {
@@ -38,6 +40,21 @@ function parseAppFlag(spec: string, i: number): Record<string, unknown> {
   return { name: spec.slice(0, eq), key_prefixes: list(spec.slice(eq + 1)) };
 }
 
+/**
+ * --redis-version: a table id, or a newer line (8.2, valkey-9.0) built from the nearest tables with
+ * a warning that says so; versions older than 6.2 are refused.
+ */
+function targetVersion(given: string): { id: VersionId; note?: string | undefined } {
+  const r = requestVersion(given);
+  if (!r.ok) throw new InputError(r.reason, '--redis-version');
+  if (r.choice.relation !== 'newer') return { id: r.choice.id };
+  const name = r.flavor === 'valkey' ? 'Valkey' : 'Redis';
+  return {
+    id: r.choice.id,
+    note: `${name} ${r.version} is newer than redsec's tables: generated for the ${r.choice.id} tables (from ${tableName(r.choice.id)}), so only directives and commands ${r.choice.id} has are used; check the release notes of ${r.version} for anything new it would need`,
+  };
+}
+
 /** The profile from --profile FILE (JSON) with the flags laid over it; validated by the profile schema. */
 export async function profileFromFlags(flags: GenerateFlags): Promise<Profile> {
   let base: Record<string, unknown> = {};
@@ -63,7 +80,7 @@ export async function profileFromFlags(flags: GenerateFlags): Promise<Profile> {
   set('security_level', flags.level);
   set('network_exposure', flags.exposure);
   set('compliance_requirements', flags.compliance === undefined ? undefined : list(flags.compliance));
-  set('redis_version', flags.redisVersion);
+  set('redis_version', flags.redisVersion === undefined ? undefined : targetVersion(flags.redisVersion).id);
   // A non-numeric port stays a string so the schema reports it against the `port` field.
   set('port', flags.port === undefined ? undefined : /^\d+$/.test(flags.port) ? Number(flags.port) : flags.port);
   set('bind', flags.bind === undefined ? undefined : list(flags.bind));
@@ -85,13 +102,14 @@ export async function profileFromFlags(flags: GenerateFlags): Promise<Profile> {
 export async function runGenerate(flags: GenerateFlags): Promise<string> {
   if (flags.force && flags.out === undefined) throw new UsageError('--force needs --out DIR');
   const profile = await profileFromFlags(flags);
+  const newerThanTables = flags.redisVersion === undefined ? undefined : targetVersion(flags.redisVersion).note;
   const { buildPlan, generateBundle, renderOutput, renderText, validatePlan, writeBundle } = await import('../../generate/index.js');
   if (flags.out === undefined) {
-    const plan = buildPlan(profile);
+    const plan = buildPlan(profile, { newerThanTables });
     validatePlan(plan);
     return flags.format === 'json' ? JSON.stringify(renderOutput(plan), null, 2) : renderText(plan);
   }
-  const generated = await generateBundle(profile);
+  const generated = await generateBundle(profile, { newerThanTables });
   const dir = await writeBundle(flags.out, generated.files, { force: flags.force ?? false });
   const bundle: BundleSummary = { dir, files: generated.files.map((f) => ({ path: f.path, mode: f.mode.toString(8).padStart(4, '0') })) };
   return flags.format === 'json'
@@ -108,7 +126,7 @@ export function registerGenerate(program: Command): void {
     .option('--level <level>', 'security_level: basic, standard, hardened, compliance')
     .option('--exposure <exposure>', 'network_exposure: localhost, private_network, public')
     .option('--compliance <list>', 'compliance_requirements, comma-separated: pci_dss,hipaa,sox,gdpr')
-    .option('--redis-version <version>', 'target: 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 (default 7.2)')
+    .option('--redis-version <version>', `target: ${VERSION_LIST}, or a newer line such as 8.2 (the nearest tables, with a note) (default 7.2)`)
     .option('--profile <file>', 'profile JSON (schema/profile.schema.json); flags override its fields')
     .option('--out <dir>', 'write the bundle to this directory (atomically)')
     .option('--force', 'replace a non-empty --out directory')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { failsAt } from '../../audit/summary.js';
 import { action, out } from '../action.js';
+import { VERSION_IDS } from '../../versions/types.js';
 import { EXIT } from '../exit.js';
 import { FORMATS, failOnSeverity, reportFormat, textOptions } from './audit.js';
 
@@ -24,7 +25,7 @@ export function registerLint(program: Command): void {
     .description('Check redis.conf (with includes and aclfile) offline with the audit rules; file:line for every finding')
     .argument('<file>', 'redis.conf')
     .option('--acl <file>', 'ACL file (instead of the config\'s aclfile)')
-    .option('--redis-version <version>', '6.2|7.0|7.2|7.4|valkey-7.2|valkey-8.0 or an exact x.y.z (default 7.2)')
+    .option('--redis-version <version>', `${VERSION_IDS.join('|')}, a newer line such as 8.2 (the nearest tables, noted in the report) or an exact x.y.z (default 7.2)`)
     .option('--cwd <dir>', 'the server\'s working directory for relative include/aclfile paths (default: the file\'s directory)')
     .option('--profile <level|file>', 'target profile: basic|standard|hardened|compliance or a profile.json (adds the gap)')
     .option('--format <format>', `report format: ${FORMATS.join('|')}`, 'text')

@@ -9,20 +9,18 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { z } from 'zod';
-import { evaluateFacts } from '../../audit/index.js';
+import { evaluateFacts, lintTarget } from '../../audit/index.js';
 import { effectiveConfig, listDir, parseConfig, readConfigPath } from '../../config/index.js';
 import { ConfigSyntaxError, InputError } from '../../errors.js';
 import { collectFiles, known, unknown, type ServerFacts } from '../../facts/index.js';
 import type { Report } from '../../report/index.js';
-import { resolveVersionId, type VersionId } from '../../versions/index.js';
+import type { VersionId } from '../../versions/index.js';
 import type { McpContext } from '../context.js';
 import { isWithin, readableUnder, resolveReadable } from '../roots.js';
 import type { LintInputSchema } from '../schemas.js';
 import { auditProfile } from './profile.js';
 
 type LintInput = z.infer<typeof LintInputSchema>;
-
-const DEFAULT_VERSION: VersionId = '7.2';
 
 /**
  * Walks the config as the linter will (same cwd, version, includes) with a reader that refuses
@@ -80,8 +78,8 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
   if (input.acl_text !== undefined && input.acl_path !== undefined) throw new InputError('give at most one of acl_text, acl_path', 'acl');
   const profile = auditProfile(input.profile);
   const given = input.redis_version?.trim();
-  const version = given ? resolveVersionId(given) : (profile?.redis_version ?? DEFAULT_VERSION);
-  if (!version) throw new InputError(`unknown version '${given}' (expected 6.2, 7.0, 7.2, 7.4, valkey-7.2, valkey-8.0 or x.y.z)`, 'redis_version');
+  const target = lintTarget(given, profile?.redis_version, 'redis_version');
+  const version = target.version;
 
   const scratch = mkdtempSync(join(tmpdir(), 'redsec-mcp-lint-'));
   try {
@@ -106,7 +104,6 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
     }
     checkFileAccess(ctx, confPath, cwd, version, scratch, aclPath !== undefined);
     // As lintFiles does, with the file facts fenced before the rules see them.
-    const exact = given && /^(valkey-)?\d+\.\d+\.\d+$/.test(given) ? given.replace(/^valkey-/, '') : undefined;
     // Unit and Compose text go to the scratch directory like the config text; they name no other file.
     const scratchFile = (name: string, text: string | undefined) => {
       if (text === undefined) return undefined;
@@ -116,9 +113,8 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
     const systemdUnit = scratchFile('redis-server.service', input.systemd_unit_text);
     const compose = scratchFile('compose.yml', input.compose_text);
     const facts = collectFiles(confPath, {
-      version,
+      ...target,
       cwd,
-      ...(exact ? { exactVersion: exact } : {}),
       ...(aclPath !== undefined ? { aclPath } : {}),
       ...(systemdUnit !== undefined ? { systemdUnit } : {}),
       ...(compose !== undefined ? { compose } : {}),

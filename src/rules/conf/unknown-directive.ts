@@ -1,3 +1,4 @@
+import { VERSION_IDS, versionTable } from '../../versions/index.js';
 import type { Rule } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
 import { pci, sox } from '../compliance.js';
@@ -8,6 +9,12 @@ const EQUIVALENTS: Record<string, string> = {
   'enable-debug-command': 'rename-command DEBUG ""',
   'enable-module-command': 'rename-command MODULE ""',
 };
+
+/** True when any of our tables lists the directive: then it is not simply new in a later release. */
+function inAnyTable(name: string): boolean {
+  const lower = name.toLowerCase();
+  return VERSION_IDS.some((id) => Object.hasOwn(versionTable(id).config, lower));
+}
 
 export const confUnknownDirective: Rule = {
   id: 'CONF-UNKNOWN-DIRECTIVE',
@@ -27,7 +34,16 @@ export const confUnknownDirective: Rule = {
     if (!facts.versionId) return unknownResult('no target version to check the directives against');
     const target = targetName(facts);
     if (facts.unknownDirectives.length === 0) return pass(`every directive is known to and accepted by ${target}`);
+    const newer = facts.tables?.note !== undefined;
     return facts.unknownDirectives.map((d) => {
+      // A server newer than our tables may know a directive none of them has; an uncertain one may be hidden.
+      if (d.uncertain || (newer && !inAnyTable(d.name))) {
+        const why = d.uncertain ? d.reason : `the ${facts.versionId ?? ''} tables lack '${d.name}' and ${target} is newer than them`;
+        return unknownResult(`'${d.name}' at ${at(d.location)}: cannot tell whether ${target} accepts it (${why})`, {
+          location: d.location,
+          remediation: { text: `Check '${d.name}' against the documentation of the version that runs, or start a throw-away server of that version with this file.` },
+        });
+      }
       const instead = EQUIVALENTS[d.name.toLowerCase()];
       return fail(`'${d.name}' at ${at(d.location)}: ${target} would refuse to start (${d.reason})`, {
         location: d.location,
