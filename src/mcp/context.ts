@@ -1,4 +1,5 @@
 /** What the operator decided at start, shared by every tool: targets, file roots, deadlines. */
+import type { CveData } from '../cve/index.js';
 import type { Root } from './roots.js';
 import type { AllowedTarget } from './targets.js';
 
@@ -15,4 +16,6 @@ export interface McpContext {
   log: (line: string) => void;
   /** The environment credentials are read from (process.env unless a test pins it). */
   env: NodeJS.ProcessEnv;
+  /** CVE and end-of-life data the operator chose (--cve-data); absent: the bundled file. */
+  cveData?: CveData | undefined;
 }

@@ -20,6 +20,7 @@ interface McpFlags {
   allowRead: string[];
   allowWrite?: string;
   timeout: string;
+  cveData?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -86,6 +87,7 @@ export function registerMcp(program: Command): void {
     .option('--allow-read <dir>', 'directory whose files lint_config and acl_* may read (repeatable)', collect, [])
     .option('--allow-write <dir>', 'directory generate_security_config may write bundles under (created if missing)')
     .option('--timeout <ms>', 'connect and reply deadline for live tools', '5000')
+    .option('--cve-data <file>', 'CVE and end-of-life data for audit_server and lint_config instead of the bundled file')
     .action(
       action(async (flags: McpFlags) => {
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1 || Number(flags.timeout) > 600_000) {
@@ -96,7 +98,10 @@ export function registerMcp(program: Command): void {
         const targets = buildTargets(specs);
         const readRoots = flags.allowRead.map((d) => makeRoot(d, '--allow-read'));
         const writeRoot = flags.allowWrite !== undefined ? makeRoot(flags.allowWrite, '--allow-write', { create: true }) : undefined;
+        // Read and validated before serving: a bad file is exit 2 at start, never a tool error later.
+        const cveData = flags.cveData !== undefined ? (await import('../../cve/load.js')).loadCveData(flags.cveData) : undefined;
         await serveStdio({
+          cveData,
           targets,
           readRoots,
           ...(writeRoot ? { writeRoot } : {}),

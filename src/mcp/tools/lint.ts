@@ -120,7 +120,7 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
       ...(compose !== undefined ? { compose } : {}),
       ...(input.compose_service !== undefined ? { composeService: input.compose_service } : {}),
     });
-    const report = evaluateFacts(fenceFileFacts(ctx, facts, scratch), { profile });
+    const report = evaluateFacts(fenceFileFacts(ctx, facts, scratch), { profile, cveData: ctx.cveData });
     return unscratch(report, scratch);
   } catch (e) {
     if (e instanceof Error) e.message = e.message.replaceAll(`${scratch}/`, '');

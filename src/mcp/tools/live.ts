@@ -27,6 +27,7 @@ export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typ
     replyTimeoutMs: ctx.timeoutMs,
     ...(input.probe_keys ? { probeKeys: true } : {}),
     ...baselineOption(ctx, input),
+    cveData: ctx.cveData,
   };
   return auditTarget(allowed.target, opts);
 }
