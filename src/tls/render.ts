@@ -1,4 +1,5 @@
 import type { CertificateFacts } from '../facts/types.js';
+import { visible } from '../text/index.js';
 import type { TlsCheck } from './checks.js';
 import type { TlsInspection } from './inspection.js';
 
@@ -41,7 +42,7 @@ function verdict(inspection: TlsInspection): string {
   return `  result: ${head} with Mozilla ${inspection.analysis.profile} (guideline ${inspection.analysis.guideline})${tail ? `: ${tail}` : ''}`;
 }
 
-/** Human-readable report of one or more inspections. */
+/** Human-readable report of one or more inspections; every line passes through visible(). */
 export function renderTlsText(inspections: TlsInspection[]): string {
   const blocks = inspections.map((inspection) => {
     const lines = [`${inspection.target}  [${inspection.kind === 'live' ? 'live TLS port' : 'certificate file'}, profile ${inspection.analysis.profile}]`];
@@ -55,7 +56,9 @@ export function renderTlsText(inspections: TlsInspection[]): string {
       if (c.remediation) lines.push(`          ${' '.repeat(width)}  fix: ${c.remediation}`);
     }
     lines.push(verdict(inspection));
-    return lines.join('\n');
+    // Certificate fields and server texts are someone else's: a control character or a newline
+    // in a subject or SAN is shown as an escape, never sent to the terminal or starting a line.
+    return lines.map(visible).join('\n');
   });
   return `${blocks.join('\n\n')}\n`;
 }
