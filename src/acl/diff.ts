@@ -1,3 +1,4 @@
+import { visible } from '../text/visible.js';
 import { explainUser } from './explain.js';
 import type { AclDiff, AclOptions, AclUser } from './types.js';
 
@@ -38,7 +39,7 @@ export function diffUsers(before: AclUser, after: AclUser, opts: AclOptions): Ac
 }
 
 export function renderDiff(d: AclDiff): string {
-  if (d.unchanged) return `user ${d.user}: no change in effective permissions`;
+  if (d.unchanged) return visible(`user ${d.user}: no change in effective permissions`);
   const lines = [`user ${d.user}:`];
   const list = (label: string, xs: string[]) => {
     if (xs.length) lines.push(`  ${label} (${xs.length}): ${xs.join(' ')}`);
@@ -51,5 +52,6 @@ export function renderDiff(d: AclDiff): string {
   list('- channel patterns', d.channelPatternsRemoved);
   for (const f of d.flagsChanged) lines.push(`  flag ${f.flag}: ${f.before} -> ${f.after}`);
   if (d.passwordsChanged) lines.push('  passwords changed');
-  return lines.join('\n');
+  // User names and patterns come from ACL files (a pull request's): shown with visible escapes.
+  return lines.map(visible).join('\n');
 }

@@ -1,3 +1,4 @@
+import { visible } from '../text/visible.js';
 import { commandIndex, type AclCommand } from './commands.js';
 import { isCommandBitSet } from './rules.js';
 import { KEY_READ, type AclExplanation, type AclOptions, type AclUser, type CategoryAccess } from './types.js';
@@ -105,5 +106,6 @@ export function renderExplanation(e: AclExplanation): string {
     lines.push('risky grants:');
     for (const r of e.risks) lines.push(`  - ${r.grant}: ${r.detail}`);
   }
-  return lines.join('\n');
+  // User names and patterns come from ACL files or MCP requests: shown with visible escapes.
+  return lines.map(visible).join('\n');
 }

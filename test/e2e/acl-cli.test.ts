@@ -137,3 +137,28 @@ describe('redsec acl explain and diff', () => {
     expect(t.stdout).not.toContain('s3cr3t');
   });
 });
+
+// Issue 10, item 11: an ACL file from a pull request may carry ESC sequences and BEL in user names
+// and patterns (Redis refuses only spaces in them); every acl output shows them as escapes.
+describe('redsec acl outputs with hostile names and patterns', () => {
+  const EVIL = file('evil.acl', 'user \x1b[2Jevil on nopass ~\x1b]0;pwned\x07:* &ch\x1b[31m* -@all +get\n');
+  const AFTER = file('evil-after.acl', 'user \x1b[2Jevil on nopass ~\x1b]0;pwned\x07:* ~x\x1b[0m:* &ch\x1b[31m* -@all +get +set\n');
+
+  it('check, explain and diff print no control character, only escapes', async () => {
+    const outputs = [
+      await cli('acl', 'check', '--acl', EVIL, '--', 'GET', 'k\x1b[5m'),
+      await cli('acl', 'check', '--acl', EVIL, '--', 'GET', '\x1b]0;pwned\x07:1'),
+      await cli('acl', 'explain', '--acl', EVIL),
+      await cli('acl', 'diff', '--before', EVIL, '--after', AFTER),
+    ];
+    for (const r of outputs) {
+      expect(r.stdout + r.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+    }
+    expect(outputs[0]!.code).toBe(1);
+    expect(outputs[0]!.stdout).toContain('\\x1b[5m');
+    expect(outputs[1]!.code).toBe(0);
+    expect(outputs[2]!.stdout).toContain('user \\x1b[2Jevil');
+    expect(outputs[2]!.stdout).toContain('~\\x1b]0;pwned\\x07:*');
+    expect(outputs[3]!.stdout).toContain('~x\\x1b[0m:*');
+  });
+});
