@@ -111,7 +111,7 @@ export function diagnoseInputSchema(targetNames: readonly string[]) {
         .string()
         .max(4096)
         .optional()
-        .describe('The command the application fails on, e.g. "SET orders:1 x"; checked with ACL DRYRUN, never executed unless read-only'),
+        .describe('The command the application fails on, e.g. "SET orders:1 x"; checked with ACL DRYRUN, never executed unless read-only. Commands that change the connection (AUTH, HELLO, SELECT, CLIENT, RESET, MULTI, SUBSCRIBE ...) are refused'),
       redis_version: z.string().max(32).optional().describe('Server version hint for servers that refuse before saying theirs'),
     })
     .strict();

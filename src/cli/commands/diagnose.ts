@@ -42,7 +42,7 @@ export function registerDiagnose(program: Command): void {
     .option('--sni <name>', 'TLS server name to send and verify')
     .addOption(new Option('--tls-min <version>', 'lowest TLS version the client allows').choices(TLS_VERSIONS))
     .addOption(new Option('--tls-max <version>', 'highest TLS version the client allows').choices(TLS_VERSIONS))
-    .option('--command <command>', 'the command the application runs, e.g. "SET foo bar" (checked with ACL DRYRUN, not executed, unless read-only)')
+    .option('--command <command>', 'the command the application runs, e.g. "SET foo bar" (checked with ACL DRYRUN, not executed, unless read-only; AUTH, HELLO, SELECT, CLIENT ... are refused)')
     .option('--admin-user <name>', 'admin user for ACL GETUSER/LIST/LOG/DRYRUN (read-only)')
     .option('--admin-password-file <file>', 'admin password file (else REDSEC_ADMIN_PASSWORD)')
     .option('--redis-version <version>', 'server version, for servers that refuse before saying it')
