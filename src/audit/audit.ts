@@ -8,7 +8,7 @@ import type { Report } from '../report/types.js';
 import { collectTarget, type ConnectionSettings } from './collect-target.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
 import { mapPool } from './pool.js';
-import { buildAuditReport } from './report.js';
+import { buildAuditReport, stampTimes } from './report.js';
 
 export interface AuditOptions extends EvaluateOptions, ConnectionSettings {}
 
@@ -21,9 +21,10 @@ export interface FleetOptions extends AuditOptions {
 
 /** Audits one target; connection, authentication and TLS failures throw TargetError (exit 3). */
 export async function auditTarget(url: string | Target, opts: AuditOptions): Promise<Report> {
+  const started = new Date();
   const target = typeof url === 'string' ? parseTarget(url) : url;
   const facts = await collectTarget(target, opts);
-  return evaluateFacts(facts, opts);
+  return stampTimes(evaluateFacts(facts, opts), started, new Date());
 }
 
 /**
@@ -36,14 +37,21 @@ export async function auditFleet(urls: readonly string[], opts: FleetOptions): P
   let done = 0;
   return mapPool(targets, opts.concurrency ?? 16, async (target) => {
     let report: Report;
+    const started = new Date();
     try {
       report = await auditTarget(target, opts);
     } catch (e) {
       // Bad input (a password or CA file) is the same for every target: it stops the run (exit 2).
       if (!(e instanceof TargetError)) throw e;
-      report = buildAuditReport({ target: target.display, findings: [], profile: opts.profile, error: { code: e.code, message: e.message } });
+      const error = { code: e.code, message: withoutCode(e.message, e.code) };
+      report = stampTimes(buildAuditReport({ target: target.display, findings: [], profile: opts.profile, error }), started, new Date());
     }
     opts.onProgress?.(++done, targets.length, target.display);
     return report;
   });
+}
+
+/** TargetError's message starts with its code; the report keeps the two apart so no format repeats it. */
+function withoutCode(message: string, code: string): string {
+  return message.startsWith(`${code}: `) ? message.slice(code.length + 2) : message;
 }

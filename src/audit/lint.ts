@@ -1,9 +1,12 @@
 /** `redsec lint` as a library: config files → facts → the same rules → report. */
+import { dirname, relative, resolve, sep } from 'node:path';
 import { InputError } from '../errors.js';
 import { collectFiles } from '../facts/index.js';
 import type { Report } from '../report/types.js';
 import { requestVersion, tablesUsed, type TablesUsed, type VersionId } from '../versions/index.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
+import { relocateFindings } from './lint-locations.js';
+import { stampTimes } from './report.js';
 
 export interface LintOptions extends EvaluateOptions {
   aclPath?: string;
@@ -33,6 +36,7 @@ export function lintTarget(given: string | undefined, profileVersion: VersionId 
 }
 
 export function lintFiles(confPath: string, opts: LintOptions): Report {
+  const started = new Date();
   const target = lintTarget(opts.redisVersion, opts.profile?.redis_version, '--redis-version');
   const facts = collectFiles(confPath, {
     ...target,
@@ -42,5 +46,14 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
     ...(opts.compose !== undefined ? { compose: opts.compose } : {}),
     ...(opts.composeService !== undefined ? { composeService: opts.composeService } : {}),
   });
-  return evaluateFacts(facts, opts);
+  const report = evaluateFacts(facts, opts);
+  report.server.assumed = { version: target.version, source: opts.redisVersion?.trim() ? 'flag' : opts.profile?.redis_version ? 'profile' : 'default' };
+  // Locations relative to the directory lint runs in (the repository root in CI), whatever the
+  // spelling each file was reached by; subjects read from the located lines for fingerprints.
+  report.findings = relocateFindings(report.findings, {
+    serverCwd: opts.cwd ?? dirname(confPath),
+    given: [confPath, opts.aclPath, opts.systemdUnit, opts.compose],
+  });
+  report.artifact = relative(process.cwd(), resolve(confPath)).split(sep).join('/');
+  return stampTimes(report, started, new Date());
 }

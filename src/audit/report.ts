@@ -39,7 +39,7 @@ export function buildAuditReport(input: ReportInput): Report {
           compliance_requirements: [...input.profile.compliance_requirements],
         }
       : null,
-    level_achieved: input.error ? 0 : levelAchieved(input.findings),
+    level_achieved: input.error ? null : levelAchieved(input.findings),
     summary: summarize(input.findings),
     findings: input.findings,
   };
@@ -50,4 +50,10 @@ export function buildAuditReport(input: ReportInput): Report {
   if (input.error) report.error = input.error;
   if (input.waivers && input.waivers.length > 0) report.waivers = input.waivers;
   return report;
+}
+
+/** The report with started_at/finished_at placed after the target, where a reader looks first. */
+export function stampTimes(report: Report, started: Date, finished: Date): Report {
+  const { schema_version, tool, target, ...rest } = report;
+  return { schema_version, tool, target, started_at: started.toISOString(), finished_at: finished.toISOString(), ...rest };
 }

@@ -33,7 +33,25 @@ export function buildProgram(): Command {
   return program;
 }
 
+let pipesGuarded = false;
+
+/**
+ * A reader that closes early (`redsec lint ... | head -1`) is not an error: like `git log | head`,
+ * redsec stops writing and ends quietly with the action's own exit code instead of an EPIPE trace.
+ */
+function guardClosedPipes(): void {
+  if (pipesGuarded) return;
+  pipesGuarded = true;
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') return;
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
+  guardClosedPipes();
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -1,9 +1,11 @@
 export { SEVERITIES, STATUSES } from './types.js';
 export type { Severity, Status, Location, Remediation, Finding, Summary, Report } from './types.js';
-export { renderReport, REPORT_FORMATS, type ReportFormat } from './render.js';
+export { renderReport, REPORT_FORMATS, type ReportFormat, type RenderOptions } from './render.js';
 export { renderText, renderText as renderReportText, type TextOptions } from './render-text.js';
 export { renderJson } from './render-json.js';
-export { renderSarif } from './render-sarif.js';
+export { renderSarif, type SarifOptions } from './render-sarif.js';
+export { renderJunit } from './render-junit.js';
+export { renderGitlab } from './render-gitlab.js';
 export { renderMarkdown } from './render-markdown.js';
 export { renderHtml } from './render-html.js';
 export { ReportSchema, FindingSchema, reportJsonSchema, REPORT_SCHEMA_VERSION } from './schema.js';

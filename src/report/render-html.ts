@@ -6,6 +6,7 @@
  */
 import type { Finding, Report, Severity } from './types.js';
 import { escapeHtml } from './escape.js';
+import { driftHeading, driftItems, levelText, notAuditedText, serverText, timesText } from './describe.js';
 import { bySeverity, locationText } from './order.js';
 import { visible } from '../text/visible.js';
 
@@ -78,7 +79,7 @@ function anchor(i: number): string {
 }
 
 function errorText(r: Report): string {
-  return r.error ? `not audited: ${r.error.code}: ${r.error.message}` : '';
+  return notAuditedText(r) ?? '';
 }
 
 function countsTable(r: Report): string {
@@ -115,14 +116,22 @@ function section(r: Report, i: number): string {
   const profile = r.profile
     ? ` · profile ${e(r.profile.security_level)}, ${e(r.profile.network_exposure)}${r.profile.compliance_requirements.length ? `, ${e(r.profile.compliance_requirements.join(', '))}` : ''}`
     : '';
-  out.push(`<p class="meta">${e(`${r.server.flavor} ${r.server.version ?? '(unknown version)'}`)}${profile}</p>`);
+  out.push(`<p class="meta">${e(serverText(r))}${profile}</p>`);
   if (r.server.tables?.note) out.push(`<p class="meta">${e(r.server.tables.note)}</p>`);
+  const times = timesText(r);
+  if (times) out.push(`<p class="meta">Scan ${e(times)}</p>`);
   if (r.error) {
     out.push(`<p class="error"><strong>${e(errorText(r))}</strong></p></section>`);
     return out.join('\n');
   }
-  out.push(`<p>Level reached: <span class="level">${r.level_achieved}/4</span>${r.gap && r.gap.failing.length > 0 ? ` · to reach level ${r.gap.target_level}: <span class="id">${e(r.gap.failing.join(', '))}</span>` : ''}</p>`);
+  out.push(`<p>Level reached: <span class="level">${e(levelText(r))}</span>${r.gap && r.gap.failing.length > 0 ? ` · to reach level ${r.gap.target_level}: <span class="id">${e(r.gap.failing.join(', '))}</span>` : ''}</p>`);
   out.push(countsTable(r));
+  const drift = driftItems(r);
+  if (drift.length > 0) {
+    out.push(`<h3>Drift: ${e(driftHeading(r))}</h3>`, '<table><tr><th scope="col" class="t">Directive</th><th scope="col" class="t">Expected</th><th scope="col" class="t">Actual</th></tr>');
+    for (const d of drift) out.push(`<tr><td class="t id">${e(d.directive)}</td><td class="t">${e(d.expected)}</td><td class="t">${e(d.actual)}</td></tr>`);
+    out.push('</table>');
+  }
   for (const w of (r.waivers ?? []).filter((x) => x.state !== 'applied'))
     out.push(`<p class="muted">Waiver ${e(w.id)} ${e(w.state)} (expires ${e(w.expires)}): ${e(w.reason)}</p>`);
   for (const g of bySeverity(r.findings, 'fail')) out.push(`<h3>${badge(g.severity)} Failed: ${g.severity} (${g.findings.length})</h3>`, ...g.findings.map(finding));

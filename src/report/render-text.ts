@@ -1,6 +1,7 @@
 /** Plain-text report for terminals: failures grouped by severity, then unknowns; colour only when asked. */
 import type { Finding, Report, Severity } from './types.js';
-import { stripControl } from './escape.js';
+import { visible as v, visibleLines } from './escape.js';
+import { driftHeading, driftItems, driftText, levelText, notAuditedText, serverText, timesText } from './describe.js';
 import { bySeverity, locationText } from './order.js';
 
 export interface TextOptions {
@@ -21,40 +22,49 @@ const COLORS: Record<Severity | 'unknown' | 'pass' | 'dim' | 'bold', string> = {
   bold: '\u001b[1m',
 };
 
+/** Colour per line: the reset always comes before a newline, so a cut or paged output never bleeds colour. */
 function paint(opts: TextOptions, style: keyof typeof COLORS, s: string): string {
-  return opts.color ? `${COLORS[style]}${s}\u001b[0m` : s;
+  return opts.color ? s.split('\n').map((l) => `${COLORS[style]}${l}\u001b[0m`).join('\n') : s;
 }
 
 function findingLines(f: Finding, opts: TextOptions): string[] {
   const loc = locationText(f);
-  const lines = [`  ${paint(opts, 'bold', f.id)}  ${stripControl(f.title)}${loc ? `  ${paint(opts, 'dim', stripControl(loc))}` : ''}`];
-  lines.push(`      ${stripControl(f.evidence)}`);
+  const lines = [`  ${paint(opts, 'bold', v(f.id))}  ${v(f.title)}${loc ? `  ${paint(opts, 'dim', v(loc))}` : ''}`];
+  lines.push(`      ${v(f.evidence)}`);
   if (f.status === 'fail' || f.status === 'unknown') {
-    lines.push(`      fix: ${stripControl(f.remediation.text)}`);
-    if (f.remediation.config) lines.push(...stripControl(f.remediation.config).split('\n').map((l) => `        ${l}`));
-    if (f.remediation.command) lines.push(`        $ ${stripControl(f.remediation.command)}`);
+    lines.push(`      fix: ${v(f.remediation.text)}`);
+    if (f.remediation.config) lines.push(...visibleLines(f.remediation.config).split('\n').map((l) => `        ${l}`));
+    if (f.remediation.command) lines.push(`        $ ${v(f.remediation.command)}`);
   }
-  if (f.waiver) lines.push(`      waived until ${stripControl(f.waiver.expires)}: ${stripControl(f.waiver.reason)}`);
+  if (f.waiver) lines.push(`      waived until ${v(f.waiver.expires)}: ${v(f.waiver.reason)}`);
   return lines;
 }
 
 function renderOne(r: Report, opts: TextOptions): string {
   const out: string[] = [];
-  const server = `${r.server.flavor} ${r.server.version ?? '(version unknown)'}`;
-  out.push(paint(opts, 'bold', `redsec ${r.tool.version}: ${stripControl(r.target)} (${server})`));
-  if (r.server.tables?.note) out.push(paint(opts, 'dim', `note: ${stripControl(r.server.tables.note)}`));
-  if (r.error) {
-    out.push(paint(opts, 'critical', `  error ${r.error.code}: ${stripControl(r.error.message)}`));
+  out.push(paint(opts, 'bold', `redsec ${v(r.tool.version)}: ${v(r.target)}`));
+  out.push(`server: ${v(serverText(r))}`);
+  if (r.server.tables?.note) out.push(paint(opts, 'dim', `note: ${v(r.server.tables.note)}`));
+  const times = timesText(r);
+  if (times) out.push(paint(opts, 'dim', v(times)));
+  const notAudited = notAuditedText(r);
+  if (notAudited !== null) {
+    out.push(paint(opts, 'critical', v(notAudited)));
     return out.join('\n');
   }
   const s = r.summary;
   out.push(
-    `level reached: ${r.level_achieved}/4${r.profile ? `  profile: ${r.profile.security_level}, ${r.profile.network_exposure}${r.profile.compliance_requirements.length ? `, ${r.profile.compliance_requirements.join('+')}` : ''}` : ''}`,
+    `level reached: ${levelText(r)}${r.profile ? `  profile: ${v(r.profile.security_level)}, ${v(r.profile.network_exposure)}${r.profile.compliance_requirements.length ? `, ${v(r.profile.compliance_requirements.join('+'))}` : ''}` : ''}`,
   );
   out.push(`failed: ${s.critical} critical, ${s.high} high, ${s.medium} medium, ${s.low} low, ${s.info} info; ${s.passed} passed, ${s.unknown} unknown, ${s.waived} waived`);
-  if (r.gap && r.gap.failing.length > 0) out.push(`to reach level ${r.gap.target_level}: ${r.gap.failing.join(', ')}`);
+  if (r.gap && r.gap.failing.length > 0) out.push(`to reach level ${r.gap.target_level}: ${v(r.gap.failing.join(', '))}`);
+  const drift = driftItems(r);
+  if (drift.length > 0) {
+    out.push('', paint(opts, 'medium', `DRIFT: ${driftHeading(r)}`));
+    for (const d of drift) out.push(`  ${v(driftText(d))}`);
+  }
   for (const w of (r.waivers ?? []).filter((x) => x.state !== 'applied'))
-    out.push(paint(opts, 'dim', `waiver ${stripControl(w.id)} ${w.state}${w.state === 'expired' ? ` on ${stripControl(w.expires)}` : ''}: ${stripControl(w.reason)}`));
+    out.push(paint(opts, 'dim', `waiver ${v(w.id)} ${w.state}${w.state === 'expired' ? ` on ${v(w.expires)}` : ''}: ${v(w.reason)}`));
   for (const g of bySeverity(r.findings, 'fail')) {
     out.push('', paint(opts, g.severity, `${g.severity.toUpperCase()} (${g.findings.length})`));
     for (const f of g.findings) out.push(...findingLines(f, opts));
@@ -72,7 +82,7 @@ function renderOne(r: Report, opts: TextOptions): string {
   if (opts.verbose) {
     const passed = r.findings.filter((f) => f.status === 'pass' || f.status === 'not_applicable');
     out.push('', paint(opts, 'pass', `PASSED / NOT APPLICABLE (${passed.length})`));
-    for (const f of passed) out.push(`  ${f.status === 'pass' ? 'pass' : 'n/a '}  ${f.id}  ${stripControl(f.evidence)}`);
+    for (const f of passed) out.push(`  ${f.status === 'pass' ? 'pass' : 'n/a '}  ${v(f.id)}  ${v(f.evidence)}`);
   }
   return out.join('\n');
 }

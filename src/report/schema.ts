@@ -21,6 +21,7 @@ export const FindingSchema = z
     location: LocationSchema.optional(),
     level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).optional(),
     waiver: z.object({ reason: z.string(), expires: z.string(), expired: z.boolean().optional() }).strict().optional(),
+    subject: z.string().optional(),
   })
   .strict();
 
@@ -31,18 +32,22 @@ export const ReportSchema = z
     schema_version: z.string(),
     tool: z.object({ name: z.string(), version: z.string() }).strict(),
     target: z.string(),
+    artifact: z.string().optional(),
     server: z
       .object({
         flavor: z.enum(['redis', 'valkey', 'unknown']),
         version: z.string().nullable(),
         tables: z.object({ id: z.string(), from: z.string(), note: z.string().optional() }).strict().optional(),
+        assumed: z.object({ version: z.string(), source: z.enum(['flag', 'profile', 'file', 'default']) }).strict().optional(),
       })
       .strict(),
     profile: z
       .object({ security_level: z.string(), network_exposure: z.string(), compliance_requirements: z.array(z.string()) })
       .strict()
       .nullable(),
-    level_achieved: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4)]),
+    level_achieved: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.null()]),
+    started_at: z.iso.datetime().optional(),
+    finished_at: z.iso.datetime().optional(),
     summary: z
       .object({ critical: count, high: count, medium: count, low: count, info: count, passed: count, unknown: count, waived: count })
       .strict(),

@@ -38,6 +38,12 @@ export interface Finding {
   level?: 1 | 2 | 3 | 4;
   /** For waived findings: the waiver's reason and expiry. */
   waiver?: { reason: string; expires: string; expired?: boolean };
+  /**
+   * What the finding is about (a directive name, `user NAME`, a listener), when the rule or lint
+   * knows it. Fingerprints (SARIF, GitLab) are built from rule, file and subject, so they survive
+   * inserted lines and reworded evidence.
+   */
+  subject?: string;
 }
 
 export interface Summary {
@@ -56,6 +62,12 @@ export interface Report {
   tool: { name: string; version: string };
   /** Masked URL (no password) or the linted file path. */
   target: string;
+  /**
+   * Where code-scanning formats (SARIF, GitLab) put results that have no file location: lint's main
+   * config file relative to the working directory; for a live target its `--sarif-artifact` or the
+   * stable pseudo-path `redis/<host>_<port>`.
+   */
+  artifact?: string;
   server: {
     flavor: 'redis' | 'valkey' | 'unknown';
     version: string | null;
@@ -64,10 +76,16 @@ export interface Report {
      * from); `note` says when the server is newer than them (what they lack is judged unknown).
      */
     tables?: { id: string; from: string; note?: string };
+    /** Lint: the version the rules assumed and where that came from (--redis-version, the profile file, the default). */
+    assumed?: { version: string; source: 'flag' | 'profile' | 'file' | 'default' };
   };
   /** The profile audited against (level, exposure, compliance), or null. */
   profile: { security_level: string; network_exposure: string; compliance_requirements: string[] } | null;
-  level_achieved: 0 | 1 | 2 | 3 | 4;
+  /** null when the target could not be audited (see `error`): no level was measured. */
+  level_achieved: 0 | 1 | 2 | 3 | 4 | null;
+  /** When the scan of this target started and ended (ISO 8601, UTC). */
+  started_at?: string;
+  finished_at?: string;
   summary: Summary;
   findings: Finding[];
   /** Rules needed to reach the target profile that do not pass (with --profile). */

@@ -6,6 +6,7 @@ interface Extra {
   location?: Location | undefined;
   severity?: Severity | undefined;
   remediation?: Remediation | undefined;
+  subject?: string | undefined;
 }
 
 function make(status: RuleResult['status'], evidence: string, extra: Extra = {}): RuleResult {
@@ -13,6 +14,7 @@ function make(status: RuleResult['status'], evidence: string, extra: Extra = {})
   if (extra.location) r.location = extra.location;
   if (extra.severity) r.severity = extra.severity;
   if (extra.remediation) r.remediation = extra.remediation;
+  if (extra.subject !== undefined) r.subject = extra.subject;
   return r;
 }
 

@@ -20,6 +20,7 @@ function toFinding(rule: Rule, r: RuleResult, ctx: RuleContext): Finding {
     level: rule.level,
   };
   if (r.location) f.location = r.location;
+  if (r.subject !== undefined) f.subject = r.subject;
   return f;
 }
 

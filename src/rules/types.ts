@@ -43,6 +43,8 @@ export interface RuleResult {
   severity?: Severity;
   /** A remediation specific to this result (e.g. naming the user). */
   remediation?: Remediation;
+  /** What the result is about (`user NAME`, a directive, a listener): fingerprints use it. */
+  subject?: string;
 }
 
 export interface Rule {

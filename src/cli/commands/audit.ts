@@ -39,7 +39,7 @@ interface AuditFlags {
  * report/'s formats, named here so that --help need not load every renderer; a Record over the
  * type fails to compile when report/ gains or loses a format.
  */
-const FORMAT_KEYS: Record<ReportFormat, true> = { text: true, json: true, sarif: true, markdown: true, html: true };
+const FORMAT_KEYS: Record<ReportFormat, true> = { text: true, json: true, sarif: true, markdown: true, html: true, junit: true, gitlab: true };
 const REPORT_FORMATS = Object.keys(FORMAT_KEYS) as ReportFormat[];
 
 export const FORMATS: string[] = [...REPORT_FORMATS];
@@ -60,9 +60,19 @@ export function failOnSeverity(value: string): Severity {
   return s;
 }
 
-/** Colour only on a terminal, and never with NO_COLOR (no-color.org). */
-export function textOptions(): { color: boolean } {
-  return { color: process.stdout.isTTY === true && !process.env['NO_COLOR'] };
+/**
+ * Colour on a terminal unless NO_COLOR is set (no-color.org), FORCE_COLOR is 0/false or TERM is
+ * dumb; FORCE_COLOR=1 asks for it on a pipe too (CI logs that render ANSI).
+ */
+export function renderOptions(): { color: boolean; cwd: string } {
+  return { ...textOptions(), cwd: process.cwd() };
+}
+
+export function textOptions(env: NodeJS.ProcessEnv = process.env, isTTY = process.stdout.isTTY === true): { color: boolean } {
+  const force = env['FORCE_COLOR'];
+  if (env['NO_COLOR'] || force === '0' || force === 'false' || env['TERM'] === 'dumb') return { color: false };
+  if (force !== undefined && force !== '') return { color: true };
+  return { color: isTTY };
 }
 
 const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -156,12 +166,12 @@ export function registerAudit(program: Command): void {
         // A shard is always a fleet (a JSON array, possibly empty) so that `report merge` can join them.
         if (all.length === 1 && !shard) {
           const report = await auditTarget(all[0] as string, opts);
-          out(renderReport(report, format, textOptions()));
+          out(renderReport(report, format, renderOptions()));
           return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;
         }
         const reports = await auditFleet(all, opts);
         if (progress) process.stderr.write('\r\x1b[K');
-        out(renderReport(reports, format, textOptions()));
+        out(renderReport(reports, format, renderOptions()));
         for (const r of reports) if (r.error) err(errorLine(r.error.message));
         if (reports.some((r) => r.error)) return EXIT.target;
         return reports.some((r) => failsAt(r.findings, failOn)) ? EXIT.findings : EXIT.ok;

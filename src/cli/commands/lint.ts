@@ -3,7 +3,7 @@ import { failsAt } from '../../audit/summary.js';
 import { action, out } from '../action.js';
 import { VERSION_IDS } from '../../versions/types.js';
 import { EXIT } from '../exit.js';
-import { FORMATS, failOnSeverity, reportFormat, textOptions } from './audit.js';
+import { FORMATS, failOnSeverity, renderOptions, reportFormat } from './audit.js';
 
 interface LintFlags {
   acl?: string;
@@ -56,7 +56,7 @@ export function registerLint(program: Command): void {
           ...(flags.compose !== undefined ? { compose: flags.compose } : {}),
           ...(flags.composeService !== undefined ? { composeService: flags.composeService } : {}),
         });
-        out(renderReport(report, format, textOptions()));
+        out(renderReport(report, format, renderOptions()));
         return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;
       }),
     );

@@ -29,7 +29,7 @@ export const aclAllchannels: Rule = {
     if (!apps.known) return [...results, unknownResult(`cannot read users: ${apps.why}`)];
     for (const u of apps.value)
       if (userFlags(facts, u).allChannels)
-        results.push(fail(`user ${u.name} can use all channels`, { location: u.location, remediation: { text: `Restrict ${u.name}'s channels.`, command: aclSetuserCommand(u.name, 'resetchannels', `&${u.name}:*`) } }));
+        results.push(fail(`user ${u.name} can use all channels`, { location: u.location, subject: `user ${u.name}`, remediation: { text: `Restrict ${u.name}'s channels.`, command: aclSetuserCommand(u.name, 'resetchannels', `&${u.name}:*`) } }));
     return results.length > 0 ? results : pass(`acl-pubsub-default ${def.value?.value ?? '(n/a)'}; no application user has &*`);
   },
 };

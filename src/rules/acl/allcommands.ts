@@ -25,6 +25,7 @@ export const aclAllcommands: Rule = {
       (u) =>
         fail(`user ${u.name} has all commands: ${redactRules(u.rules).slice(0, 120)}`, {
           location: u.location,
+          subject: `user ${u.name}`,
           remediation: { text: `Restrict ${u.name}.`, command: aclSetuserCommand(u.name, 'nocommands', '+@read', '+@write', '-@dangerous') },
         }),
       (checked) => `no application user has +@all (${checked} checked)`,

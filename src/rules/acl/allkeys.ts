@@ -24,6 +24,7 @@ export const aclAllkeys: Rule = {
       (u) =>
         fail(`user ${u.name} can access all keys`, {
           location: u.location,
+          subject: `user ${u.name}`,
           remediation: { text: `Give ${u.name} a key prefix.`, command: aclSetuserCommand(u.name, 'resetkeys', `~${u.name}:*`) },
         }),
       (checked) => `every application user is limited to key patterns (${checked} checked)`,

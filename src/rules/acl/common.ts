@@ -56,8 +56,8 @@ export function appUsersMayRun(
     const s = accessSummary(facts, u, probes);
     s.via.forEach((v) => via.add(v));
     if (s.allowed.length > 0)
-      results.push(fail(`user ${u.name} may run ${s.allowed.join(', ')} (decided by ${[...s.via].join(' + ')})`, { location: u.location, remediation: fix(u.name, s.allowed) }));
-    else if (s.unknown.length > 0) results.push(unknownResult(`user ${u.name}: cannot tell whether it may run ${s.unknown.join('; ')}`, { location: u.location }));
+      results.push(fail(`user ${u.name} may run ${s.allowed.join(', ')} (decided by ${[...s.via].join(' + ')})`, { location: u.location, subject: `user ${u.name}`, remediation: fix(u.name, s.allowed) }));
+    else if (s.unknown.length > 0) results.push(unknownResult(`user ${u.name}: cannot tell whether it may run ${s.unknown.join('; ')}`, { location: u.location, subject: `user ${u.name}` }));
   }
   if (results.length > 0) return results;
   return pass(`none of ${list.length} application user(s) may run ${what} (decided by ${[...via].join(' + ') || 'no probes'})`);

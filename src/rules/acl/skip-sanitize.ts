@@ -21,7 +21,7 @@ export const aclSkipSanitize: Rule = {
     if (s.value && s.value.value.toLowerCase() === 'no') results.push(fail('sanitize-dump-payload no', { location: s.value.location }));
     const users = effectiveUsers(facts);
     if (!users.known) return [...results, unknownResult(`cannot read users: ${users.why}`)];
-    for (const u of users.value) if (userFlags(facts, u).skipSanitize) results.push(fail(`user ${u.name} has skip-sanitize-payload`, { location: u.location }));
+    for (const u of users.value) if (userFlags(facts, u).skipSanitize) results.push(fail(`user ${u.name} has skip-sanitize-payload`, { location: u.location, subject: `user ${u.name}` }));
     return results.length > 0 ? results : pass(`sanitize-dump-payload ${s.value?.value ?? '(n/a)'}; no user skips sanitisation`);
   },
 };

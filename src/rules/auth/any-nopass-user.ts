@@ -28,6 +28,7 @@ export const anyNopassUser: Rule = {
         bad.push(
           fail(`user ${u.name} is on and nopass`, {
             location: u.location,
+          subject: `user ${u.name}`,
             remediation: { text: `Give ${u.name} a secret or disable it.`, command: aclSetuserCommand(u.name, 'resetpass', '#<sha256-of-secret>') },
           }),
         );

@@ -29,7 +29,7 @@ export const cleartextSecret: Rule = {
     }
     if (!facts.users.known) return unknownResult(`cannot read users: ${facts.users.why}`);
     for (const u of facts.users.value) {
-      if (userFlags(facts, u).cleartext.length > 0) results.push(fail(`user ${u.name} has a >cleartext password`, { location: u.location }));
+      if (userFlags(facts, u).cleartext.length > 0) results.push(fail(`user ${u.name} has a >cleartext password`, { location: u.location, subject: `user ${u.name}` }));
     }
     return results.length > 0 ? results : pass('no cleartext secrets in the files');
   },

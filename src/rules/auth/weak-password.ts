@@ -31,12 +31,12 @@ export const weakPassword: Rule = {
       for (const pw of f.cleartext) {
         checked++;
         const why = weakness(pw, strict);
-        if (why) results.push(fail(`a password of user ${u.name}${u.implicit ? ' (requirepass)' : ''} is ${why}`, { location: u.location }));
+        if (why) results.push(fail(`a password of user ${u.name}${u.implicit ? ' (requirepass)' : ''} is ${why}`, { location: u.location, subject: `user ${u.name}` }));
       }
       const fromCleartext = new Set(f.cleartext.map(sha256Hex));
       for (const h of f.hashes.filter((x) => !fromCleartext.has(x))) {
         checked++;
-        if (isWellKnownHash(h)) results.push(fail(`a password hash of user ${u.name} matches a well-known default password`, { location: u.location }));
+        if (isWellKnownHash(h)) results.push(fail(`a password hash of user ${u.name} matches a well-known default password`, { location: u.location, subject: `user ${u.name}` }));
       }
     }
     const masterauth = configValue(facts, 'masterauth');
@@ -47,7 +47,7 @@ export const weakPassword: Rule = {
     }
     const probe = facts.weakPasswordProbe;
     if (probe?.known) {
-      for (const name of probe.value.acceptedBy) results.push(fail(`user ${name} accepted one of ${probe.value.tried} well-known default passwords (opt-in probe)`));
+      for (const name of probe.value.acceptedBy) results.push(fail(`user ${name} accepted one of ${probe.value.tried} well-known default passwords (opt-in probe)`, { subject: `user ${name}` }));
     }
     if (results.length > 0) return results;
     if (checked === 0 && !probe?.known) return pass('no passwords to check (no password-protected users)');

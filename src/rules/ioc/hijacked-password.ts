@@ -31,14 +31,14 @@ export const iocHijackedPassword: Rule = {
       const expected = approved.get(user.name);
       // Hashes are never printed: they identify the password as well as it does.
       if (!expected) {
-        results.push(fail(`enabled user ${user.name} is not in the baseline ${baseline.file}`));
+        results.push(fail(`enabled user ${user.name} is not in the baseline ${baseline.file}`, { subject: `user ${user.name}` }));
         continue;
       }
-      if (!expected.enabled) results.push(fail(`user ${user.name} is enabled; the baseline ${baseline.file} has it off`));
-      if (flags.nopass && !expected.nopass) results.push(fail(`user ${user.name} accepts any password (nopass); the baseline does not`));
+      if (!expected.enabled) results.push(fail(`user ${user.name} is enabled; the baseline ${baseline.file} has it off`, { subject: `user ${user.name} enabled` }));
+      if (flags.nopass && !expected.nopass) results.push(fail(`user ${user.name} accepts any password (nopass); the baseline does not`, { subject: `user ${user.name} nopass` }));
       const known = new Set(expected.hashes);
       const foreign = flags.hashes.filter((h) => !known.has(h));
-      if (foreign.length > 0) results.push(fail(`user ${user.name} has ${foreign.length} password(s) that are not in the baseline ${baseline.file}`));
+      if (foreign.length > 0) results.push(fail(`user ${user.name} has ${foreign.length} password(s) that are not in the baseline ${baseline.file}`, { subject: `user ${user.name} passwords` }));
     }
     return results.length > 0 ? results : pass(`${compared} enabled user(s) match the baseline ${baseline.file}: no unknown user or password`);
   },
