@@ -1,6 +1,6 @@
 /**
  * Lint's file edge for report locations: every location becomes a path relative to the directory
- * lint runs in (the repository root in CI), so SARIF, GitLab and the text formats name the same
+ * lint runs in (the repository root in CI; files outside it keep their absolute path), so SARIF, GitLab and the text formats name the same
  * file whichever way it was reached (the main file and --acl as given on the command line,
  * includes and aclfile relative to the server's working directory). Findings without a subject
  * get one from the located line: the directive name, or `user NAME` for ACL lines.
@@ -38,13 +38,20 @@ export function relocateFindings(findings: Finding[], opts: RelocateOptions): Fi
   return findings.map((f) => {
     if (!f.location) return f;
     const abs = absolute(f.location.file);
-    const out: Finding = { ...f, location: { file: relative(base, abs).split(sep).join('/') || '.', line: f.location.line } };
+    const out: Finding = { ...f, location: { file: displayPath(base, abs), line: f.location.line } };
     if (out.subject === undefined && f.location.line > 0) {
       const subject = subjectOf(lineOf(abs, f.location.line));
       if (subject !== undefined) out.subject = subject;
     }
     return out;
   });
+}
+
+/** Relative to `base` when the file is under it; a file elsewhere keeps its absolute path. */
+export function displayPath(base: string, abs: string): string {
+  const rel = relative(base, abs);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return abs;
+  return rel.split(sep).join('/');
 }
 
 function readLines(file: string): string[] | null {

@@ -1,11 +1,11 @@
 /** `redsec lint` as a library: config files → facts → the same rules → report. */
-import { dirname, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { collectFiles } from '../facts/index.js';
 import type { Report } from '../report/types.js';
 import { requestVersion, tablesUsed, type TablesUsed, type VersionId } from '../versions/index.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
-import { relocateFindings } from './lint-locations.js';
+import { displayPath, relocateFindings } from './lint-locations.js';
 import { stampTimes } from './report.js';
 
 export interface LintOptions extends EvaluateOptions {
@@ -54,6 +54,6 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
     serverCwd: opts.cwd ?? dirname(confPath),
     given: [confPath, opts.aclPath, opts.systemdUnit, opts.compose],
   });
-  report.artifact = relative(process.cwd(), resolve(confPath)).split(sep).join('/');
+  report.artifact = displayPath(resolve(process.cwd()), resolve(confPath));
   return stampTimes(report, started, new Date());
 }

@@ -51,7 +51,8 @@ describe('redsec lint: includes, quoting, locations', () => {
     const idle = report.findings.find((f) => f.id === 'NET-IDLE-TIMEOUT');
     expect(idle?.status).toBe('pass');
     const debug = report.findings.find((f) => f.id === 'CMD-DEBUG-CMD');
-    expect(debug).toMatchObject({ status: 'fail', location: { file: 'conf.d/10-extra.conf', line: 1 } });
+    // Locations are relative to the directory lint runs in; this temp dir is outside it, so absolute.
+    expect(debug).toMatchObject({ status: 'fail', location: { file: join(root, 'conf.d/10-extra.conf'), line: 1 } });
   });
 
   it('file:line on every failing finding that comes from a directive or a user line', () => {
@@ -147,7 +148,8 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
     const r = await cli(['lint', conf, '--format', 'sarif']);
     const sarif = JSON.parse(r.stdout) as { version: string; runs: { results: { ruleId: string; locations?: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
     expect(sarif.version).toBe('2.1.0');
-    const res = sarif.runs[0]?.results.find((x) => x.ruleId === 'NET-PROTECTED-MODE-OFF');
+    // Raised to critical (the default user needs no password): the severity variant's descriptor.
+    const res = sarif.runs[0]?.results.find((x) => x.ruleId.split('/')[0] === 'NET-PROTECTED-MODE-OFF');
     expect(res?.locations?.[0]?.physicalLocation.region.startLine).toBe(1);
     expect(res?.locations?.[0]?.physicalLocation.artifactLocation.uri).toMatch(/redis\.conf$/);
   });
@@ -170,9 +172,9 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
 
   it('--redis-version picks the flavor and table; an exact version is kept for CVE verdicts', () => {
     const conf = write('flavor/redis.conf', 'bind 127.0.0.1\n');
-    expect(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }).server).toEqual({ flavor: 'valkey', version: null, tables: { id: 'valkey-8.0', from: 'Valkey 8.0.1' } });
-    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11', tables: { id: '7.2', from: 'Redis 7.2.6', note: "Redis 7.2.11 is newer than redsec's tables: judged with the 7.2 tables (from Redis 7.2.6); commands, categories and directives those tables lack are judged unknown" } });
-    expect(lintFiles(conf, { profile: null }).server).toEqual({ flavor: 'redis', version: null });
+    expect(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }).server).toEqual({ flavor: 'valkey', version: null, tables: { id: 'valkey-8.0', from: 'Valkey 8.0.1' }, assumed: { version: 'valkey-8.0', source: 'flag' } });
+    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11', tables: { id: '7.2', from: 'Redis 7.2.6', note: "Redis 7.2.11 is newer than redsec's tables: judged with the 7.2 tables (from Redis 7.2.6); commands, categories and directives those tables lack are judged unknown" }, assumed: { version: '7.2', source: 'flag' } });
+    expect(lintFiles(conf, { profile: null }).server).toEqual({ flavor: 'redis', version: null, assumed: { version: '7.2', source: 'default' } });
   });
 
   it('directives the target version does not know are facts with file:line; the 7.0 server is the oracle', async () => {

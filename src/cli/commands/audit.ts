@@ -172,7 +172,7 @@ export function registerAudit(program: Command): void {
         const reports = await auditFleet(all, opts);
         if (progress) process.stderr.write('\r\x1b[K');
         out(renderReport(reports, format, renderOptions()));
-        for (const r of reports) if (r.error) err(errorLine(r.error.message));
+        for (const r of reports) if (r.error) err(errorLine(`not audited: ${r.error.code}: ${r.error.message}`));
         if (reports.some((r) => r.error)) return EXIT.target;
         return reports.some((r) => failsAt(r.findings, failOn)) ? EXIT.findings : EXIT.ok;
       }),
