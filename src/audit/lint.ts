@@ -47,7 +47,9 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
     ...(opts.composeService !== undefined ? { composeService: opts.composeService } : {}),
   });
   const report = evaluateFacts(facts, opts);
-  report.server.assumed = { version: target.version, source: opts.redisVersion?.trim() ? 'flag' : opts.profile?.redis_version ? 'profile' : 'default' };
+  const given = opts.redisVersion?.trim();
+  // What the rules assumed, as asked for (8.2 stays 8.2; server.tables says which tables judged it).
+  report.server.assumed = given ? { version: given, source: 'flag' } : { version: target.version, source: opts.profile?.redis_version ? 'profile' : 'default' };
   // Locations relative to the directory lint runs in (the repository root in CI), whatever the
   // spelling each file was reached by; subjects read from the located lines for fingerprints.
   report.findings = relocateFindings(report.findings, {

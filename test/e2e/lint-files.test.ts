@@ -173,7 +173,7 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
   it('--redis-version picks the flavor and table; an exact version is kept for CVE verdicts', () => {
     const conf = write('flavor/redis.conf', 'bind 127.0.0.1\n');
     expect(lintFiles(conf, { profile: null, redisVersion: 'valkey-8.0' }).server).toEqual({ flavor: 'valkey', version: null, tables: { id: 'valkey-8.0', from: 'Valkey 8.0.1' }, assumed: { version: 'valkey-8.0', source: 'flag' } });
-    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11', tables: { id: '7.2', from: 'Redis 7.2.6', note: "Redis 7.2.11 is newer than redsec's tables: judged with the 7.2 tables (from Redis 7.2.6); commands, categories and directives those tables lack are judged unknown" }, assumed: { version: '7.2', source: 'flag' } });
+    expect(lintFiles(conf, { profile: null, redisVersion: '7.2.11' }).server).toEqual({ flavor: 'redis', version: '7.2.11', tables: { id: '7.2', from: 'Redis 7.2.6', note: "Redis 7.2.11 is newer than redsec's tables: judged with the 7.2 tables (from Redis 7.2.6); commands, categories and directives those tables lack are judged unknown" }, assumed: { version: '7.2.11', source: 'flag' } });
     expect(lintFiles(conf, { profile: null }).server).toEqual({ flavor: 'redis', version: null, assumed: { version: '7.2', source: 'default' } });
   });
 
@@ -280,6 +280,7 @@ describe('redsec lint: Redis 8.0, Valkey 8.1 and servers newer than the tables (
       flavor: 'redis',
       version: null,
       tables: { id: '8.0', from: 'Redis 8.0.2', note: "Redis 8.2 is newer than redsec's tables: judged with the 8.0 tables (from Redis 8.0.2); commands, categories and directives those tables lack are judged unknown" },
+      assumed: { version: '8.2', source: 'flag' },
     });
     const u = only(r, 'CONF-UNKNOWN-DIRECTIVE');
     expect(u.map((f) => [f.status, f.location?.line])).toEqual([['unknown', 3]]);
@@ -287,7 +288,8 @@ describe('redsec lint: Redis 8.0, Valkey 8.1 and servers newer than the tables (
     // The same file for 8.0 itself: the server would refuse the unknown line.
     expect(only(lintFiles(conf, { profile: null, redisVersion: '8.0' }), 'CONF-UNKNOWN-DIRECTIVE').map((f) => f.status)).toEqual(['fail']);
     const text = await cli(['lint', conf, '--redis-version', 'valkey-9.0']);
-    expect(text.stdout.split('\n')[1]).toBe("note: Valkey 9.0 is newer than redsec's tables: judged with the valkey-8.1 tables (from Valkey 8.1.1); commands, categories and directives those tables lack are judged unknown");
+    expect(text.stdout.split('\n')[1]).toBe('server: valkey 9.0 assumed (from --redis-version)');
+    expect(text.stdout.split('\n')[2]).toBe("note: Valkey 9.0 is newer than redsec's tables: judged with the valkey-8.1 tables (from Valkey 8.1.1); commands, categories and directives those tables lack are judged unknown");
   });
 
   it('refuses only versions older than 6.2, in one line with exit 2', async () => {
