@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { globMatch, globMatchGeneral } from './glob.js';
+import { globMatch, globMatchGeneral, globMatchWithLimit as matchWithLimit } from './glob.js';
 
 // Cases follow stringmatchlen's documented behaviour (redis src/util.c); the live comparison is
 // in test/e2e/acl-differential.test.ts, where every key and channel check goes through this code.
@@ -61,5 +61,120 @@ describe('globMatch (stringmatchlen)', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+// The recursive form of stringmatchlen_impl (as the server writes it, and as this module did
+// before it became iterative): the oracle for the explicit-stack version on small inputs.
+const signedByte = (b: number): number => (b > 127 ? b - 256 : b);
+function recursive(p: Uint8Array, pi: number, s: Uint8Array, si: number, send: number, st: { skipLonger: boolean; limit: number }, nesting: number): boolean {
+  if (nesting > st.limit) return false;
+  let plen = p.length - pi;
+  let slen = send - si;
+  while (plen > 0 && slen > 0) {
+    const c = p[pi]!;
+    if (c === 42 /* * */) {
+      while (plen > 1 && p[pi + 1] === 42) {
+        pi++;
+        plen--;
+      }
+      if (plen === 1) return true;
+      while (slen > 0) {
+        if (recursive(p, pi + 1, s, si, send, st, nesting + 1)) return true;
+        if (st.skipLonger) return false;
+        si++;
+        slen--;
+      }
+      st.skipLonger = true;
+      return false;
+    } else if (c === 63 /* ? */) {
+      si++;
+      slen--;
+    } else if (c === 91 /* [ */) {
+      pi++;
+      plen--;
+      const not = p[pi] === 94; /* ^ */
+      if (not) {
+        pi++;
+        plen--;
+      }
+      let match = false;
+      const sc = s[si]!;
+      for (;;) {
+        if (p[pi] === 92 && plen >= 2) {
+          pi++;
+          plen--;
+          if (p[pi] === sc) match = true;
+        } else if (p[pi] === 93 /* ] */ && plen > 0) {
+          break;
+        } else if (plen === 0) {
+          pi--;
+          plen++;
+          break;
+        } else if (plen >= 3 && p[pi + 1] === 45 /* - */) {
+          let start = signedByte(p[pi]!);
+          let end = signedByte(p[pi + 2]!);
+          const x = signedByte(sc);
+          if (start > end) [start, end] = [end, start];
+          pi += 2;
+          plen -= 2;
+          if (x >= start && x <= end) match = true;
+        } else if (p[pi] === sc) {
+          match = true;
+        }
+        pi++;
+        plen--;
+      }
+      if (not) match = !match;
+      if (!match) return false;
+      si++;
+      slen--;
+    } else {
+      if (c === 92 && plen >= 2) {
+        pi++;
+        plen--;
+      }
+      if (p[pi] !== s[si]) return false;
+      si++;
+      slen--;
+    }
+    pi++;
+    plen--;
+    if (slen === 0) {
+      while (plen > 0 && p[pi] === 42) {
+        pi++;
+        plen--;
+      }
+      break;
+    }
+  }
+  return plen === 0 && slen === 0;
+}
+
+function recursiveMatch(pattern: string, subject: string, limit: number): boolean {
+  const s = new TextEncoder().encode(subject);
+  return recursive(new TextEncoder().encode(pattern), 0, s, 0, s.length, { skipLonger: false, limit }, 0);
+}
+
+describe('globMatch without recursion (hostile patterns)', () => {
+  it('decides exactly as the recursive matcher, nesting limit included', () => {
+    const unit = fc.constantFrom('a', 'b', '*', '?', '[', ']', '^', '-', '\\');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 10 }), fc.string({ unit: fc.constantFrom('a', 'b', '-', ']'), maxLength: 8 }), fc.integer({ min: 0, max: 3 }), (p, s, limit) => {
+        expect(globMatchGeneral(p, s, false)).toBe(recursiveMatch(p, s, Infinity));
+        // A small nesting limit exercises the guard's early "no match".
+        expect(matchWithLimit(p, s, limit)).toBe(recursiveMatch(p, s, limit));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('matches a 15,000-star pattern (no stack overflow), with and without the nesting guard', () => {
+    const pattern = `${'a*'.repeat(15_000)}b`;
+    const subject = `${'a'.repeat(15_000)}b`;
+    expect(globMatch(pattern, subject, false)).toBe(true);
+    expect(globMatch(pattern, 'a'.repeat(15_000), false)).toBe(false);
+    expect(globMatch(pattern, subject, true)).toBe(false); // deeper than 1000: the guard says no
+    expect(globMatch(`${'*a'.repeat(15_000)}*`, 'a'.repeat(20_000), false)).toBe(true);
   });
 });

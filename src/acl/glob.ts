@@ -46,8 +46,65 @@ interface MatchState {
   limit: number;
 }
 
-function matchBytes(p: Uint8Array, pi: number, s: Uint8Array, si: number, send: number, st: MatchState, nesting: number): boolean {
-  if (nesting > st.limit) return false;
+/**
+ * stringmatchlen_impl without recursion: each `*` the server would recurse on becomes a frame on
+ * an explicit stack (star position, subject position), so a pattern of 15,000 stars cannot
+ * overflow the JS stack. Frames, depth (the nesting limit), the shared skipLonger flag and the
+ * order of attempts are the server's, so results are identical.
+ */
+function matchBytes(p: Uint8Array, s: Uint8Array, send: number, st: MatchState): boolean {
+  const starAt: number[] = [];
+  const subjectAt: number[] = [];
+  let pi = 0;
+  let si = 0;
+  for (;;) {
+    // One call of the server's function at (pi, si), nested stack.length deep.
+    let result: boolean | undefined = starAt.length > st.limit ? false : undefined;
+    if (result === undefined) {
+      const r = matchFrom(p, pi, s, si, send);
+      if (typeof r === 'number') {
+        // A star at r with more pattern after it: try the rest at every subject position.
+        starAt.push(r);
+        subjectAt.push(lastSubject);
+        pi = r + 1;
+        si = lastSubject;
+        continue;
+      }
+      result = r;
+    }
+    // Return `result` to the star frames above.
+    for (;;) {
+      const top = starAt.length - 1;
+      if (top < 0 || result) return result;
+      if (st.skipLonger) {
+        starAt.pop();
+        subjectAt.pop();
+        continue;
+      }
+      const next = subjectAt[top]! + 1;
+      if (next >= send) {
+        st.skipLonger = true;
+        starAt.pop();
+        subjectAt.pop();
+        continue;
+      }
+      subjectAt[top] = next;
+      pi = starAt[top]! + 1;
+      si = next;
+      break;
+    }
+  }
+}
+
+/** Subject position where matchFrom stopped at a star (valid when it returns a number). */
+let lastSubject = 0;
+
+/**
+ * The server's loop from (pi, si) up to the first `*` that needs trying at several positions:
+ * returns the pattern index of that star (its run of stars collapsed; lastSubject holds the
+ * subject position), or the call's result when no such star is reached.
+ */
+function matchFrom(p: Uint8Array, pi: number, s: Uint8Array, si: number, send: number): boolean | number {
   let plen = p.length - pi;
   let slen = send - si;
   while (plen > 0 && slen > 0) {
@@ -58,14 +115,8 @@ function matchBytes(p: Uint8Array, pi: number, s: Uint8Array, si: number, send: 
         plen--;
       }
       if (plen === 1) return true;
-      while (slen > 0) {
-        if (matchBytes(p, pi + 1, s, si, send, st, nesting + 1)) return true;
-        if (st.skipLonger) return false;
-        si++;
-        slen--;
-      }
-      st.skipLonger = true;
-      return false;
+      lastSubject = si;
+      return pi;
     } else if (c === 63 /* ? */) {
       si++;
       slen--;
@@ -151,12 +202,20 @@ function general(bytes: Uint8Array, subject: string, nestingLimit: boolean): boo
   const n = subjectBytes(subject);
   state.skipLonger = false;
   state.limit = nestingLimit ? 1000 : Infinity;
-  return matchBytes(bytes, 0, scratch, 0, n, state, 0);
+  return matchBytes(bytes, scratch, n, state);
 }
 
 /** The general byte matcher without fast paths (exported for tests). */
 export function globMatchGeneral(pattern: string, subject: string, nestingLimit = true): boolean {
   return general(encoder.encode(pattern), subject, nestingLimit);
+}
+
+/** The general matcher with an explicit nesting limit (exported for tests of the guard). */
+export function globMatchWithLimit(pattern: string, subject: string, limit: number): boolean {
+  const n = subjectBytes(subject);
+  state.skipLonger = false;
+  state.limit = limit;
+  return matchBytes(encoder.encode(pattern), scratch, n, state);
 }
 
 /** Whether `subject` matches glob `pattern` exactly as Redis's stringmatchlen(nocase=0) decides. */

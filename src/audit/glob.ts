@@ -1,19 +1,35 @@
-/** Shell-style globs for waivers: `*` within a path segment, `**` across segments, `?` one character. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] ?? '';
+/**
+ * Shell-style globs for waivers: `*` within a path segment, `**` across segments, `?` one
+ * character; everything else is literal. Matched by the linear token matcher, never a RegExp:
+ * a waiver file is input others write.
+ */
+import { InputError } from '../errors.js';
+import { collapseStars, matchTokens, MAX_GLOB_LENGTH, type GlobToken } from '../text/glob.js';
+
+const SLASH = 0x2f;
+const any = (): boolean => true;
+const notSlash = (c: number): boolean => c !== SLASH;
+
+export function globTokens(glob: string): GlobToken[] {
+  if (glob.length > MAX_GLOB_LENGTH) throw new InputError(`glob longer than ${MAX_GLOB_LENGTH} characters`, 'waivers');
+  const tokens: GlobToken[] = [];
+  const chars = [...glob];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
     if (c === '*') {
-      if (glob[i + 1] === '*') {
-        re += '.*';
+      if (chars[i + 1] === '*') {
+        tokens.push({ kind: 'star', test: any });
         i++;
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+      } else tokens.push({ kind: 'star', test: notSlash });
+    } else if (c === '?') tokens.push({ kind: 'one', test: notSlash });
+    else {
+      const code = c.codePointAt(0)!;
+      tokens.push({ kind: 'one', test: (x) => x === code });
+    }
   }
-  return new RegExp(`^${re}$`);
+  return collapseStars(tokens);
 }
 
 export function globMatch(glob: string, text: string): boolean {
-  return globToRegExp(glob).test(text);
+  return matchTokens(globTokens(glob), text);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Finding } from '../report/types.js';
 import { applyWaivers } from './waivers.js';
+import { globStats } from '../text/glob.js';
 import { parseWaivers } from './waivers-file.js';
 import { globMatch } from './glob.js';
 import { InputError } from '../errors.js';
@@ -96,5 +97,22 @@ describe('globMatch', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('waiver globs from a hostile waiver file', () => {
+  it('"*a*a*a...*b" against a long path is decided in bounded steps, not by backtracking', () => {
+    const pattern = `${'*a'.repeat(40)}*b`;
+    const file = `conf/${'a'.repeat(500)}`;
+    expect(globMatch(pattern, file)).toBe(false);
+    expect(globStats.steps).toBeLessThanOrEqual(2 * (2 * 40 + 3) * (file.length + 1));
+    expect(globMatch('**/x/*.conf', 'a/b/x/r.conf')).toBe(true);
+    expect(globMatch('x/*.conf', 'x/a/r.conf')).toBe(false);
+    expect(globMatch('x/?.conf', 'x/a.conf')).toBe(true);
+    expect(globMatch('[a].conf', '[a].conf')).toBe(true); // brackets are literal in waiver globs
+  });
+
+  it('refuses a glob longer than the documented limit', () => {
+    expect(() => globMatch('*'.repeat(5000), 'a')).toThrow(/longer than 4096/);
   });
 });

@@ -4,6 +4,7 @@
  * in byte order (the C locale). No brace or tilde expansion: glob(3) does neither without flags.
  */
 import { posix as path } from 'node:path';
+import { collapseStars, matchTokens, type GlobToken } from '../text/glob.js';
 import type { DirEntry } from './types.js';
 
 /** Redis decides between glob and plain open by these three characters alone. */
@@ -11,48 +12,48 @@ export function hasWildcard(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-function escapeRegExp(ch: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(ch) ? `\\${ch}` : ch;
-}
+type Matcher = { tokens: GlobToken[]; literal: null } | { tokens: null; literal: string };
 
-function escapeClassChar(ch: string): string {
-  return /[\\\]\[^-]/.test(ch) ? `\\${ch}` : ch;
-}
+const anyChar = (): boolean => true;
 
-/** Translates one path component to a RegExp, or returns null when it has no magic (a literal name). */
-function componentMatcher(component: string): { regexp: RegExp; literal: null } | { regexp: null; literal: string } {
-  let source = '';
+/** Translates one path component to glob tokens, or returns its literal name when it has no magic. */
+function componentMatcher(component: string): Matcher {
+  const tokens: GlobToken[] = [];
   let literal = '';
   let magic = false;
   const chars = [...component];
+  const one = (ch: string): void => {
+    const c = ch.codePointAt(0)!;
+    tokens.push({ kind: 'one', test: (x) => x === c });
+  };
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i] as string;
     if (ch === '\\' && i + 1 < chars.length) {
       const next = chars[++i] as string;
-      source += escapeRegExp(next);
+      one(next);
       literal += next;
     } else if (ch === '*') {
       magic = true;
-      source += '.*';
+      tokens.push({ kind: 'star', test: anyChar });
     } else if (ch === '?') {
       magic = true;
-      source += '.';
+      tokens.push({ kind: 'one', test: anyChar });
     } else if (ch === '[') {
       const close = bracketEnd(chars, i);
       if (close === -1) {
-        source += '\\[';
+        one('[');
         literal += '[';
         continue;
       }
       magic = true;
-      source += bracketRegExp(chars.slice(i + 1, close));
+      tokens.push({ kind: 'one', test: bracketTest(chars.slice(i + 1, close)) });
       i = close;
     } else {
-      source += escapeRegExp(ch);
+      one(ch);
       literal += ch;
     }
   }
-  return magic ? { regexp: new RegExp(`^${source}$`, 'su'), literal: null } : { regexp: null, literal };
+  return magic ? { tokens: collapseStars(tokens), literal: null } : { tokens: null, literal };
 }
 
 /** Index of the `]` closing the bracket expression opened at `open`, or -1 (then `[` is literal). */
@@ -64,51 +65,89 @@ function bracketEnd(chars: string[], open: number): number {
   return -1;
 }
 
-function bracketRegExp(body: string[]): string {
+/** The members of a bracket expression as a test on a code point (a reversed range matches nothing). */
+function bracketTest(body: string[]): (c: number) => boolean {
   let i = 0;
   let negate = false;
   if (body[0] === '!' || body[0] === '^') {
     negate = true;
     i = 1;
   }
-  let set = '';
+  const singles = new Set<number>();
+  const ranges: [number, number][] = [];
+  const code = (ch: string): number => ch.codePointAt(0)!;
   for (; i < body.length; i++) {
     const ch = body[i] as string;
     if (ch === '\\' && i + 1 < body.length) {
-      set += escapeClassChar(body[++i] as string);
+      singles.add(code(body[++i] as string));
     } else if (body[i + 1] === '-' && i + 2 < body.length) {
-      set += `${escapeClassChar(ch)}-${escapeClassChar(body[i + 2] as string)}`;
+      ranges.push([code(ch), code(body[i + 2] as string)]);
       i += 2;
     } else {
-      set += escapeClassChar(ch);
+      singles.add(code(ch));
     }
   }
-  return negate ? `[^/${set}]` : `[${set}]`;
+  const member = (c: number): boolean => singles.has(c) || ranges.some(([lo, hi]) => c >= lo && c <= hi);
+  return negate ? (c) => c !== 0x2f && !member(c) : member;
+}
+
+/** Expanding a pattern would cost more than allowed, or goes round a symbolic-link loop. */
+export class GlobLimitError extends Error {}
+
+export interface ExpandOptions {
+  /** Directory entries the expansion may look at in all (every listed entry counts). */
+  maxEntries?: number | undefined;
+  /** Real path of a directory; with it, a path that re-enters a directory it already went through is refused. */
+  realPath?: ((path: string) => string | undefined) | undefined;
+}
+
+interface Partial {
+  shown: string;
+  real: string;
+  /** Real paths of the directories this path went through (with realPath only). */
+  through: readonly string[];
 }
 
 /**
  * Expands `pattern` against the directory tree seen through `listDir`, relative to `cwd`.
  * Returns paths spelled as the pattern spells them (relative stays relative), sorted.
+ * Bounded: at most `maxEntries` entries looked at; a symbolic-link loop (`/proc/*\/root/proc/...`)
+ * is refused rather than walked.
  */
-export function expandGlob(pattern: string, cwd: string, listDir: (dir: string) => DirEntry[] | undefined): string[] {
+export function expandGlob(pattern: string, cwd: string, listDir: (dir: string) => DirEntry[] | undefined, opts: ExpandOptions = {}): string[] {
+  const maxEntries = opts.maxEntries ?? Infinity;
+  const realPath = opts.realPath;
   const absolute = pattern.startsWith('/');
   const components = pattern.split('/').filter((c, i) => c !== '' || i === 0);
   if (absolute) components.shift();
-  let partial: { shown: string; real: string }[] = [{ shown: absolute ? '/' : '', real: absolute ? '/' : cwd }];
+  const start = absolute ? '/' : cwd;
+  let partial: Partial[] = [{ shown: absolute ? '/' : '', real: start, through: realPath ? [realPath(start) ?? start] : [] }];
+  let seen = 0;
   components.forEach((component, index) => {
     const last = index === components.length - 1;
     const matcher = componentMatcher(component);
-    const next: { shown: string; real: string }[] = [];
+    const next: Partial[] = [];
     for (const base of partial) {
       const entries = listDir(base.real);
       if (!entries) continue;
+      seen += entries.length;
+      if (seen > maxEntries) throw new GlobLimitError(`the pattern makes redsec look at more than ${maxEntries} directory entries`);
       for (const entry of entries) {
         if (!last && !entry.isDirectory) continue;
         const matches =
           matcher.literal !== null
             ? entry.name === matcher.literal
-            : (!entry.name.startsWith('.') || component.startsWith('.')) && matcher.regexp.test(entry.name);
-        if (matches) next.push({ shown: joinShown(base.shown, entry.name), real: path.join(base.real, entry.name) });
+            : (!entry.name.startsWith('.') || component.startsWith('.')) && matchTokens(matcher.tokens, entry.name);
+        if (!matches) continue;
+        const shown = joinShown(base.shown, entry.name);
+        const real = path.join(base.real, entry.name);
+        let through = base.through;
+        if (realPath && !last) {
+          const r = realPath(real) ?? real;
+          if (through.includes(r)) throw new GlobLimitError(`${shown} leads back to a directory the pattern already went through (a symbolic-link loop)`);
+          through = [...through, r];
+        }
+        next.push({ shown, real, through });
       }
     }
     partial = next;

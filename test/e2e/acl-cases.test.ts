@@ -117,6 +117,22 @@ describe('ACL DRYRUN cases (engine and live server agree)', () => {
   });
 });
 
+// Hostile key patterns: thousands of stars must neither overflow our stack (the matcher has no
+// recursion) nor decide differently from the server, whose nesting guard gives up past 1000.
+describe('key patterns with thousands of stars vs ACL DRYRUN', () => {
+  const cases: [pattern: string, key: string][] = [
+    [`${'a*'.repeat(15_000)}b`, `${'a'.repeat(15_000)}b`],
+    [`${'a*'.repeat(15_000)}b`, 'a'.repeat(15_000)],
+    [`${'*a'.repeat(900)}*`, 'a'.repeat(1_000)],
+    [`${'*a'.repeat(900)}*b`, 'a'.repeat(2_000)],
+  ];
+  it.each(cases.map(([p, k], i) => [i, p, k] as const))('case %i', async (_, pattern, key) => {
+    const { name, user } = await both(['on', 'nopass', '+get', `~${pattern}`]);
+    const server = text(await client.call('ACL', 'DRYRUN', name, 'GET', key));
+    expect(evaluate(user, ['GET', key], OPTS).message).toBe(server);
+  });
+});
+
 // The text inside "( )" goes through sdssplitargs, the same tokenizer as redis.conf lines: quotes,
 // \xHH escapes that build UTF-8 bytes, \v and \f that end no bare token, a NUL that ends the text,
 // and a bad closing quote that leaves the selector empty. Rows expecting "ERR" are SETUSER errors.
