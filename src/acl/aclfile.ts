@@ -1,7 +1,7 @@
 import { AclRuleError, ConfigSyntaxError } from '../errors.js';
 import { freezeUser, newUser, type MUser } from './model.js';
 import { REASON, RuleFailure } from './reasons.js';
-import { applyUserRule, mergeSelectorArgs, redactRule, ruleContext } from './rules.js';
+import { applyUserRule, mergeSelectorArgs, redactRule, ruleContext, tooManyRules } from './rules.js';
 import type { AclOptions, AclUser } from './types.js';
 
 export interface AclFileLine {
@@ -45,6 +45,8 @@ export function parseAclFile(text: string, file: string, opts: AclOptions): AclF
       users.set(name, u);
     }
     const rules = argv.slice(2);
+    const tooMany = tooManyRules(rules.length);
+    if (tooMany !== undefined) throw new ConfigSyntaxError(tooMany, file, line);
     const merged = mergeSelectorArgs(rules, ctx.profile);
     if ('unclosed' in merged) {
       // The server (7.0-7.4) still walks the rules merged before the open '(' through a freed

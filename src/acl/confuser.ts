@@ -1,7 +1,7 @@
 import { AclRuleError, ConfigSyntaxError } from '../errors.js';
 import { freezeUser, newUser } from './model.js';
 import { REASON, RuleFailure } from './reasons.js';
-import { applyUserRule, mergeSelectorArgs, redactRule, ruleContext } from './rules.js';
+import { applyUserRule, mergeSelectorArgs, redactRule, ruleContext, tooManyRules } from './rules.js';
 import type { AclOptions, AclUser } from './types.js';
 
 /**
@@ -16,6 +16,8 @@ export function parseConfigUserLine(tokens: readonly string[], file: string, lin
   const name = tokens[1];
   if (tokens.length < 2 || name === undefined) throw new ConfigSyntaxError('wrong number of arguments', file, line);
   const shown = (i: number) => redactRule(tokens[i] ?? '');
+  const tooMany = tooManyRules(tokens.length - 2);
+  if (tooMany !== undefined) throw new ConfigSyntaxError(tooMany, file, line);
   const merged = mergeSelectorArgs(tokens.slice(2), ctx.profile);
   if ('unclosed' in merged) {
     const at = tokens.indexOf(merged.unclosed, 2) - 2;

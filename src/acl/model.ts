@@ -130,6 +130,25 @@ class FrozenUser implements AclUser {
   }
 }
 
+/**
+ * The retained command rules (7.2+) without those a later rule replaced: a rule on `b` replaces
+ * earlier rules on `b` and on `b|...`. One backward pass, linear in the rules' total length.
+ */
+export function compactRetained(rules: readonly string[]): string[] {
+  const later = new Set<string>();
+  const kept: string[] = [];
+  for (let i = rules.length - 1; i >= 0; i--) {
+    const rule = rules[i]!;
+    const body = rule.slice(1);
+    let replaced = later.has(body);
+    for (let bar = body.indexOf('|'); !replaced && bar >= 0; bar = body.indexOf('|', bar + 1)) replaced = later.has(body.slice(0, bar));
+    later.add(body);
+    if (!replaced) kept.push(rule);
+  }
+  return kept.reverse();
+}
+
 export function freezeUser(u: MUser): AclUser {
+  for (const s of u.selectors) s.commandRules = compactRetained(s.commandRules);
   return new FrozenUser(u);
 }

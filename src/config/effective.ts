@@ -86,6 +86,7 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
 
   let cwd = opts.cwd;
   let saveLoaded = false;
+  let saveAt: Location | undefined;
   let save: string[] = (result.values['save']?.value ?? '').split(' ').filter(Boolean);
   const setAt = new Map<string, Location[]>();
   const userAt = new Map<string, number>();
@@ -125,7 +126,11 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
         continue;
       }
     }
-    if (!ACCUMULATING.has(canonical)) setAt.set(canonical, [...(setAt.get(canonical) ?? []), d.location]);
+    if (!ACCUMULATING.has(canonical)) {
+      const at = setAt.get(canonical);
+      if (at) at.push(d.location);
+      else setAt.set(canonical, [d.location]);
+    }
     const args = MULTI_ARG_CONFIGS.has(canonical) && d.args.length === 1 && d.args[0] !== '' ? (splitArgs(d.args[0] as string) ?? []) : d.args;
     if (canonical === 'save') {
       // The first `save` line in the files drops the compiled-in schedule; `save ""` clears.
@@ -134,7 +139,8 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
       if (args.length === 1 && args[0] === '') save = [];
       else if (version !== '6.2') save.push(...args.map((a) => BigInt(a).toString()));
       else if (args.length === 2) save.push(...args.map((a) => String(atoi(a))));
-      setValue(result, namesOf, 'save', save.join(' '), d.location);
+      // Joined once after the loop: joining per line is quadratic in the number of `save` lines.
+      saveAt = d.location;
       continue;
     }
     if (canonical === 'client-output-buffer-limit') {
@@ -145,6 +151,7 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
     setValue(result, namesOf, canonical, normalizeValue(canonical, args, table[canonical], cwd), d.location);
   }
 
+  if (saveAt !== undefined) setValue(result, namesOf, 'save', save.join(' '), saveAt);
   for (const [name, locations] of setAt) if (locations.length > 1) result.duplicates.push({ name, locations });
   const aclfile = result.values['aclfile'];
   if (aclfile !== undefined && aclfile.value !== '' && aclfile.location !== undefined) {

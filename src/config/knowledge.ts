@@ -41,11 +41,16 @@ const VALKEY81_ALIASES: Readonly<Record<string, string>> = {
   'slowlog-max-len': 'commandlog-slow-execution-max-len',
 };
 
+const SEVEN_PLUS: Readonly<Record<string, string>> = { ...REPLICA_ALIASES, ...SEVEN_ALIASES };
+const VALKEY8_PLUS: Readonly<Record<string, string>> = { ...SEVEN_PLUS, ...VALKEY8_ALIASES };
+const VALKEY81_PLUS: Readonly<Record<string, string>> = { ...VALKEY8_PLUS, ...VALKEY81_ALIASES };
+
+/** Built once: this runs for every directive of a config file. */
 export function aliasesFor(version: VersionId): Readonly<Record<string, string>> {
   if (version === '6.2') return REPLICA_ALIASES;
-  if (version === 'valkey-8.0') return { ...REPLICA_ALIASES, ...SEVEN_ALIASES, ...VALKEY8_ALIASES };
-  if (version === 'valkey-8.1') return { ...REPLICA_ALIASES, ...SEVEN_ALIASES, ...VALKEY8_ALIASES, ...VALKEY81_ALIASES };
-  return { ...REPLICA_ALIASES, ...SEVEN_ALIASES };
+  if (version === 'valkey-8.0') return VALKEY8_PLUS;
+  if (version === 'valkey-8.1') return VALKEY81_PLUS;
+  return SEVEN_PLUS;
 }
 
 /** Enum configs and their accepted values (case-insensitive; CONFIG GET prints them lowercase). */

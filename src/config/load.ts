@@ -1,6 +1,7 @@
 /** The filesystem edge of the config engine: reads a redis.conf and everything it includes. */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { CONFIG_LIMITS } from './limits.js';
 import { InputError } from '../errors.js';
 import { parseConfig } from './parse.js';
 import type { DirEntry, ParseOptions, ParsedConfig } from './types.js';
@@ -25,10 +26,31 @@ function isDirectory(p: string): boolean {
   }
 }
 
-/** fopen() on a directory succeeds and fgets() reads nothing, so Redis includes a directory as empty. */
+/** The real path of an existing path, or undefined. */
+export function realPath(p: string): string | undefined {
+  try {
+    return realpathSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a config file. fopen() on a directory succeeds and fgets() reads nothing, so Redis
+ * includes a directory as empty. Anything but a regular file (a FIFO, a device) is refused
+ * without blocking (opened non-blocking, checked with fstat), and so is a file past the size limit.
+ */
 export function readConfigPath(p: string): string {
-  if (isDirectory(p)) return '';
-  return readFileSync(p, 'utf8');
+  const fd = openSync(p, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (st.isDirectory()) return '';
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTREG' });
+    if (st.size > CONFIG_LIMITS.maxFileBytes) throw Object.assign(new Error('too large'), { code: 'EFBIG' });
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'listDir'>;
@@ -44,9 +66,16 @@ export function loadConfigFile(file: string, opts: LoadOptions = {}): ParsedConf
   try {
     text = readConfigPath(file);
   } catch (err) {
-    const code = (err as { code?: string }).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`, file);
+    throw new InputError(describeReadError(err), file);
   }
-  return parseConfig(text, { cwd: process.cwd(), ...opts, file, path: resolve(file), readFile: readConfigPath, listDir });
+  return parseConfig(text, { cwd: process.cwd(), ...opts, file, path: resolve(file), readFile: readConfigPath, listDir, realPath });
+}
+
+function describeReadError(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'ENOTREG') return 'not a regular file';
+  if (code === 'EFBIG') return `larger than ${CONFIG_LIMITS.maxFileBytes} bytes (redsec's limit; see SECURITY.md)`;
+  return `cannot read (${code ?? 'error'})`;
 }
 

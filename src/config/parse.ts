@@ -5,12 +5,14 @@
  * preceding `dir` changes, since Redis chdir()s while loading), not the including file; from 7.0 a
  * pattern with * ? [ is globbed and all matches are read as one text (so a file without a final
  * newline runs into the next one, and no match is not an error). Redis has no cycle detection
- * (it recurses until it crashes); here a cycle is an error.
+ * (it recurses until it crashes); here a cycle (by real path) is an error, and the walk is bounded
+ * in depth, files, lines, bytes and glob work (config/limits.ts).
  */
 import { posix as path } from 'node:path';
 import { ConfigSyntaxError, UsageError } from '../errors.js';
 import type { Location } from '../report/types.js';
-import { expandGlob, hasWildcard } from './glob.js';
+import { expandGlob, GlobLimitError, hasWildcard } from './glob.js';
+import { CONFIG_LIMITS } from './limits.js';
 import { directiveChecker } from './support.js';
 import { splitArgs, UNBALANCED_QUOTES } from './tokenize.js';
 import type { Directive, ParseOptions, ParsedConfig } from './types.js';
@@ -28,8 +30,11 @@ interface ParseState {
   files: string[];
   /** Absolute paths of every file read, in the order of `files`. */
   paths: string[];
-  /** Absolute paths of the files being read, outermost first, for cycle detection. */
+  /** Real paths of the files being read, outermost first, for cycle detection. */
   stack: string[];
+  /** Lines and bytes read so far, all files together. */
+  lines: number;
+  bytes: number;
   /** Validates directives in load order when opts.check is set. */
   check: ((d: Directive) => string | undefined) | undefined;
 }
@@ -44,11 +49,34 @@ export function parseConfig(text: string, opts: ParseOptions): ParsedConfig {
     directives: [],
     files: [opts.file],
     paths: [main],
-    stack: [main],
+    stack: [realOf(opts, main)],
+    lines: 0,
+    bytes: 0,
     check: opts.check && opts.version !== undefined ? directiveChecker(opts.version) : undefined,
   };
+  countInput(state, { file: opts.file, line: 0 }, text);
   parseLines(joinAsRedis([{ file: opts.file, text }]), [], state);
   return { file: opts.file, directives: state.directives, files: state.files, paths: state.paths };
+}
+
+function realOf(opts: ParseOptions, absolute: string): string {
+  return opts.realPath?.(absolute) ?? absolute;
+}
+
+function limitError(what: string, at: Location): ConfigSyntaxError {
+  return new ConfigSyntaxError(`${what} (redsec's limit; see SECURITY.md)`, at.file, at.line || 1);
+}
+
+/** Adds a file's text to the totals, refusing input past the documented limits. */
+function countInput(state: ParseState, at: Location, text: string): void {
+  const { maxFileBytes, maxTotalBytes, maxLines } = CONFIG_LIMITS;
+  // UTF-16 length bounds the work; a UTF-8 byte count would cost a pass of its own.
+  if (text.length > maxFileBytes) throw limitError(`config file larger than ${maxFileBytes} bytes`, at);
+  state.bytes += text.length;
+  if (state.bytes > maxTotalBytes) throw limitError(`config and its includes larger than ${maxTotalBytes} bytes`, at);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+    if (++state.lines > maxLines) throw limitError(`config and its includes longer than ${maxLines} lines`, at);
+  }
 }
 
 /** Concatenates files as Redis does and remembers where each resulting line came from. */
@@ -89,6 +117,9 @@ function parseLines(lines: SourceLine[], includedFrom: Location[], state: ParseS
       location,
       ...(includedFrom.length > 0 ? { includedFrom } : {}),
     };
+    if (directive.name === 'user' && directive.args.length - 1 > CONFIG_LIMITS.maxRulesPerUser) {
+      throw limitError(`more than ${CONFIG_LIMITS.maxRulesPerUser} rules for one user`, location);
+    }
     const problem = state.check?.(directive);
     if (problem !== undefined) throw new ConfigSyntaxError(problem, location.file, location.line);
     state.directives.push(directive);
@@ -114,19 +145,30 @@ function changeDir(dir: string, at: Location, state: ParseState): void {
 function include(arg: string, at: Location, includedFrom: Location[], state: ParseState): void {
   const { readFile, listDir, version } = state.opts;
   if (readFile === undefined) throw new ConfigSyntaxError(`include '${arg}': no file access to read it`, at.file, at.line);
+  if (arg.length > CONFIG_LIMITS.maxPatternLength) throw limitError(`include path longer than ${CONFIG_LIMITS.maxPatternLength} characters`, at);
+  if (state.stack.length >= CONFIG_LIMITS.maxIncludeDepth) throw limitError(`includes nested deeper than ${CONFIG_LIMITS.maxIncludeDepth} levels`, at);
   let names: string[];
   if (hasWildcard(arg) && version !== '6.2') {
     if (listDir === undefined) throw new ConfigSyntaxError(`include '${arg}': no directory access to expand it`, at.file, at.line);
-    names = expandGlob(arg, state.cwd, listDir);
+    try {
+      names = expandGlob(arg, state.cwd, listDir, { maxEntries: CONFIG_LIMITS.maxGlobEntries, realPath: state.opts.realPath });
+    } catch (e) {
+      if (e instanceof GlobLimitError) throw new ConfigSyntaxError(`include '${arg}': ${e.message}`, at.file, at.line);
+      throw e;
+    }
   } else {
     names = [arg];
+  }
+  if (state.files.length - 1 + names.length > CONFIG_LIMITS.maxIncludedFiles) {
+    throw limitError(`include '${arg}': more than ${CONFIG_LIMITS.maxIncludedFiles} included files in all`, at);
   }
   const sources: { file: string; text: string }[] = [];
   const real: string[] = [];
   for (const name of names) {
     const absolute = path.resolve(state.cwd, name);
-    if (state.stack.includes(absolute)) {
-      const chain = [...state.stack.slice(state.stack.indexOf(absolute)), absolute].map((p) => path.basename(p)).join(' -> ');
+    const realPath = realOf(state.opts, absolute);
+    if (state.stack.includes(realPath)) {
+      const chain = [...state.stack.slice(state.stack.indexOf(realPath)), realPath].map((p) => path.basename(p)).join(' -> ');
       throw new ConfigSyntaxError(`include cycle: ${chain}`, at.file, at.line);
     }
     let text: string;
@@ -135,8 +177,9 @@ function include(arg: string, at: Location, includedFrom: Location[], state: Par
     } catch (err) {
       throw new ConfigSyntaxError(`Fatal error, can't open config file '${name}': ${describeFsError(err)}`, at.file, at.line);
     }
+    countInput(state, at, text);
     sources.push({ file: name, text });
-    real.push(absolute);
+    real.push(realPath);
     state.files.push(name);
     state.paths.push(absolute);
   }
@@ -155,6 +198,12 @@ function describeFsError(err: unknown): string {
       return 'Permission denied';
     case 'ENOTDIR':
       return 'Not a directory';
+    case 'ENOTREG':
+      return 'not a regular file';
+    case 'EFBIG':
+      return `larger than ${CONFIG_LIMITS.maxFileBytes} bytes (redsec's limit; see SECURITY.md)`;
+    case 'ELOOP':
+      return 'Too many levels of symbolic links';
     default:
       return typeof code === 'string' ? code : 'cannot read';
   }

@@ -39,6 +39,8 @@ export interface ParseOptions {
   readFile?: (path: string) => string;
   /** Lists a directory (absolute path), or undefined when it is not one. Needed for glob includes and `dir`. */
   listDir?: (path: string) => DirEntry[] | undefined;
+  /** The real path of an existing file or directory (symlinks resolved), or undefined; for cycle and loop detection. */
+  realPath?: ((path: string) => string | undefined) | undefined;
   /** The server's working directory at start-up: relative includes resolve against it, not the including file. */
   cwd?: string;
   /** Target version: 6.2 has no glob includes; with `check`, directives are validated as this version would. */
