@@ -1,4 +1,5 @@
 import { AclRuleError, ConfigSyntaxError } from '../errors.js';
+import { trimSet } from '../text/index.js';
 import { freezeUser, newUser, type MUser } from './model.js';
 import { REASON, RuleFailure } from './reasons.js';
 import { applyUserRule, mergeSelectorArgs, redactRule, ruleContext, tooManyRules } from './rules.js';
@@ -15,7 +16,6 @@ export interface AclFile {
   lines: AclFileLine[];
 }
 
-const TRIM = /^[ \t\r\n]+|[ \t\r\n]+$/g;
 
 /**
  * ACLLoadFromFile's reading of an ACL file: lines trimmed, blank lines skipped, split on single
@@ -28,7 +28,7 @@ export function parseAclFile(text: string, file: string, opts: AclOptions): AclF
   const lines: AclFileLine[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = i + 1;
-    const trimmed = raw.replace(TRIM, '');
+    const trimmed = trimSet(raw, ' \t\r\n');
     if (trimmed.length === 0) return;
     const argv = trimmed.split(' ');
     if (argv[0] !== 'user' || argv.length < 2) {
@@ -45,7 +45,8 @@ export function parseAclFile(text: string, file: string, opts: AclOptions): AclF
       users.set(name, u);
     }
     const rules = argv.slice(2);
-    const tooMany = tooManyRules(rules.length);
+    // Empty tokens (runs of spaces) are no rules: the server skips them.
+    const tooMany = tooManyRules(rules.reduce((n, r) => (r.length > 0 ? n + 1 : n), 0));
     if (tooMany !== undefined) throw new ConfigSyntaxError(tooMany, file, line);
     const merged = mergeSelectorArgs(rules, ctx.profile);
     if ('unclosed' in merged) {
@@ -55,7 +56,7 @@ export function parseAclFile(text: string, file: string, opts: AclOptions): AclF
       throw new ConfigSyntaxError(`Unmatched parenthesis in selector definition${crash}`, file, line);
     }
     for (const op of merged.merged) {
-      const rule = op.replace(/^[\t\r\n]+|[\t\r\n]+$/g, '');
+      const rule = trimSet(op, '\t\r\n');
       try {
         applyUserRule(u, rule, ctx);
       } catch (e) {

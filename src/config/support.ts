@@ -45,7 +45,21 @@ export function canonicalConfigName(name: string, version: VersionId): string | 
   return Object.hasOwn(names, lower) || hiddenDirectives(version).includes(lower) ? lower : undefined;
 }
 
+const supportCache = new Map<string, DirectiveSupport>();
+
+/** Memoised per (version, name): it runs for every line of a config file. */
 export function directiveSupport(name: string, version: VersionId): DirectiveSupport {
+  const key = `${version}\0${name}`;
+  let support = supportCache.get(key);
+  if (support === undefined) {
+    if (supportCache.size > 10_000) supportCache.clear(); // names come from input: keep the cache bounded
+    support = computeSupport(name, version);
+    supportCache.set(key, support);
+  }
+  return support;
+}
+
+function computeSupport(name: string, version: VersionId): DirectiveSupport {
   const lower = name.toLowerCase();
   const canonical = canonicalConfigName(lower, version);
   if (canonical !== undefined) return { known: true, canonical };

@@ -36,8 +36,31 @@ function hexValue(byte: number | undefined): number {
 
 const ESCAPED: Readonly<Record<number, number>> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x61: 0x07 };
 
+/**
+ * The common line: ASCII without quotes or NUL, so tokens are the runs between blanks and no
+ * byte-level decoding is needed (the same result as the byte path below, without its copies).
+ */
+function splitPlain(line: string): string[] | null {
+  const tokens: string[] = [];
+  let start = -1;
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 0 || c === DOUBLE_QUOTE || c === SINGLE_QUOTE || c > 0x7f) return null;
+    if (start === -1) {
+      if (!isSpace(c)) start = i;
+    } else if (endsBareToken(c)) {
+      tokens.push(line.slice(start, i));
+      start = -1;
+    }
+  }
+  if (start !== -1) tokens.push(line.slice(start));
+  return tokens;
+}
+
 /** Splits one line into tokens, or returns null where Redis reports unbalanced quotes. */
 export function splitArgs(line: string): string[] | null {
+  const plain = splitPlain(line);
+  if (plain !== null) return plain;
   const all = utf8Encoder.encode(line);
   // Redis hands sdssplitargs a C string: a NUL byte ends the line.
   const nul = all.indexOf(0);

@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { readInputFile } from '../input-file.js';
+import { trimSet } from '../text/index.js';
 import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
 import { parseAclFile } from '../acl/index.js';
 import { inspectCertificate } from '../certs/inspect.js';
@@ -141,7 +142,7 @@ function readAclFile(file: string, version: VersionId, pubsub: string | undefine
   parseAclFile(text, file, { version, ...(pubsub === 'allchannels' || pubsub === 'resetchannels' ? { pubsubDefault: pubsub } : {}) });
   const users: UserFacts[] = [];
   text.split('\n').forEach((raw, i) => {
-    const argv = raw.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '').split(' ');
+    const argv = trimSet(raw, ' \t\r\n').split(' ');
     if (argv[0] !== 'user' || argv[1] === undefined) return;
     users.push({ name: argv[1], rules: argv.slice(2).filter((t) => t !== '').join(' '), location: { file, line: i + 1 } });
   });

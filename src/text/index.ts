@@ -1,1 +1,2 @@
 export { visible, hasUnsafe } from './visible.js';
+export { trimSet } from './trim.js';

@@ -93,6 +93,15 @@ describe('item 7: linear parsing and documented limits', () => {
     expect(r.code).toBeLessThan(2);
   });
 
+  it('a line with a megabyte of inner blanks (quadratic for a trimming RegExp) in the config and the ACL file', async () => {
+    const blanks = ' '.repeat(1_000_000);
+    const acl = write('blank.acl', `user app on nopass ~k${blanks}+get${blanks}x\n`);
+    const conf = write('blank.conf', `timeout${blanks}0${blanks}\naclfile ${acl}\n`);
+    const r = await cli(['lint', conf, '--format', 'json']);
+    expect(r.code).toBeLessThanOrEqual(2);
+    expect(r.stderr.split('\n').length).toBeLessThanOrEqual(2);
+  });
+
   it('more rules on one user than the limit: file:line, exit 2', async () => {
     const conf = write('rules.conf', `user app on nopass ${'~k '.repeat(100_001)}\n`);
     expectCleanRefusal(await cli(['lint', conf]), /rules\.conf:1: more than 100000 rules for one user/);

@@ -2,6 +2,7 @@ import type { Rule } from '../types.js';
 import { fail, pass } from '../result.js';
 import { isYes, withConfig } from '../config.js';
 import { sox, gdpr } from '../compliance.js';
+import { trimSet } from '../../text/index.js';
 
 export const dataNoPersistence: Rule = {
   id: 'DATA-NO-PERSISTENCE',
@@ -14,7 +15,7 @@ export const dataNoPersistence: Rule = {
   modes: ['live', 'lint'],
   check(facts) {
     return withConfig(facts, ['save', 'appendonly'], ({ save, appendonly }) => {
-      const snapshots = (save?.value ?? '').trim().replace(/^"+|"+$/g, '') !== '';
+      const snapshots = trimSet((save?.value ?? '').trim(), '"') !== '';
       const aof = !!appendonly && isYes(appendonly.value);
       if (!snapshots && !aof) return fail('save "" and appendonly no: nothing survives a restart (fine only for a cache)', { location: save?.location ?? appendonly?.location });
       const last = facts.info.known ? facts.info.value.persistence?.rdb_last_bgsave_status : undefined;
