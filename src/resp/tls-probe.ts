@@ -6,12 +6,12 @@
  * certificate is refused only after the handshake.
  */
 import { connect as netConnect } from 'node:net';
-import { connect as tlsConnect, createSecureContext, DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, getCiphers, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
+import { connect as tlsConnect, DEFAULT_CIPHERS, DEFAULT_MIN_VERSION, type ConnectionOptions, type SecureVersion, type TLSSocket } from 'node:tls';
 import type { TlsSessionFacts } from '../facts/types.js';
 import { encodeCommand } from './encode.js';
 import { ConnectionError, isTlsError, opensslReason, socketError, tlsFault, type Fault } from './faults.js';
 import { RespParser } from './parser.js';
-import { TLS12_CANDIDATES, TLS13_CANDIDATES } from './tls-candidates.js';
+import { NOT_TRIED_FAMILIES, TLS13_CANDIDATES, tls12Candidates } from './tls-candidates.js';
 import { sessionInfo, toPem, type TlsInfo } from './tls-session.js';
 import { throwawayClientCert } from './throwaway-cert.js';
 import { nodeTlsOptions, type Endpoint } from './transport.js';
@@ -61,10 +61,27 @@ export interface TlsProbeResult extends TlsSessionFacts {
   clientAuthEvidence: string;
   /** False when cipher enumeration was switched off: then `ciphers` is empty and says nothing. */
   ciphersEnumerated: boolean;
-  /** Candidates the local OpenSSL cannot offer (e.g. 3DES): neither accepted nor rejected. */
+  /** Candidates the local OpenSSL cannot offer (e.g. export or static DH suites): neither accepted nor rejected. */
   skippedCiphers: string[];
+  /** Per protocol, each accepted suite with the key exchange its handshake used (as testssl.sh prints it). */
+  cipherDetails: Record<string, AcceptedSuite[]>;
+  /** Exactly what the enumeration covered: the suites tried per protocol, the library, what was never tried. */
+  cipherScope?: CipherScope;
   /** Handshakes made. */
   handshakes: number;
+}
+
+export interface AcceptedSuite {
+  suite: string;
+  /** "ECDH 253 (X25519)", "DH 2048", "RSA" (key transport): the server's ephemeral key, as testssl.sh reports it. */
+  keyExchange: string;
+}
+
+export interface CipherScope {
+  /** The OpenSSL the probe ran with (the suites tried are all it can offer at security level 0). */
+  openssl: string;
+  tried: Record<string, string[]>;
+  notTried: string;
 }
 
 interface Attempt {
@@ -74,6 +91,8 @@ interface Attempt {
   clientCert?: { cert: string | Buffer; key: string | Buffer } | 'none';
   /** After the handshake, send PING and wait for the answer or the alert. */
   ping?: boolean;
+  /** Cipher enumeration: accept any DH size and offer every curve, so the server's choice decides. */
+  enumerate?: boolean;
 }
 
 interface Outcome {
@@ -90,6 +109,17 @@ interface Outcome {
 /** Seclevel 0 lets OpenSSL 3 offer TLS 1.0/1.1 and SHA-1 suites at all. */
 const LEGACY_ALL = 'ALL:@SECLEVEL=0';
 const PING = encodeCommand(['PING']);
+/** Offered when enumerating suites, so the group reported is the server's pick among all common ones. */
+const ENUMERATION_CURVES = 'X25519:prime256v1:secp384r1:secp521r1:X448';
+
+/** The key exchange of a completed handshake, in testssl.sh's words ("ECDH 253", "DH 2048", "RSA") plus the group. */
+function keyExchangeOf(info: TlsInfo | undefined, suite: string): string {
+  if (info?.groupBits !== undefined) {
+    const kind = info.keyType ?? (info.group !== undefined ? 'ECDH' : 'DH');
+    return `${kind} ${info.groupBits}${info.group !== undefined ? ` (${info.group})` : ''}`;
+  }
+  return /^(TLS_|E?DHE?-|ADH-|AECDH-|EXP-EDH-|EXP-ADH-)/.test(suite) ? 'unknown' : 'RSA';
+}
 
 function legacyOnly(name: string): boolean {
   return !/GCM|CHACHA|CCM|SHA256|SHA384/.test(name);
@@ -116,6 +146,7 @@ class Prober {
       ...(a.minVersion ? { minVersion: a.minVersion } : {}),
       ...(a.maxVersion ? { maxVersion: a.maxVersion } : {}),
       ...(a.ciphers ? { ciphers: a.ciphers } : {}),
+      ...(a.enumerate ? { minDHSize: 1, ecdhCurve: ENUMERATION_CURVES } : {}),
     };
     return new Promise((resolve) => {
       const out: Outcome = { secure: false };
@@ -251,31 +282,28 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
   });
   const protocols = TLS_VERSIONS.filter((v) => protocolDetails[v].accepted);
 
-  // 3. Cipher suites per accepted protocol.
-  const available = new Set(getCiphers().map((c) => c.toUpperCase()));
-  const skipped = new Set<string>();
+  // 3. Cipher suites per accepted protocol: every suite the local OpenSSL can offer, one handshake each.
+  const candidates = tls12Candidates();
   const ciphers: Record<string, string[]> = {};
+  const cipherDetails: Record<string, AcceptedSuite[]> = {};
+  const tried: Record<string, string[]> = {};
   if (opts.ciphers !== false) {
     const jobs: { version: TlsVersion; suite: string }[] = [];
     for (const v of protocols) {
-      const list = v === 'TLSv1.3' ? TLS13_CANDIDATES : TLS12_CANDIDATES.filter((c) => v === 'TLSv1.2' || legacyOnly(c));
-      for (const suite of list) {
-        if (v !== 'TLSv1.3' && !available.has(suite)) {
-          // getCiphers() lists only the default set; a few more exist at seclevel 0.
-          if (!offerable(suite)) {
-            skipped.add(suite);
-            continue;
-          }
-        }
-        jobs.push({ version: v, suite });
-      }
+      const list = v === 'TLSv1.3' ? TLS13_CANDIDATES : candidates.offerable.filter((c) => v === 'TLSv1.2' || legacyOnly(c));
+      tried[v] = [...list];
+      for (const suite of list) jobs.push({ version: v, suite });
       ciphers[v] = [];
+      cipherDetails[v] = [];
     }
     const results = await pool(jobs, opts.concurrency ?? 4, (j) =>
-      prober.attempt({ minVersion: j.version, maxVersion: j.version, clientCert: probeCert, ciphers: j.version === 'TLSv1.3' ? j.suite : `${j.suite}:@SECLEVEL=0` }),
+      prober.attempt({ minVersion: j.version, maxVersion: j.version, clientCert: probeCert, enumerate: true, ciphers: j.version === 'TLSv1.3' ? j.suite : `${j.suite}:@SECLEVEL=0` }),
     );
     jobs.forEach((j, i) => {
-      if (accepted(results[i] as Outcome)) ciphers[j.version]?.push(j.suite);
+      const o = results[i] as Outcome;
+      if (!accepted(o)) return;
+      ciphers[j.version]?.push(j.suite);
+      cipherDetails[j.version]?.push({ suite: j.suite, keyExchange: keyExchangeOf(o.info, j.suite) });
     });
   }
 
@@ -334,22 +362,9 @@ export async function probeTls(host: string, port: number, opts: TlsProbeOptions
     ...(authorizationError !== undefined ? { authorizationError } : {}),
     clientAuthEvidence,
     ciphersEnumerated: opts.ciphers !== false,
-    skippedCiphers: [...skipped],
+    skippedCiphers: opts.ciphers !== false ? candidates.skipped : [],
+    cipherDetails,
+    ...(opts.ciphers !== false ? { cipherScope: { openssl: process.versions.openssl, tried, notTried: NOT_TRIED_FAMILIES } } : {}),
     handshakes: prober.handshakes,
   };
-}
-
-const offerableCache = new Map<string, boolean>();
-function offerable(suite: string): boolean {
-  let ok = offerableCache.get(suite);
-  if (ok === undefined) {
-    try {
-      createSecureContext({ ciphers: `${suite}:@SECLEVEL=0`, minVersion: 'TLSv1' });
-      ok = true;
-    } catch {
-      ok = false;
-    }
-    offerableCache.set(suite, ok);
-  }
-  return ok;
 }

@@ -7,6 +7,8 @@ export interface TlsInfo {
   /** Key-exchange group, e.g. "X25519" (getEphemeralKeyInfo); absent for TLS 1.3 resumption or RSA kx. */
   group?: string;
   groupBits?: number;
+  /** "ECDH" or "DH": the ephemeral key's kind. */
+  keyType?: string;
   /** Peer chain as DER, leaf first, as the server sent it (for the TLS analysis). */
   peerCertificates: Buffer[];
   /** Whether the chain verified against the given CA (or the system store). */
@@ -35,12 +37,14 @@ export function sessionInfo(socket: TLSSocket): TlsInfo {
   const eph = socket.getEphemeralKeyInfo();
   const group = eph && 'name' in eph && typeof eph.name === 'string' ? eph.name : undefined;
   const bits = eph && 'size' in eph && typeof eph.size === 'number' ? eph.size : undefined;
+  const keyType = eph && 'type' in eph && typeof eph.type === 'string' ? eph.type : undefined;
   const authError = socket.authorizationError as unknown;
   return {
     protocol: socket.getProtocol() ?? 'unknown',
     cipher: socket.getCipher()?.name ?? 'unknown',
     ...(group !== undefined ? { group } : {}),
     ...(bits !== undefined ? { groupBits: bits } : {}),
+    ...(keyType !== undefined ? { keyType } : {}),
     peerCertificates: chainOf(socket),
     authorized: socket.authorized,
     ...(authError ? { authorizationError: String(authError instanceof Error ? (authError as NodeJS.ErrnoException).code ?? authError.message : authError) } : {}),

@@ -5,6 +5,8 @@ export type TlsCheckKey =
   | 'protocols'
   | 'tls13-ciphersuites'
   | 'ciphers'
+  | 'null-ciphers'
+  | 'anonymous-ciphers'
   | 'client-auth'
   | 'certificate-key-type'
   | 'certificate-curve'

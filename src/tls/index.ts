@@ -9,3 +9,4 @@ export type { TlsCheck, TlsCheckKey, TlsCheckStatus } from './checks.js';
 export { inspectCertificateFile, inspectLiveTls } from './inspection.js';
 export type { InspectionOptions, ProbeLike, TlsInspection } from './inspection.js';
 export { renderTlsJson, renderTlsText } from './render.js';
+export { isAnonymousSuite, isNullSuite } from './suites.js';

@@ -14,6 +14,10 @@ export interface TlsInspection {
   session?: {
     protocols: string[];
     ciphers: Record<string, string[]>;
+    /** Per protocol, each accepted suite with its key exchange ("ECDH 253 (X25519)", "DH 2048", "RSA"). */
+    cipherDetails?: Record<string, SuiteDetail[]>;
+    /** Exactly which suites were tried (every one the probing OpenSSL can offer) and what never is. */
+    cipherScope?: SuiteScope;
     clientAuth: TlsSessionFacts['clientAuth'];
     clientAuthEvidence?: string;
     negotiated?: { protocol: string; cipher: string; group?: string };
@@ -32,8 +36,21 @@ export interface InspectionOptions extends AnalyseOptions {
   hostname?: string;
 }
 
+export interface SuiteDetail {
+  suite: string;
+  keyExchange: string;
+}
+
+export interface SuiteScope {
+  openssl: string;
+  tried: Record<string, string[]>;
+  notTried: string;
+}
+
 /** What probeTls returns, as far as the analysis needs it (structural, so tls/ needs no socket code). */
 export interface ProbeLike extends TlsSessionFacts {
+  cipherDetails?: Record<string, SuiteDetail[]>;
+  cipherScope?: SuiteScope | undefined;
   peerCertificates?: { der: Uint8Array }[];
   clientAuthEvidence?: string;
   negotiated?: { protocol: string; cipher: string; group?: string };
@@ -85,6 +102,8 @@ export function inspectLiveTls(target: string, probe: ProbeLike, opts: Inspectio
     session: {
       protocols: probe.protocols,
       ciphers: probe.ciphers,
+      ...(probe.cipherDetails !== undefined ? { cipherDetails: probe.cipherDetails } : {}),
+      ...(probe.cipherScope !== undefined ? { cipherScope: probe.cipherScope } : {}),
       clientAuth: probe.clientAuth,
       ...(probe.clientAuthEvidence !== undefined ? { clientAuthEvidence: probe.clientAuthEvidence } : {}),
       ...(probe.negotiated ? { negotiated: { protocol: probe.negotiated.protocol, cipher: probe.negotiated.cipher, ...(probe.negotiated.group !== undefined ? { group: probe.negotiated.group } : {}) } } : {}),

@@ -28,7 +28,20 @@ function certificateLines(c: CertificateFacts, daysLeft: number | null): string[
 
 function sessionLines(s: NonNullable<TlsInspection['session']>): string[] {
   const lines = [`  ${'protocols'.padEnd(12)}${s.protocols.join(' ') || '(none accepted)'}`];
-  for (const [protocol, ciphers] of Object.entries(s.ciphers)) lines.push(`  ${protocol.padEnd(12)}${ciphers.join(' ') || '(no suite enumerated)'}`);
+  for (const [protocol, ciphers] of Object.entries(s.ciphers)) {
+    const tried = s.cipherScope?.tried[protocol];
+    const details = s.cipherDetails?.[protocol];
+    if (tried === undefined || details === undefined) {
+      lines.push(`  ${protocol.padEnd(12)}${ciphers.join(' ') || '(no suite enumerated)'}`);
+      continue;
+    }
+    lines.push(`  ${protocol.padEnd(12)}${details.length} of ${tried.length} suites tried accepted`);
+    const width = Math.max(0, ...details.map((d) => d.suite.length));
+    for (const d of details) lines.push(`  ${''.padEnd(12)}  ${d.suite.padEnd(width)}  ${d.keyExchange}`);
+  }
+  if (s.cipherScope) {
+    lines.push(`  ${'tried'.padEnd(12)}every suite OpenSSL ${s.cipherScope.openssl} can offer at security level 0, one handshake each (the list is in --format json); never tried: ${s.cipherScope.notTried}`);
+  }
   lines.push(`  ${'client auth'.padEnd(12)}${s.clientAuth}${s.clientAuthEvidence ? ` (${s.clientAuthEvidence})` : ''}`);
   if (s.negotiated) lines.push(`  ${'negotiated'.padEnd(12)}${s.negotiated.protocol} ${s.negotiated.cipher}${s.negotiated.group ? ` ${s.negotiated.group}` : ''}`);
   return lines;

@@ -2,6 +2,7 @@ import type { TlsSessionFacts } from '../facts/types.js';
 import type { MozillaProfile } from './mozilla.js';
 import { redisTlsDirectives } from './mozilla.js';
 import { check, type TlsCheck } from './checks.js';
+import { isAnonymousSuite, isNullSuite } from './suites.js';
 
 const LEGACY_PROTOCOLS = /^(SSLv2|SSLv3|TLSv1|TLSv1\.1)$/;
 /** Suites no profile would ever allow: no encryption, broken ciphers or hashes, no authentication. */
@@ -65,7 +66,27 @@ function clientAuthCheck(session: TlsSessionFacts, requireClientAuth: boolean | 
   return check('client-auth', 'pass', 'info', text, observed, requireClientAuth ? ['required'] : []);
 }
 
+/**
+ * NULL suites (no encryption) and anonymous suites (no server authentication) are critical on their
+ * own, whatever the profile: either one hands the traffic to anyone on the path.
+ */
+function brokenSuiteChecks(session: TlsSessionFacts): TlsCheck[] {
+  const enumerated = Object.keys(session.ciphers).length > 0;
+  const all = [...new Set(Object.values(session.ciphers).flat())];
+  const one = (key: 'null-ciphers' | 'anonymous-ciphers', test: (s: string) => boolean, what: string, directive: string): TlsCheck => {
+    if (!enumerated) return check(key, 'unknown', 'critical', 'cipher suites were not enumerated');
+    const hits = all.filter(test);
+    if (hits.length === 0) return check(key, 'pass', 'info', `no ${what} suite accepted`);
+    return check(key, 'fail', 'critical', `accepts ${hits.length} ${what} suite(s): ${hits.join(', ')}`, hits, [], directive);
+  };
+  return [
+    one('null-ciphers', isNullSuite, 'NULL (no encryption)', 'tls-ciphers without eNULL/NULL (e.g. the profile\'s list); never @SECLEVEL=0'),
+    one('anonymous-ciphers', isAnonymousSuite, 'anonymous (no server authentication)', 'tls-ciphers without aNULL/ADH/AECDH (e.g. the profile\'s list); never @SECLEVEL=0'),
+  ];
+}
+
 /** What the server accepts minus what the profile allows, per key (sslyze's compliance checker shape). */
 export function checkSession(session: TlsSessionFacts, profile: MozillaProfile, requireClientAuth?: boolean): TlsCheck[] {
-  return [protocolCheck(session, profile), ...cipherChecks(session, profile), clientAuthCheck(session, requireClientAuth)];
+  const protocols = session.protocols.length > 0 ? brokenSuiteChecks(session) : [];
+  return [protocolCheck(session, profile), ...cipherChecks(session, profile), ...protocols, clientAuthCheck(session, requireClientAuth)];
 }

@@ -2,7 +2,11 @@ import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
 import { configValue, isYes } from '../config.js';
 import { pci } from '../compliance.js';
+import { isAnonymousSuite, isNullSuite } from '../../tls/suites.js';
 import { isWeakCipher, tlsOffResult } from './common.js';
+
+/** tls-ciphers elements that switch NULL or anonymous suites on (not removed with ! or -). */
+const BROKEN_ELEMENT = /^(eNULL|NULL|aNULL|ADH|AECDH|COMPLEMENTOFALL|COMPLEMENTOFDEFAULT)$/;
 
 export const tlsCiphers: Rule = {
   id: 'TLS-CIPHERS',
@@ -24,7 +28,13 @@ export const tlsCiphers: Rule = {
     const results: RuleResult[] = [];
     let weakSeen = false;
     if (facts.tls.known) {
-      const weak = [...new Set(Object.values(facts.tls.value.ciphers).flat().filter(isWeakCipher))];
+      const accepted = [...new Set(Object.values(facts.tls.value.ciphers).flat())];
+      // No encryption or no authentication: anyone on the path reads or impersonates, whatever else is set.
+      const none = accepted.filter(isNullSuite);
+      const anon = accepted.filter(isAnonymousSuite);
+      if (none.length > 0) results.push(fail(`the server accepted NULL suites (no encryption): ${none.join(', ')}`, { severity: 'critical' }));
+      if (anon.length > 0) results.push(fail(`the server accepted anonymous suites (no server authentication): ${anon.join(', ')}`, { severity: 'critical' }));
+      const weak = accepted.filter((x) => isWeakCipher(x) && !isNullSuite(x) && !isAnonymousSuite(x));
       if (weak.length > 0) {
         weakSeen = true;
         results.push(fail(`the server accepted weak suites: ${weak.slice(0, 8).join(', ')}${weak.length > 8 ? ' ...' : ''}`));
@@ -37,6 +47,11 @@ export const tlsCiphers: Rule = {
     const tls13Only = protos.known && /^\s*"?TLSv1\.3"?\s*$/i.test(protos.value?.value ?? '');
     const list = (c.value?.value ?? '').split(':').filter((x) => x !== '');
     if (!tls13Only) {
+      const brokenConf = list.filter((x) => BROKEN_ELEMENT.test(x) || isNullSuite(x) || isAnonymousSuite(x));
+      if (brokenConf.length > 0 && !facts.tls.known) {
+        weakSeen = true;
+        results.push(fail(`tls-ciphers enables NULL (no encryption) or anonymous (no authentication) suites: ${brokenConf.join(', ')}`, { location: c.value?.location, severity: 'critical' }));
+      }
       const weakConf = list.filter((x) => !x.startsWith('!') && !x.startsWith('-') && isWeakCipher(x) && /^[A-Z0-9-]+$/.test(x));
       if (weakConf.length > 0) {
         weakSeen = true;
