@@ -61,7 +61,12 @@ export function where(facts: ServerFacts, name: string, v: ConfigValue): string 
 }
 
 export function show(name: string, v: ConfigValue): string {
-  return `${name} ${v.value === '' ? '""' : v.value}`;
+  return `${name} ${v.value === '' ? '""' : v.value}${v.isDefault ? ' (the default)' : ''}`;
+}
+
+/** " (the default)" when no file set the value (lint fills in the version's compiled default). */
+export function defaultMark(v: ConfigValue | undefined): string {
+  return v?.isDefault ? ' (the default)' : '';
 }
 
 export function isYes(v: string): boolean {

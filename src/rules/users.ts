@@ -31,7 +31,8 @@ export function effectiveUsers(facts: ServerFacts): Known<EffectiveUser[]> {
   }
   const rules = `on ${pw === '' ? 'nopass' : `>${pw}`} ~* &* +@all`;
   const implicit: EffectiveUser = { name: 'default', rules, implicit: true };
-  const loc = !hasAclfile && pw !== '' && requirepass.known ? requirepass.value?.location : undefined;
+  // `requirepass ""` is a line too: the finding names it (the default user stays nopass because of it).
+  const loc = !hasAclfile && requirepass.known ? requirepass.value?.location : undefined;
   if (loc) implicit.location = loc;
   users.unshift(implicit);
   return { known: true, value: users };

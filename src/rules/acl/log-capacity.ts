@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { fail, pass } from '../result.js';
-import { withConfig } from '../config.js';
+import { defaultMark, withConfig } from '../config.js';
 import { hasCompliance } from '../exposure.js';
 import { pci, hipaa } from '../compliance.js';
 
@@ -20,9 +20,9 @@ export const aclLogCapacity: Rule = {
     return withConfig(facts, ['acllog-max-len'], ({ 'acllog-max-len': v }) => {
       const n = Number(v?.value ?? '128');
       const location = v?.location;
-      if (n < TINY) return fail(`acllog-max-len ${n}`, { location });
-      if (hasCompliance(ctx) && n < COMPLIANCE_MIN) return fail(`acllog-max-len ${n} is below ${COMPLIANCE_MIN} for a compliance profile`, { location });
-      return pass(`acllog-max-len ${n}`, { location });
+      if (n < TINY) return fail(`acllog-max-len ${n}${defaultMark(v)}`, { location });
+      if (hasCompliance(ctx) && n < COMPLIANCE_MIN) return fail(`acllog-max-len ${n}${defaultMark(v)} is below ${COMPLIANCE_MIN} for a compliance profile`, { location });
+      return pass(`acllog-max-len ${n}${defaultMark(v)}`, { location });
     });
   },
 };

@@ -1,6 +1,6 @@
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
-import { configValue } from '../config.js';
+import { configValue, defaultMark } from '../config.js';
 import { effectiveUsers, userFlags } from '../users.js';
 import { hipaa, pci } from '../compliance.js';
 
@@ -18,10 +18,10 @@ export const aclSkipSanitize: Rule = {
     const results: RuleResult[] = [];
     const s = configValue(facts, 'sanitize-dump-payload');
     if (!s.known) return unknownResult(`cannot read sanitize-dump-payload: ${s.why}`);
-    if (s.value && s.value.value.toLowerCase() === 'no') results.push(fail('sanitize-dump-payload no', { location: s.value.location }));
+    if (s.value && s.value.value.toLowerCase() === 'no') results.push(fail(`sanitize-dump-payload no${defaultMark(s.value)}`, { location: s.value.location }));
     const users = effectiveUsers(facts);
     if (!users.known) return [...results, unknownResult(`cannot read users: ${users.why}`)];
     for (const u of users.value) if (userFlags(facts, u).skipSanitize) results.push(fail(`user ${u.name} has skip-sanitize-payload`, { location: u.location, subject: `user ${u.name}` }));
-    return results.length > 0 ? results : pass(`sanitize-dump-payload ${s.value?.value ?? '(n/a)'}; no user skips sanitisation`);
+    return results.length > 0 ? results : pass(`sanitize-dump-payload ${s.value?.value ?? '(n/a)'}${defaultMark(s.value)}; no user skips sanitisation`);
   },
 };

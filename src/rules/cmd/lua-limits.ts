@@ -1,7 +1,7 @@
 import { aclSetuserCommand } from '../shell.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
-import { configValue } from '../config.js';
+import { configValue, defaultMark } from '../config.js';
 import { SCRIPT_DEBUG_PROBES, appUsersMayRun } from '../acl/common.js';
 
 /** Above this a runaway script blocks everyone for longer than a client timeout. */
@@ -21,7 +21,7 @@ export const cmdLuaLimits: Rule = {
     const v = configValue(facts, 'busy-reply-threshold');
     if (!v.known) return unknownResult(`cannot read busy-reply-threshold: ${v.why}`);
     const ms = Number(v.value?.value ?? '5000');
-    if (ms === 0 || ms > HUGE_MS) results.push(fail(`busy-reply-threshold ${ms}`, { location: v.value?.location }));
+    if (ms === 0 || ms > HUGE_MS) results.push(fail(`busy-reply-threshold ${ms}${defaultMark(v.value)}`, { location: v.value?.location }));
     const dbg = appUsersMayRun(facts, SCRIPT_DEBUG_PROBES, 'SCRIPT DEBUG', (u) => ({ text: `Deny SCRIPT DEBUG to ${u}.`, command: aclSetuserCommand(u, '-script|debug') }));
     for (const r of Array.isArray(dbg) ? dbg : [dbg]) if (r.status !== 'pass') results.push(r);
     return results.length > 0 ? results : pass(`busy-reply-threshold ${ms}; no application may run SCRIPT DEBUG`);

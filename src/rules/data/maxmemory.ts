@@ -1,6 +1,6 @@
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass } from '../result.js';
-import { parseMemory, withConfig } from '../config.js';
+import { defaultMark, parseMemory, withConfig } from '../config.js';
 import { sox } from '../compliance.js';
 
 export const dataMaxmemory: Rule = {
@@ -15,11 +15,11 @@ export const dataMaxmemory: Rule = {
   check(facts) {
     return withConfig(facts, ['maxmemory', 'client-output-buffer-limit'], ({ maxmemory, 'client-output-buffer-limit': cobl }) => {
       const results: RuleResult[] = [];
-      if (parseMemory(maxmemory?.value ?? '0') === 0) results.push(fail('maxmemory 0: memory is unbounded', { location: maxmemory?.location }));
+      if (parseMemory(maxmemory?.value ?? '0') === 0) results.push(fail(`maxmemory 0${defaultMark(maxmemory)}: memory is unbounded`, { location: maxmemory?.location }));
       const classes = (cobl?.value ?? '').split(/\s+/);
       for (let i = 0; i + 3 < classes.length; i += 4) {
         const cls = classes[i] ?? '';
-        if (cls !== 'normal' && classes[i + 1] === '0' && classes[i + 2] === '0') results.push(fail(`client-output-buffer-limit ${cls} 0 0: unbounded`, { location: cobl?.location }));
+        if (cls !== 'normal' && classes[i + 1] === '0' && classes[i + 2] === '0') results.push(fail(`client-output-buffer-limit ${cls} 0 0${defaultMark(cobl)}: unbounded`, { location: cobl?.location }));
       }
       return results.length > 0 ? results : pass(`maxmemory ${maxmemory?.value}`);
     });

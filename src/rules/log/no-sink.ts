@@ -1,6 +1,6 @@
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass } from '../result.js';
-import { isYes, withConfig } from '../config.js';
+import { defaultMark, isYes, withConfig } from '../config.js';
 import { pci, hipaa, sox } from '../compliance.js';
 
 export const logNoSink: Rule = {
@@ -20,7 +20,7 @@ export const logNoSink: Rule = {
       const syslog = !!v['syslog-enabled'] && isYes(v['syslog-enabled'].value);
       if (file === '' && v.daemonize && isYes(v.daemonize.value) && !syslog) results.push(fail('logfile "" with daemonize yes and syslog off: logs are discarded', { location: v.logfile?.location }));
       const level = (v.loglevel?.value ?? 'notice').toLowerCase();
-      if (level === 'warning' || level === 'nothing') results.push(fail(`loglevel ${level} drops security-relevant notices`, { location: v.loglevel?.location }));
+      if (level === 'warning' || level === 'nothing') results.push(fail(`loglevel ${level}${defaultMark(v.loglevel)} drops security-relevant notices`, { location: v.loglevel?.location }));
       return results.length > 0 ? results : pass(`loglevel ${level}; logs to ${file || 'stdout'}${syslog ? ' and syslog' : ''}`);
     });
   },

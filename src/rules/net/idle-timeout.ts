@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { fail, pass } from '../result.js';
-import { withConfig } from '../config.js';
+import { defaultMark, withConfig } from '../config.js';
 import { hasCompliance } from '../exposure.js';
 import { hipaa, pci } from '../compliance.js';
 
@@ -18,9 +18,9 @@ export const idleTimeout: Rule = {
     return withConfig(facts, ['timeout'], ({ timeout }) => {
       const t = Number(timeout?.value ?? '0');
       const location = timeout?.location;
-      if (t === 0) return fail('timeout 0: idle connections are never closed', { location });
+      if (t === 0) return fail(`timeout 0${defaultMark(timeout)}: idle connections are never closed`, { location });
       if (hasCompliance(ctx) && t > 900) return fail(`timeout ${t} exceeds the 900 s a compliance profile requires`, { location });
-      return pass(`timeout ${t}`, { location });
+      return pass(`timeout ${t}${defaultMark(timeout)}`, { location });
     });
   },
 };

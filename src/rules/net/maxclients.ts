@@ -18,7 +18,7 @@ export const maxclients: Rule = {
       const n = Number(mc?.value ?? '10000');
       const connected = facts.info.known ? facts.info.value.clients?.connected_clients : undefined;
       const seen = connected !== undefined ? ` (${connected} connected)` : '';
-      if (n >= 10000) return fail(`maxclients ${n} is the default${seen}`, { location: mc?.location });
+      if (n >= 10000) return fail(`maxclients ${n}${mc?.isDefault ? ' (the default)' : ', the default'}${seen}`, { location: mc?.location });
       return pass(`maxclients ${n}${seen}`, { location: mc?.location });
     });
   },

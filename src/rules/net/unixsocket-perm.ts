@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { fail, notApplicable, pass } from '../result.js';
-import { withConfig } from '../config.js';
+import { defaultMark, withConfig } from '../config.js';
 import { pci } from '../compliance.js';
 
 export const unixsocketPerm: Rule = {
@@ -18,7 +18,7 @@ export const unixsocketPerm: Rule = {
       const raw = unixsocketperm?.value ?? '0';
       const mode = Number.parseInt(raw, 8);
       const location = unixsocketperm?.location ?? unixsocket.location;
-      if (!Number.isFinite(mode) || mode === 0) return fail(`unixsocketperm ${raw}: the socket mode is left to the umask`, { location });
+      if (!Number.isFinite(mode) || mode === 0) return fail(`unixsocketperm ${raw}${defaultMark(unixsocketperm)}: the socket mode is left to the umask`, { location });
       if ((mode & 0o007) !== 0) return fail(`unixsocketperm ${raw} lets other local users connect`, { location });
       return pass(`unixsocketperm ${raw}`, { location });
     });

@@ -1,6 +1,6 @@
 import type { Rule, RuleResult } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
-import { configValue } from '../config.js';
+import { configValue, defaultMark } from '../config.js';
 import { hasCompliance, profileLevel } from '../exposure.js';
 import { hipaa, pci } from '../compliance.js';
 import { tlsOffResult } from './common.js';
@@ -26,7 +26,7 @@ export const tlsClientAuth: Rule = {
     const location = v.known ? v.value?.location : undefined;
     if (value === 'yes') return pass('tls-auth-clients yes: client certificates required', { location });
     if (!required) return notApplicable(`tls-auth-clients ${value}; the profile does not require mTLS`);
-    const r: RuleResult = fail(`tls-auth-clients ${value} but the profile requires client certificates`, { location });
+    const r: RuleResult = fail(`tls-auth-clients ${value}${v.known ? defaultMark(v.value) : ''} but the profile requires client certificates`, { location });
     return r;
   },
 };

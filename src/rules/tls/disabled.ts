@@ -1,7 +1,7 @@
 import type { Rule } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
 import { hasCompliance } from '../exposure.js';
-import { withConfig } from '../config.js';
+import { defaultMark, withConfig } from '../config.js';
 import { bindTokens, classifyAddress } from '../net/common.js';
 import { hipaa, pci, gdpr } from '../compliance.js';
 import { tlsEnabled } from './common.js';
@@ -31,7 +31,7 @@ export const tlsDisabled: Rule = {
     return withConfig(facts, ['bind'], ({ bind }) => {
       const tokens = bindTokens(bind?.value ?? '');
       if (tokens.length > 0 && tokens.every((x) => classifyAddress(x) === 'loopback')) return notApplicable('loopback only: TLS is optional');
-      return fail(`no TLS listener while bound to ${bind?.value || 'all interfaces'}`, { severity: 'medium' });
+      return fail(`no TLS listener while bound to ${bind?.value || 'all interfaces'}${defaultMark(bind)}`, { severity: 'medium' });
     });
   },
 };

@@ -1,6 +1,6 @@
 import type { Rule, RuleResult } from '../types.js';
 import { fail, pass, unknownResult } from '../result.js';
-import { configValue, isYes } from '../config.js';
+import { configValue, defaultMark, isYes } from '../config.js';
 import { hasCompliance } from '../exposure.js';
 import { hipaa, pci } from '../compliance.js';
 import { tlsOffResult } from './common.js';
@@ -23,11 +23,11 @@ export const tlsInternode: Rule = {
     const cluster = configValue(facts, 'tls-cluster');
     const enabled = configValue(facts, 'cluster-enabled');
     if (!repl.known) return unknownResult(`cannot read tls-replication: ${repl.why}`);
-    if (!repl.value || !isYes(repl.value.value)) results.push(fail('tls-replication no: replication traffic is cleartext', { location: repl.value?.location, severity }));
+    if (!repl.value || !isYes(repl.value.value)) results.push(fail(`tls-replication no${defaultMark(repl.value)}: replication traffic is cleartext`, { location: repl.value?.location, severity }));
     const isCluster = (enabled.known && enabled.value && isYes(enabled.value.value)) || (facts.mode.known && facts.mode.value === 'cluster');
     if (isCluster) {
       if (!cluster.known) results.push(unknownResult(`cannot read tls-cluster: ${cluster.why}`));
-      else if (!cluster.value || !isYes(cluster.value.value)) results.push(fail('tls-cluster no: the cluster bus is cleartext', { location: cluster.value?.location, severity }));
+      else if (!cluster.value || !isYes(cluster.value.value)) results.push(fail(`tls-cluster no${defaultMark(cluster.value)}: the cluster bus is cleartext`, { location: cluster.value?.location, severity }));
     }
     return results.length > 0 ? results : pass(`tls-replication yes${isCluster ? ', tls-cluster yes' : ''}`);
   },
