@@ -51,9 +51,11 @@ export const verEol: Rule = {
   modes: ['live', 'lint'],
   check(facts, ctx) {
     const data = ctx.cveData ?? bundledCveData();
-    const v = parseVersion(facts.version ?? facts.versionId?.replace(/^valkey-/, '') ?? null);
+    // Without an exact version, the line asked for (lint --redis-version 8.2), not the nearest tables (8.0).
+    const line = facts.tables?.target.replace(/^(Redis|Valkey) /, '') ?? facts.versionId?.replace(/^valkey-/, '') ?? null;
+    const v = parseVersion(facts.version ?? line);
     if (!v) return unknownResult('the server version is unknown');
-    const shown = describeVersion(facts);
+    const shown = facts.version ? describeVersion(facts) : `${facts.flavor === 'valkey' ? 'Valkey' : 'Redis'} ${line}`;
     const today = (ctx.now ?? new Date()).toISOString().slice(0, 10);
     const distro = facts.distro?.known ? facts.distro.value : undefined;
     if (distro) {
@@ -76,7 +78,13 @@ export const verEol: Rule = {
     // End of life upstream. A distribution may still maintain the same version.
     const shipped = data.distributions.filter((d) => (valkey ? d.ships.valkey : d.ships.redis)?.startsWith(`${branch}.`));
     const since = info?.eol_since ? ` since ${info.eol_since}` : '';
-    const windows = shipped.map((d) => `${d.name} ships ${valkey ? d.ships.valkey : d.ships.redis} and supports it until ${d.lts_until ?? d.esm_until ?? d.security_until}`).join('; ');
+    const windows = shipped
+      .map((d) =>
+        d.universe
+          ? `${d.name} ships ${valkey ? d.ships.valkey : d.ships.redis} in universe (community fixes, or Ubuntu Pro until ${d.esm_until ?? d.security_until})`
+          : `${d.name} ships ${valkey ? d.ships.valkey : d.ships.redis} and supports it until ${d.lts_until ?? d.security_until}`,
+      )
+      .join('; ');
     if (facts.version && shipped.some((d) => (valkey ? d.ships.valkey : d.ships.redis) === facts.version))
       return unknownResult(
         `${shown} is end-of-life upstream${since}, but ${windows}: whether this build is a supported distribution package cannot be told from the version (audit on the server's host, where the package decides)`,

@@ -218,6 +218,16 @@ describe('VER-EOL', () => {
     expect(live[0]?.status).toBe('unknown');
     expect(live[0]?.evidence).toMatch(/cannot be told from the version \(audit on the server's host/);
   });
+  it('lint judges the line asked for, not the nearest tables (--redis-version 8.2, valkey-9.0, 8.8)', () => {
+    const asked = (id: ServerFacts['versionId'], target: string) => {
+      const f = lintFacts({}, [], id);
+      f.tables = { id: id as NonNullable<ServerFacts['versionId']>, from: 'tables', target, note: 'newer than the tables' };
+      return checkOne('VER-EOL', f, { mode: 'lint', profile: null, now: NOW })[0];
+    };
+    expect(asked('8.0', 'Redis 8.2')).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^Redis 8\.2 is on a maintained Redis branch/) });
+    expect(asked('valkey-8.1', 'Valkey 9.0')).toMatchObject({ status: 'pass', evidence: expect.stringMatching(/^Valkey 9\.0 is on a maintained/) });
+    expect(asked('8.0', 'Redis 8.8')).toMatchObject({ status: 'unknown', evidence: expect.stringMatching(/Redis 8\.8 is not a branch in redsec's data/) });
+  });
   it('Valkey branches from the data', () => {
     expect(statuses('VER-EOL', at('8.1.1', 'valkey'), ctx)).toEqual(['pass']);
     expect(statuses('VER-EOL', at('7.2.7', 'valkey'), ctx)).toEqual(['pass']);
