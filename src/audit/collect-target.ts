@@ -26,6 +26,8 @@ export interface ConnectionSettings {
   tlsProbe?: boolean;
   /** Opt-in IOC-CRON-KEYS probe: EXISTS for a few known attack key names in database 0. */
   probeKeys?: boolean;
+  /** CONFIG's name where rename-command renamed it (--config-command); see resp/'s ConnectOptions. */
+  configCommand?: string | undefined;
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1']);
@@ -91,6 +93,7 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
       ...(auth ? { auth } : {}),
       // The only key reads redsec ever sends, and only when asked: EXISTS, one key each, no SCAN.
       ...(settings.probeKeys ? { keyReads: { maxScanCount: 0, maxExistsKeys: 1 } } : {}),
+      configCommand: settings.configCommand,
     });
     const unauthenticated = pingText(conn);
     if (!auth && /^NOAUTH\b/.test(unauthenticated)) throw new TargetError('E601', NEEDS_CREDENTIALS, target.display);
@@ -110,6 +113,7 @@ export async function collectTarget(target: Target, settings: ConnectionSettings
       local: isLocalTarget(target),
       ...(settings.probeKeys ? { probeKeys: true } : {}),
       authenticatedAs: auth ? (auth.user ?? 'default') : 'default',
+      configCommand: conn.configCommand,
     });
     if (!facts.info.known && /\bNOAUTH\b/.test(facts.info.why)) {
       throw new TargetError('E601', NEEDS_CREDENTIALS, target.display);

@@ -4,7 +4,9 @@
  * Whatever a reply does not show becomes `unknown` with the server's own reason.
  */
 import { isAbsolute, join } from 'node:path';
-import { known, unknown, type Known, type ServerFacts, type TlsSessionFacts, type UserFacts } from './types.js';
+import { known, unknown, type Known, type RenamedCommand, type ServerFacts, type TlsSessionFacts, type UserFacts } from './types.js';
+import { commandNames, type VersionId } from '../versions/index.js';
+import { visible } from '../text/visible.js';
 import { parseInfo, type InfoSections } from './info.js';
 import { identifyServer, hasDryrun } from './identity.js';
 import { asArray, asPairs, asText, errorText, isErrorReply } from './replies.js';
@@ -39,6 +41,8 @@ export interface LiveCollectOptions {
    * same round trip); otherwise the collector sends them itself.
    */
   baseReplies?: readonly unknown[];
+  /** --config-command: the name CONFIG GET went out under, as the connection verified it (resp/). */
+  configCommand?: { name: string; verified: boolean; detail: string } | undefined;
 }
 
 /** The INFO sections the rules read; asked one by one, which 6.2 supports too (and skips the costly latencystats). */
@@ -52,8 +56,8 @@ const BASE_COMMANDS: readonly (readonly string[])[] = [
   ['ACL', 'LOG', '128'],
   ['MODULE', 'LIST'],
   ['CLIENT', 'LIST'],
-  // Names only (7.0+): a watched command missing from the list was renamed away. 6.2 answers with
-  // an error and gets COMMAND INFO in the next round trip instead.
+  // Names only (7.0+): it keeps a renamed command's original name and drops one renamed to "";
+  // with COMMAND INFO (next round trip) that tells renamed from disabled. 6.2 answers an error.
   ['COMMAND', 'LIST'],
   // HELLO needs no @dangerous permission, so it names the server even when INFO is denied.
   ['HELLO', '2'],
@@ -82,14 +86,22 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
 
   const info = mergeInfo(infoReplies);
   const identity = identifyServer(info.known ? info.value['server'] : helloAsInfoServer(helloR));
-  const config = fromReply('CONFIG GET *', configR, parseConfigGet);
+  const alias = opts.configCommand;
+  const configRead = fromReply(alias?.verified ? `${visible(alias.name)} GET * (--config-command)` : 'CONFIG GET *', configR, parseConfigGet);
+  // An alias that was not used says why next to CONFIG GET's own failure.
+  const config: ServerFacts['config'] = !configRead.known && alias && !alias.verified ? unknown(`${configRead.why}; --config-command ${visible(alias.name)}: ${alias.detail}`) : configRead;
   const users = fromReply('ACL LIST', aclListR, parseAclList);
   const auditUser = (isErrorReply(whoamiR) ? undefined : asText(whoamiR)) ?? opts.authenticatedAs ?? null;
 
-  const dryrun = await collectDryrun(conn, users, identity.versionId, opts.maxDryrunUsers ?? 256);
-  const renamed = isErrorReply(commandListR)
-    ? renamedFromCommandInfo(await conn.pipeline([['COMMAND', 'INFO', ...WATCHED_COMMANDS]]).then((r) => r[0]))
-    : renamedFromCommandList(commandListR);
+  // One more round trip: COMMAND INFO for the watched commands the version has, and the DRYRUN probes.
+  const watched = identity.versionId ? WATCHED_COMMANDS.filter((c) => commandNames(identity.versionId!).has(c)) : [];
+  const probes = dryrunPlan(users, identity.versionId, opts.maxDryrunUsers ?? 256);
+  const infoCommands = watched.length > 0 ? [['COMMAND', 'INFO', ...watched]] : [];
+  const round2 = infoCommands.length + probes.commands.length > 0 ? await conn.pipeline([...infoCommands, ...probes.commands]) : [];
+  const dryrun = probes.decode(round2.slice(infoCommands.length));
+  const renamed = identity.versionId
+    ? renamedCommands(identity.versionId, watched, { list: commandListR, info: round2[0], config: configR, alias: opts.configCommand })
+    : unknown<RenamedCommand[]>('the server version is unknown: a command missing from COMMAND INFO may not exist in it');
 
   const server = info.known ? info.value['server'] : helloAsInfoServer(helloR);
   const modeText = server?.['redis_mode'] ?? server?.['server_mode'];
@@ -112,6 +124,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     unknownDirectives: [],
     duplicateDirectives: [],
     renamedCommands: renamed,
+    ...(opts.configCommand ? { configCommand: opts.configCommand } : {}),
     aclSourceConflict: false,
     users,
     auditUser,
@@ -146,33 +159,37 @@ async function probeUnauthenticated(ping: () => Promise<string>): Promise<Known<
   }
 }
 
-async function collectDryrun(
-  conn: ProbeConnection,
-  users: Known<UserFacts[]>,
-  versionId: ServerFacts['versionId'],
-  maxUsers: number,
-): Promise<Known<Record<string, Record<string, boolean>>>> {
-  if (!hasDryrun(versionId)) return unknown(`ACL DRYRUN is not available on ${versionId ?? 'this server'} (7.0+)`);
-  if (!users.known) return unknown(`no user list: ${users.why}`);
+interface DryrunPlan {
+  commands: string[][];
+  decode(replies: readonly unknown[]): Known<Record<string, Record<string, boolean>>>;
+}
+
+/** ACL DRYRUN of every probe for every user (at most maxUsers), sent with the second round trip. */
+function dryrunPlan(users: Known<UserFacts[]>, versionId: ServerFacts['versionId'], maxUsers: number): DryrunPlan {
+  const none = (why: string): DryrunPlan => ({ commands: [], decode: () => unknown(why) });
+  if (!hasDryrun(versionId)) return none(`ACL DRYRUN is not available on ${versionId ?? 'this server'} (7.0+)`);
+  if (!users.known) return none(`no user list: ${users.why}`);
   const names = users.value.map((u) => u.name).slice(0, maxUsers);
-  if (names.length === 0) return known({});
-  const commands = names.flatMap((u) => DRYRUN_PROBES.map((p) => ['ACL', 'DRYRUN', u, ...p]));
   const keys = DRYRUN_PROBES.map(probeKey);
-  const replies = await conn.pipeline(commands);
-  const out: Record<string, Record<string, boolean>> = {};
-  let i = 0;
-  for (const user of names) {
-    const row: Record<string, boolean> = {};
-    for (const key of keys) {
-      const r = replies[i++];
-      // "OK" = allowed; a text reply = the denial reason. An error (e.g. a renamed command is
-      // "not found") answers nothing about permissions, so that probe is left out.
-      if (isErrorReply(r)) continue;
-      row[key] = asText(r) === 'OK';
-    }
-    out[user] = row;
-  }
-  return known(out);
+  return {
+    commands: names.flatMap((u) => DRYRUN_PROBES.map((p) => ['ACL', 'DRYRUN', u, ...p])),
+    decode(replies) {
+      const out: Record<string, Record<string, boolean>> = {};
+      let i = 0;
+      for (const user of names) {
+        const row: Record<string, boolean> = {};
+        for (const key of keys) {
+          const r = replies[i++];
+          // "OK" = allowed; a text reply = the denial reason. An error (e.g. a renamed command is
+          // "not found") answers nothing about permissions, so that probe is left out.
+          if (isErrorReply(r)) continue;
+          row[key] = asText(r) === 'OK';
+        }
+        out[user] = row;
+      }
+      return known(out);
+    },
+  };
 }
 
 function mergeInfo(replies: unknown[]): Known<InfoSections> {
@@ -186,29 +203,52 @@ function mergeInfo(replies: unknown[]): Known<InfoSections> {
   return known(merged);
 }
 
-function renamedFromCommandList(reply: unknown): ServerFacts['renamedCommands'] {
-  const arr = asArray(reply);
-  if (!arr) return unknown(denied('COMMAND LIST', reply));
-  // One pass over the ~240 names, striking off the ~24 watched ones (no set of every name).
-  const missing = new Set<string>(WATCHED_COMMANDS);
-  for (const x of arr) {
-    const name = asText(x);
-    if (name !== undefined) missing.delete(name.toLowerCase());
-  }
-  return known(WATCHED_COMMANDS.filter((c) => missing.has(c)).map((command) => ({ command, to: '' })));
+interface RenameReplies {
+  /** COMMAND LIST (7.0+; an error on 6.2). */
+  list: unknown;
+  /** COMMAND INFO of the watched commands, in order. */
+  info: unknown;
+  /** CONFIG GET *: "unknown command" is CONFIG's rename showing. */
+  config: unknown;
+  alias: LiveCollectOptions['configCommand'];
 }
 
-/** COMMAND INFO returns nil for names the server does not know: rename-command hid them. */
-function renamedFromCommandInfo(reply: unknown): ServerFacts['renamedCommands'] {
-  const arr = asArray(reply);
-  if (isErrorReply(reply) || !arr || arr.length !== WATCHED_COMMANDS.length) return unknown(denied('COMMAND INFO', reply));
-  const missing: { command: string; to: string }[] = [];
-  arr.forEach((item, idx) => {
-    const name = WATCHED_COMMANDS[idx];
-    // The new name is not visible live; '' means renamed away or disabled.
-    if ((item === null || item === undefined) && name) missing.push({ command: name, to: '' });
+/**
+ * Which watched commands rename-command changed, from what the server shows. The version's table
+ * says which commands it has (FUNCTION and FCALL are not missing from 6.2: it never had them).
+ * 7.x keeps a renamed command's original name in COMMAND LIST while COMMAND INFO of that name
+ * answers nil (the table is keyed by the new name); a command renamed to "" is in neither.
+ * 6.2 has no COMMAND LIST: nil from COMMAND INFO is "renamed or disabled".
+ */
+function renamedCommands(versionId: VersionId, watched: readonly string[], r: RenameReplies): Known<RenamedCommand[]> {
+  const info = asArray(r.info);
+  if (isErrorReply(r.info) || !info || info.length !== watched.length) return unknown(denied('COMMAND INFO', r.info));
+  let listed: Set<string> | undefined;
+  if (!isErrorReply(r.list)) {
+    const arr = asArray(r.list);
+    if (!arr) return unknown(denied('COMMAND LIST', r.list));
+    listed = new Set();
+    for (const x of arr) {
+      const name = asText(x);
+      if (name !== undefined) listed.add(name.toLowerCase());
+    }
+  }
+  const configRefused = isErrorReply(r.config) && /unknown command/i.test(errorText(r.config)) ? `; CONFIG GET * fails: ${visible(errorText(r.config).slice(0, 120))}` : '';
+  const out: RenamedCommand[] = [];
+  watched.forEach((name, idx) => {
+    const item = info[idx];
+    if (item !== null && item !== undefined) return;
+    const alias = name === 'config' && r.alias?.verified ? r.alias : undefined;
+    const extra = name === 'config' ? (alias ? `; --config-command ${visible(alias.name)}: ${alias.detail}` : configRefused) : '';
+    if (listed === undefined) {
+      out.push({ command: name, to: alias?.name ?? null, ambiguous: alias === undefined, evidence: `${versionId} has ${name}, but COMMAND INFO ${name} answers nil; ${versionId} has no COMMAND LIST to tell a rename from ""${extra}` });
+    } else if (listed.has(name)) {
+      out.push({ command: name, to: alias?.name ?? null, evidence: `COMMAND LIST lists ${name}, but COMMAND INFO ${name} answers nil${extra}` });
+    } else {
+      out.push({ command: name, to: '', evidence: `${versionId} has ${name}, but neither COMMAND LIST nor COMMAND INFO knows it${extra}` });
+    }
   });
-  return known(missing);
+  return known(out);
 }
 
 function localFacts(server: Record<string, string> | undefined, config: ServerFacts['config'], version: string | null) {

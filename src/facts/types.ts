@@ -78,6 +78,22 @@ export interface FileFacts {
   owner?: string;
 }
 
+/** One command rename-command changed. */
+export interface RenamedCommand {
+  /** The original name, lowercase. */
+  command: string;
+  /**
+   * The new name; '' = disabled (`rename-command X ""`); null = renamed or disabled, the new name not
+   * visible live (7.x: renamed, still reachable under another name; 6.2: cannot tell which).
+   */
+  to: string | null;
+  /** Live: what proves it (COMMAND LIST / COMMAND INFO / CONFIG GET replies). */
+  evidence?: string;
+  /** Live on 6.2 (no COMMAND LIST): renamed or disabled, the server does not show which. */
+  ambiguous?: boolean;
+  location?: Location;
+}
+
 export interface ServerFacts {
   source: 'live' | 'files';
   /** Masked URL or the main config file path. */
@@ -98,8 +114,10 @@ export interface ServerFacts {
   unknownDirectives: { name: string; location: Location; reason: string; uncertain?: boolean }[];
   /** Directives set more than once where only the last counts (lint only). */
   duplicateDirectives: { name: string; locations: Location[] }[];
-  /** rename-command pairs (lint; live only what COMMAND INFO shows missing). */
-  renamedCommands: Known<{ command: string; to: string; location?: Location }[]>;
+  /** rename-command pairs (lint: the lines; live: what COMMAND LIST/INFO prove, see RenamedCommand). */
+  renamedCommands: Known<RenamedCommand[]>;
+  /** Live with --config-command: the name CONFIG was read under, or why it was not used. */
+  configCommand?: { name: string; verified: boolean; detail: string };
   /** Whether `user` lines and `aclfile` are mixed in the config (the server refuses to start). */
   aclSourceConflict: boolean;
 

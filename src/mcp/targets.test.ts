@@ -26,6 +26,10 @@ describe('buildTargets', () => {
     expect(t.get('file')!.password).toEqual({ file: pwFile });
     expect(JSON.stringify([...t.values()])).not.toMatch(/secret/);
   });
+  it('keeps the operator\'s --config-command per target and refuses one that is not a command name', () => {
+    expect(build([['p', { url: 'redis://h:1', configCommand: 'cfg_9q' }]]).get('p')!.configCommand).toBe('cfg_9q');
+    expect(() => build([['p', { url: 'redis://h:1', configCommand: 'two words' }]])).toThrow(/--config-command must be one command name/);
+  });
   it('refuses a password in the URL, unset variables, unreadable files, bad names, bad URLs', () => {
     expect(() => build([['p', { url: 'redis://u:pw@h:1' }]])).toThrow(/do not put the password in the URL/);
     expect(() => build([['p', { url: 'redis://h:1', passwordEnv: 'NOPE' }]])).toThrow(/NOPE is not set/);

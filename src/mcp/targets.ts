@@ -25,6 +25,8 @@ export interface AllowedTarget {
   adminUser?: string;
   adminPassword?: SecretSource;
   tls?: TargetTls;
+  /** CONFIG's name where rename-command renamed it (the operator's --config-command NAME=CMD). */
+  configCommand?: string;
 }
 
 /** What the operator gave on the command line, per target name. */
@@ -36,6 +38,7 @@ export interface TargetSpec {
   adminPasswordEnv?: string;
   adminPasswordFile?: string;
   tls?: TargetTls;
+  configCommand?: string;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -55,6 +58,12 @@ function secretSource(name: string, kind: string, env: string | undefined, file:
     return { file };
   }
   return undefined;
+}
+
+/** One command name, as audit's --config-command takes it. */
+function configCommandOf(name: string, value: string): string {
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) throw new UsageError(`target '${name}': --config-command must be one command name (1 to 64 printable characters, no spaces)`);
+  return value;
 }
 
 /** Validates the operator's targets once, at start: names, URLs, credential sources. */
@@ -80,6 +89,7 @@ export function buildTargets(specs: ReadonlyMap<string, TargetSpec>, environment
       ...(spec.adminUser !== undefined ? { adminUser: spec.adminUser } : {}),
       ...(adminPassword ? { adminPassword } : {}),
       ...(spec.tls ? { tls: spec.tls } : {}),
+      ...(spec.configCommand !== undefined ? { configCommand: configCommandOf(name, spec.configCommand) } : {}),
     });
   }
   return out;

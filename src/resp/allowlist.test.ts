@@ -138,6 +138,23 @@ describe('read-only allowlist', () => {
     }
   });
 
+  it('allows a verified CONFIG alias exactly as NAME GET <parameter>..., nothing else', () => {
+    const policy = { configAlias: 'cfg_9q' };
+    expect(isAllowed(['cfg_9q', 'GET', '*'], policy)).toBe(true);
+    expect(isAllowed(['CFG_9Q', 'get', 'maxmemory', 'port'], policy)).toBe(true);
+    for (const bad of [['cfg_9q', 'SET', 'dir', '/'], ['cfg_9q', 'GET'], ['cfg_9q'], ['cfg_9q', 'REWRITE'], ['cfg_9q', 'RESETSTAT'], ['other', 'GET', '*']]) {
+      expect({ bad, ok: isAllowed(bad, policy) }).toEqual({ bad, ok: false });
+    }
+    // Without the policy (not verified) the name is like any other unknown command.
+    expect(isAllowed(['cfg_9q', 'GET', '*'])).toBe(false);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 8 }), fc.array(fc.string({ maxLength: 8 }), { maxLength: 4 }), (sub, rest) => {
+        if (sub.toUpperCase() !== 'GET') expect(isAllowed(['cfg_9q', sub, ...rest], policy)).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('lists the allowed commands for documentation', () => {
     expect(ALLOWLIST).toContain('CONFIG GET');
     expect(ALLOWLIST).toContain('ACL LOG');

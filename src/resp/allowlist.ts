@@ -64,7 +64,18 @@ export interface KeyReadPolicy {
 }
 
 export interface AllowPolicy {
-  keyReads?: KeyReadPolicy;
+  keyReads?: KeyReadPolicy | undefined;
+  /**
+   * CONFIG's name on a server with `rename-command CONFIG NAME` (--config-command), once the
+   * connection has verified with COMMAND INFO NAME that the server's NAME is CONFIG: then exactly
+   * `NAME GET <parameter>...` is allowed, as the read-only CONFIG GET it is; nothing else of NAME.
+   */
+  configAlias?: string | undefined;
+}
+
+/** `NAME GET <parameter>...` for the verified CONFIG alias. */
+function configAliasAllowed(name: string, rest: readonly string[], alias: string | undefined): boolean {
+  return alias !== undefined && name === alias.toUpperCase() && rest.length >= 2 && rest[0]?.toUpperCase() === 'GET';
 }
 
 function keyReadAllowed(name: string, rest: readonly string[], policy: KeyReadPolicy): boolean {
@@ -98,7 +109,10 @@ export function isAllowed(args: readonly string[], policy: AllowPolicy = {}): bo
   if (first === undefined || args.some((a) => typeof a !== 'string')) return false;
   const name = first.toUpperCase();
   const entry = TABLE[name];
-  if (!entry) return policy.keyReads ? keyReadAllowed(name, rest, policy.keyReads) : false;
+  if (!entry) {
+    if (configAliasAllowed(name, rest, policy.configAlias)) return true;
+    return policy.keyReads ? keyReadAllowed(name, rest, policy.keyReads) : false;
+  }
   if ('args' in entry) return entry.args(rest);
   const [sub, ...subRest] = rest;
   const check = sub === undefined ? undefined : entry.sub[sub.toUpperCase()];

@@ -22,6 +22,8 @@ import type { Target } from './target.js';
 import { sessionInfo, type TlsInfo } from './tls-session.js';
 import { adoptSocket, openSocket, type Endpoint, type TlsOptions } from './transport.js';
 import { speaksTls } from './tls-sniff.js';
+import { visible } from '../text/visible.js';
+import { UsageError } from '../errors.js';
 
 export interface AuthOptions {
   user?: string;
@@ -43,7 +45,14 @@ export interface ConnectOptions {
   backoffMs?: number;
   auth?: AuthOptions;
   /** Opt-in EXISTS / capped SCAN (IOC-CRON-KEYS only); without it they are refused like writes. */
-  keyReads?: KeyReadPolicy;
+  keyReads?: KeyReadPolicy | undefined;
+  /**
+   * CONFIG's name on a server with `rename-command CONFIG NAME` (--config-command). Right after
+   * AUTH the connection asks COMMAND INFO NAME; only when the server says NAME is its CONFIG does
+   * every `CONFIG GET ...` go out as `NAME GET ...` (and the allowlist admit exactly that form).
+   * Costs one round trip before `initialCommands`.
+   */
+  configCommand?: string | undefined;
   /**
    * Send PING before AUTH and keep its reply in `unauthenticatedReply`: whether the server answers
    * a client that has not authenticated, asked on the same connection instead of a second one.
@@ -67,6 +76,15 @@ export interface ConnectOptions {
   maxTotalBytes?: number | undefined;
 }
 
+/** What became of ConnectOptions.configCommand. */
+export interface ConfigCommandInfo {
+  name: string;
+  /** COMMAND INFO NAME showed the server's NAME is CONFIG: CONFIG GET is sent as NAME GET. */
+  verified: boolean;
+  /** What COMMAND INFO NAME answered, for evidence. */
+  detail: string;
+}
+
 export interface RespConnection {
   /** Sends one allowlisted command; ForbiddenCommandError (nothing written) otherwise. */
   call(args: string[]): Promise<RespReply>;
@@ -85,6 +103,8 @@ export interface RespConnection {
   readonly initialReplies?: RespReply[];
   /** Connection attempts made (1 + retries used). */
   readonly attempts: number;
+  /** Set when ConnectOptions.configCommand was given. */
+  readonly configCommand?: ConfigCommandInfo;
   /** Masked target. */
   readonly target: string;
   readonly closed: boolean;
@@ -128,7 +148,10 @@ class Connection implements RespConnection {
   authReply?: RespReply;
   unauthenticatedReply?: RespReply;
   initialReplies?: RespReply[];
+  configCommand?: ConfigCommandInfo;
   attempts = 1;
+  /** The verified CONFIG alias: CONFIG GET goes out under this name. */
+  private configAlias: string | undefined;
   private readonly parser: RespParser;
   private readonly pending: Pending[] = [];
   private readonly replyTimeoutMs: number;
@@ -178,9 +201,15 @@ class Connection implements RespConnection {
   }
 
   pipeline(commands: string[][]): Promise<RespReply[]> {
-    // The allowlist is checked for every command before anything is written.
+    // The allowlist is checked for every command before anything is written, in the form the
+    // caller asked for and in the form that goes out (CONFIG GET under its verified alias).
+    const policy = { keyReads: this.keyReads, configAlias: this.configAlias };
     try {
-      assertAllowed(commands, this.keyReads ? { keyReads: this.keyReads } : {});
+      assertAllowed(commands, policy);
+      if (this.configAlias !== undefined) {
+        commands = commands.map((c) => (isConfigGet(c) ? [this.configAlias!, ...c.slice(1)] : c));
+        assertAllowed(commands, policy);
+      }
     } catch (e) {
       return Promise.reject(e);
     }
@@ -199,6 +228,21 @@ class Connection implements RespConnection {
     // A reply already awaited keeps its deadline: writing more never extends it.
     if (idle) this.armTimer();
     return Promise.all(promises);
+  }
+
+  /** Records COMMAND INFO NAME's answer; CONFIG GET uses NAME only when the server calls it config. */
+  adoptConfigAlias(name: string, reply: RespReply): void {
+    const entry = Array.isArray(reply) && reply.length === 1 ? reply[0] : undefined;
+    const real = Array.isArray(entry) && typeof entry[0] === 'string' ? entry[0] : undefined;
+    const shown = visible(name);
+    let detail: string;
+    if (real !== undefined && real.toLowerCase() === 'config') {
+      this.configAlias = name;
+      detail = `COMMAND INFO ${shown} answers for config: CONFIG GET is read as ${shown} GET`;
+    } else if (reply instanceof RespError) detail = `COMMAND INFO ${shown} failed: ${visible(reply.message)}`;
+    else if (real !== undefined) detail = `${shown} is the server's '${visible(real.slice(0, 64))}' command, not CONFIG: not used`;
+    else detail = `the server has no command ${shown} (COMMAND INFO answers nil): not used`;
+    this.configCommand = { name, verified: this.configAlias !== undefined, detail };
   }
 
   close(): void {
@@ -375,6 +419,13 @@ class Connection implements RespConnection {
   }
 }
 
+function isConfigGet(c: readonly string[]): boolean {
+  return c[0]?.toUpperCase() === 'CONFIG' && c[1]?.toUpperCase() === 'GET';
+}
+
+/** A usable command name: printable, no spaces, short (Redis compares names case-insensitively). */
+const COMMAND_NAME = /^[\x21-\x7e]{1,64}$/;
+
 function authArgs(auth: AuthOptions): string[] {
   if (auth.via === 'HELLO') return ['HELLO', String(auth.protocol ?? 2), 'AUTH', auth.user ?? 'default', auth.password];
   return auth.user !== undefined ? ['AUTH', auth.user, auth.password] : ['AUTH', auth.password];
@@ -421,11 +472,18 @@ async function connectOnce(target: Target, opts: ConnectOptions, attempt: number
   }
   const head: string[][] = [...(opts.pingBeforeAuth ? [['PING']] : []), ...(opts.auth ? [authArgs(opts.auth)] : [])];
   const initial = opts.initialCommands ?? [];
-  if (head.length + initial.length === 0) return conn;
+  const alias = opts.configCommand !== undefined && opts.configCommand.toUpperCase() !== 'CONFIG' ? opts.configCommand : undefined;
+  if (alias !== undefined && !COMMAND_NAME.test(alias)) {
+    conn.close();
+    throw new UsageError('--config-command: a command name is 1 to 64 printable characters without spaces');
+  }
+  // The alias is verified before anything uses it, so initialCommands wait for that answer.
+  const first = alias !== undefined ? [['COMMAND', 'INFO', alias]] : initial;
+  if (head.length + first.length === 0) return conn;
   // Redis handles a pipeline command by command, so everything after AUTH already runs authenticated.
   let replies: RespReply[];
   try {
-    replies = await conn.pipeline([...head, ...initial]);
+    replies = await conn.pipeline([...head, ...first]);
   } catch (e) {
     conn.close();
     throw e;
@@ -439,7 +497,17 @@ async function connectOnce(target: Target, opts: ConnectOptions, attempt: number
       throw authFailure(reply, opts.auth.user ?? 'default', target.display);
     }
   }
-  if (opts.initialCommands) conn.initialReplies = replies.slice(head.length);
+  if (alias !== undefined) {
+    conn.adoptConfigAlias(alias, replies[head.length] ?? null);
+    if (opts.initialCommands) {
+      try {
+        conn.initialReplies = await conn.pipeline(initial);
+      } catch (e) {
+        conn.close();
+        throw e;
+      }
+    }
+  } else if (opts.initialCommands) conn.initialReplies = replies.slice(head.length);
   return conn;
 }
 

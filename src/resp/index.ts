@@ -1,6 +1,6 @@
 export { parseTarget, maskUrl, DEFAULT_PORT, type Target } from './target.js';
 export { resolveCredentials, type Credentials, type CredentialOptions, type CredentialSource } from './credentials.js';
-export { connect, DEFAULTS as CONNECT_DEFAULTS, type ConnectOptions, type AuthOptions, type RespConnection } from './connection.js';
+export { connect, DEFAULTS as CONNECT_DEFAULTS, type ConnectOptions, type AuthOptions, type RespConnection, type ConfigCommandInfo } from './connection.js';
 export type { TlsOptions } from './transport.js';
 export type { TlsInfo } from './tls-session.js';
 export { RespError, RespPush, isRespError, type RespReply } from './reply.js';

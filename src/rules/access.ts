@@ -5,17 +5,21 @@
  */
 import type { ServerFacts } from '../facts/types.js';
 import { probeKey } from '../facts/probes.js';
+import { commandNames } from '../versions/index.js';
 import { aclOptions, evaluateWithEngine } from './acl-engine.js';
 import { pubsubAllChannels, type EffectiveUser } from './users.js';
 
 export type Access =
-  | { known: true; allowed: boolean; via: 'ACL DRYRUN' | 'ACL engine' | 'rename-command'; decidedBy?: string }
+  | { known: true; allowed: boolean; via: 'ACL DRYRUN' | 'ACL engine' | 'rename-command' | 'command table'; decidedBy?: string }
   | { known: false; why: string };
 
 export function canRun(facts: ServerFacts, user: EffectiveUser, argv: readonly string[]): Access {
   // rename-command to "" removes the command for everyone; a rename to another name keeps it
-  // reachable (ACL rules still use the original name), so only the empty rename decides.
+  // reachable (ACL rules still use the original name), and so may "renamed or disabled" (to null):
+  // only the empty rename decides.
   const cmd = (argv[0] ?? '').toLowerCase();
+  // A command the version does not have (FCALL on 6.2) cannot be run by anyone.
+  if (facts.versionId && !commandNames(facts.versionId).has(cmd)) return { known: true, allowed: false, via: 'command table', decidedBy: `${facts.versionId} has no ${cmd}` };
   if (facts.renamedCommands.known && facts.renamedCommands.value.some((r) => r.command.toLowerCase() === cmd && r.to === ''))
     return { known: true, allowed: false, via: 'rename-command' };
   if (facts.dryrun.known) {

@@ -28,3 +28,15 @@ export function resolveVersionId(input: string): VersionId | undefined {
   const r = requestVersion(input);
   return r.ok ? r.choice.id : undefined;
 }
+
+const names = new Map<VersionId, ReadonlySet<string>>();
+
+/** The version's top-level command names (lowercase), from its table: what the server has. */
+export function commandNames(id: VersionId): ReadonlySet<string> {
+  let set = names.get(id);
+  if (!set) {
+    set = new Set(versionTable(id).commands.map((c) => c.name.toLowerCase()));
+    names.set(id, set);
+  }
+  return set;
+}

@@ -31,6 +31,7 @@ writeFileSync(PWFILE, `${AUDIT_PW}\n`, { mode: 0o600 });
 describe('redsec mcp: live tools on allowlisted targets', () => {
   let secure: RedisServer;
   let open: RedisServer;
+  let renamed: RedisServer;
   let decoy: Server;
   let decoyPort: number;
   let decoyConnections = 0;
@@ -43,9 +44,10 @@ describe('redsec mcp: live tools on allowlisted targets', () => {
   };
 
   beforeAll(async () => {
-    [secure, open] = await Promise.all([
+    [secure, open, renamed] = await Promise.all([
       startRedis({ config: ['user default off', `user audit on >${AUDIT_PW} ~* &* +@all`, `user app on >${APP_PW} ~app:* &app:* +@read +publish`].join('\n') }),
       startRedis({ config: 'user default on nopass ~* &* +@all' }),
+      startRedis({ config: ['user default on nopass ~* &* +@all', 'rename-command CONFIG cfg_mcp_7Hq2'].join('\n') }),
     ]);
     decoy = createServer((s) => {
       decoyConnections++;
@@ -63,6 +65,7 @@ describe('redsec mcp: live tools on allowlisted targets', () => {
         ...['--target', `nopw=${at('audit', secure.port)}`],
         ...['--target', `app=${at('app', secure.port)}`, '--password-env', 'app=MCP_APP_PW', '--admin-user', 'app=audit', '--admin-password-env', 'app=MCP_AUDIT_PW'],
         ...['--target', `open=redis://127.0.0.1:${open.port}`],
+        ...['--target', `renamed=redis://127.0.0.1:${renamed.port}`, '--config-command', 'renamed=cfg_mcp_7Hq2'],
         ...['--target', `dead=redis://127.0.0.1:${dead}`],
         '--timeout',
         '3000',
@@ -73,7 +76,7 @@ describe('redsec mcp: live tools on allowlisted targets', () => {
   });
   afterAll(async () => {
     await mcp?.close();
-    await Promise.all([secure?.stop(), open?.stop(), new Promise((r) => decoy?.close(r))]);
+    await Promise.all([secure?.stop(), open?.stop(), renamed?.stop(), new Promise((r) => decoy?.close(r))]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -122,13 +125,24 @@ describe('redsec mcp: live tools on allowlisted targets', () => {
     expect(textOf(both)).toMatch(/at most one of baseline_acl_text, baseline_acl_path/);
   });
 
+  it('audit_server reads CONFIG under the operator\'s --config-command for that target', async () => {
+    const r = await call('audit_server', { target: 'renamed' });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const findings = structuredOf<Report>(r).findings;
+    const rename = findings.find((f) => f.id === 'ACL-RENAME-DEPRECATED');
+    expect(rename?.status).toBe('fail');
+    expect(rename?.evidence).toContain('--config-command cfg_mcp_7Hq2: COMMAND INFO cfg_mcp_7Hq2 answers for config');
+    // CONFIG was readable: the protected-mode rule decided instead of "cannot read".
+    expect(findings.filter((f) => /CONFIG GET \* failed/.test(f.evidence))).toEqual([]);
+  });
+
   it('refuses a target that is not allowlisted, without connecting anywhere', async () => {
     const names = ['evil', `redis://127.0.0.1:${decoyPort}`, `127.0.0.1:${decoyPort}`, `secure@127.0.0.1:${decoyPort}`, 'SECURE', '../secure'];
     for (const target of names) {
       for (const tool of ['audit_server', 'diagnose_connection']) {
         const r = await call(tool, { target });
         expect(r.isError, `${tool} ${target}`).toBe(true);
-        expect(textOf(r)).toMatch(/not an allowlisted target; choose one of: secure, filepw, wrong, nopw, app, open, dead/);
+        expect(textOf(r)).toMatch(/not an allowlisted target; choose one of: secure, filepw, wrong, nopw, app, open, renamed, dead/);
       }
     }
     // A URL in an unexpected field is not a way around it either.

@@ -33,6 +33,7 @@ interface AuditFlags {
   baseline?: string;
   probeKeys?: boolean;
   cveData?: string;
+  configCommand?: string;
 }
 
 /**
@@ -47,6 +48,13 @@ export const FORMATS: string[] = [...REPORT_FORMATS];
 export function positiveInt(flag: string, value: string, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
   return Number(value);
+}
+
+/** --config-command: one command name (printable, no spaces), as redis_exporter's -config-command. */
+export function configCommandName(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,64}$/.test(value)) throw new UsageError('--config-command must be one command name: 1 to 64 printable characters, no spaces');
+  return value;
 }
 
 export function reportFormat(value: string): ReportFormat {
@@ -101,6 +109,7 @@ export function registerAudit(program: Command): void {
     .option('--allow-masters <hosts>', 'comma-separated masters a replica may follow (IOC-ROGUE-MASTER)')
     .option('--allow-modules <names>', 'comma-separated modules that may be loaded (IOC-UNKNOWN-MODULE)')
     .option('--allow-clients <cidrs>', 'comma-separated client networks (IOC-UNKNOWN-CLIENTS)')
+    .option('--config-command <name>', 'CONFIG\'s name where rename-command renamed it: every CONFIG GET is sent as NAME GET, once COMMAND INFO NAME shows NAME is CONFIG')
     .option('--probe-keys', 'also ask EXISTS for backup1..4 and crackit in db 0, keys compromised servers carry (IOC-CRON-KEYS)')
     .option('--baseline <aclfile>', 'the approved users and password hashes, e.g. generate\'s users.acl (IOC-HIJACKED-PASSWORD)')
     .option('--cve-data <file>', 'CVE and end-of-life data to use instead of the bundled file (VER-CVE, VER-EOL)')
@@ -140,6 +149,7 @@ export function registerAudit(program: Command): void {
           cveData: flags.cveData !== undefined ? (await import('../../cve/load.js')).loadCveData(flags.cveData) : undefined,
           ...(flags.baseline !== undefined ? { baseline: await loadBaseline(flags.baseline) } : {}),
           ...(flags.probeKeys ? { probeKeys: true } : {}),
+          configCommand: configCommandName(flags.configCommand),
           ...(masters || modules || clients
             ? { allowlists: { ...(masters ? { masters } : {}), ...(modules ? { modules } : {}), ...(clients ? { clients } : {}) } }
             : {}),

@@ -17,6 +17,7 @@ interface McpFlags {
   key: string[];
   sni: string[];
   insecure: string[];
+  configCommand: string[];
   allowRead: string[];
   allowWrite?: string;
   timeout: string;
@@ -58,6 +59,7 @@ function targetSpecs(flags: McpFlags): Map<string, TargetSpec> {
   apply('--cert', flags.cert, (s, v) => (tls(s).cert = v));
   apply('--key', flags.key, (s, v) => (tls(s).key = v));
   apply('--sni', flags.sni, (s, v) => (tls(s).servername = v));
+  apply('--config-command', flags.configCommand, (s, v) => (s.configCommand = v));
   for (const name of flags.insecure) {
     const spec = specs.get(name);
     if (!spec) throw new UsageError(`--insecure names '${name}', which is not a --target`);
@@ -84,6 +86,7 @@ export function registerMcp(program: Command): void {
     .option('--key <name=file>', 'client private key for the target (mTLS)', collect, [])
     .option('--sni <name=host>', 'TLS server name to send and verify for the target', collect, [])
     .option('--insecure <name>', 'do not verify the target certificate', collect, [])
+    .option('--config-command <name=cmd>', "CONFIG's name on the target where rename-command renamed it (used for every CONFIG GET once verified)", collect, [])
     .option('--allow-read <dir>', 'directory whose files lint_config and acl_* may read (repeatable)', collect, [])
     .option('--allow-write <dir>', 'directory generate_security_config may write bundles under (created if missing)')
     .option('--timeout <ms>', 'connect and reply deadline for live tools', '5000')

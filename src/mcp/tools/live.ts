@@ -26,6 +26,7 @@ export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typ
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
     ...(input.probe_keys ? { probeKeys: true } : {}),
+    configCommand: allowed.configCommand,
     ...baselineOption(ctx, input),
     cveData: ctx.cveData,
   };
