@@ -49,7 +49,7 @@ describe('redsec audit (CLI)', () => {
     addFormats.default(ajv);
     const validate = ajv.compile(reportJsonSchema());
     expect(validate(report), JSON.stringify(validate.errors)).toBe(true);
-    expect(report.server).toEqual({ flavor: 'redis', version: '7.0.15' });
+    expect(report.server).toEqual({ flavor: 'redis', version: '7.0.15', tables: { id: '7.0', from: 'Redis 7.0.15' } });
     expect(report.target).toBe(`redis://127.0.0.1:${good.port}`);
     expect(new Set(report.findings.map((f) => f.id)).size).toBeGreaterThanOrEqual(60);
     expect(r.stdout).not.toContain(PW);

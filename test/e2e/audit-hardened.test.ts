@@ -68,7 +68,7 @@ describe('audit of a hardened server built by generate', () => {
     expect(plan.tls).not.toBeNull();
     const failing = failingAtLeastMedium(report);
     expect(failing, show(failing)).toEqual([]);
-    expect(report.server).toEqual({ flavor: 'redis', version: '7.0.15' });
+    expect(report.server).toEqual({ flavor: 'redis', version: '7.0.15', tables: { id: '7.0', from: 'Redis 7.0.15' } });
     expect(JSON.stringify(report)).not.toContain(adminPw);
     if (process.getuid?.() === 0) expect(report.findings.find((f) => f.id === 'OS-ROOT')?.status).toBe('fail');
   });

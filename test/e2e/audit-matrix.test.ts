@@ -140,7 +140,7 @@ describe('audit matrix: one misconfiguration per redis-server 7.0.15', () => {
     const mine = report.findings.filter((f) => f.id === id);
     expect(mine.length, `no finding ${id}`).toBeGreaterThan(0);
     expect(mine.some((f) => f.status === 'fail'), show(mine)).toBe(true);
-    expect(report.server).toEqual({ flavor: 'redis', version: '7.0.15' });
+    expect(report.server).toEqual({ flavor: 'redis', version: '7.0.15', tables: { id: '7.0', from: 'Redis 7.0.15' } });
   });
 
   it('the baseline fails none of the matrix IDs', () => {
