@@ -2,7 +2,7 @@
  * JUnit XML as Jenkins, GitLab and Azure Pipelines read it: one <testsuite> per target or linted
  * file, one <testcase> per rule; a rule with a failing finding is a <failure>, one that could not be
  * verified an <error>, one that does not apply or is waived <skipped>. A target that could not be
- * audited is a suite with one <error>. test/junit.xsd describes the shape the tests validate.
+ * audited is a suite with one <error>. schema/junit.xsd describes the shape; the tests validate with xmllint.
  */
 import { visible } from '../text/visible.js';
 import { visibleLines } from './escape.js';

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // Only light modules are imported statically; the audit itself is imported when the action runs.
 import type { FleetOptions } from '../../audit/index.js';
+import { applyArtifacts, parseArtifactSpec } from '../../audit/artifacts.js';
 import { parseShard, selectShard } from '../../audit/shard.js';
 import { failsAt, isSeverity } from '../../audit/summary.js';
 import type { ReportFormat } from '../../report/render.js';
@@ -11,6 +12,7 @@ import { EXIT, errorLine } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
 
 interface AuditFlags {
+  sarifArtifact?: string[];
   tls?: boolean;
   cacert?: string;
   cert?: string;
@@ -103,6 +105,7 @@ export function registerAudit(program: Command): void {
     .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')
     .option('--waivers <file>', 'waivers file (JSON: id, target or file, reason, expires)')
     .option('--targets <file>', 'file with one URL per line (# comments)')
+    .option('--sarif-artifact <TARGET=PATH>', 'repository file that configures TARGET: SARIF/GitLab results point there (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--shard <I/N>', 'audit only share I of N (0-based) of the targets, split by a hash of each address; also REDSEC_SHARD')
     .option('--concurrency <n>', 'targets audited at once', '16')
     .option('--timeout <ms>', 'connect and reply deadline per target', '5000')
@@ -121,6 +124,7 @@ export function registerAudit(program: Command): void {
         const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
         const timeout = positiveInt('--timeout', flags.timeout, 600_000);
         if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        const artifacts = (flags.sarifArtifact ?? []).map(parseArtifactSpec);
         const shardSpec = flags.shard ?? (process.env['REDSEC_SHARD'] || undefined);
         const shard = shardSpec !== undefined ? parseShard(shardSpec, flags.shard !== undefined ? '--shard' : 'REDSEC_SHARD') : undefined;
         // Module by module rather than audit/'s index: profiles and waivers bring zod (about 140 ms
@@ -176,10 +180,12 @@ export function registerAudit(program: Command): void {
         // A shard is always a fleet (a JSON array, possibly empty) so that `report merge` can join them.
         if (all.length === 1 && !shard) {
           const report = await auditTarget(all[0] as string, opts);
+          applyArtifacts([report], artifacts);
           out(renderReport(report, format, renderOptions()));
           return failsAt(report.findings, failOn) ? EXIT.findings : EXIT.ok;
         }
         const reports = await auditFleet(all, opts);
+        applyArtifacts(reports, artifacts);
         if (progress) process.stderr.write('\r\x1b[K');
         out(renderReport(reports, format, renderOptions()));
         for (const r of reports) if (r.error) err(errorLine(`not audited: ${r.error.code}: ${r.error.message}`));
