@@ -28,16 +28,23 @@ export function protectedProblem(ctx: TargetContext, replyText: string, textRule
   }[rule];
   const fixes: Problem['fixes'] = [
     {
-      text: 'Preferred: give the application its own ACL user with the rights it needs and disable the passwordless default user (run on the server host, over loopback), then persist it.',
+      text: 'Preferred: give the application its own ACL user and disable the passwordless default user, but first create an administrator and check it logs in (default is the only account: turning it off first locks you out, you included); run on the server host, over loopback, then persist.',
       commands: [
+        'ADMIN_PASSWORD="$(openssl rand -hex 32)"   # keep it in your secret store',
+        `printf '>%s' "$ADMIN_PASSWORD" | ${local} -x ACL SETUSER admin on '~*' '&*' '+@all'`,
+        `REDISCLI_AUTH="$ADMIN_PASSWORD" ${local} --user admin PING   # must answer PONG before going on`,
         `${local} ACL SETUSER app on '>NEW-PASSWORD' '~app:*' '+@read' '+@write' '-@dangerous'`,
-        `${local} ACL SETUSER default off`,
-        `${local} ACL SAVE   # with an aclfile; otherwise CONFIG REWRITE`,
+        `REDISCLI_AUTH="$ADMIN_PASSWORD" ${local} --user admin ACL SETUSER default off`,
+        `REDISCLI_AUTH="$ADMIN_PASSWORD" ${local} --user admin ACL SAVE   # with an aclfile; otherwise CONFIG REWRITE`,
       ],
     },
     {
       text: 'Or set a password on the default user (requirepass), and configure it in every client.',
-      commands: [`${local} CONFIG SET requirepass "$(openssl rand -hex 32)"`, `${local} CONFIG REWRITE`],
+      commands: [
+        'DEFAULT_PASSWORD="$(openssl rand -hex 32)"   # keep it: every client needs it',
+        `${local} CONFIG SET requirepass "$DEFAULT_PASSWORD"`,
+        `REDISCLI_AUTH="$DEFAULT_PASSWORD" ${local} CONFIG REWRITE   # the new connection must authenticate now`,
+      ],
     },
   ];
   if (rule !== 'default-user-password') {

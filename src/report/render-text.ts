@@ -34,7 +34,7 @@ function findingLines(f: Finding, opts: TextOptions): string[] {
   if (f.status === 'fail' || f.status === 'unknown') {
     lines.push(`      fix: ${v(f.remediation.text)}`);
     if (f.remediation.config) lines.push(...visibleLines(f.remediation.config).split('\n').map((l) => `        ${l}`));
-    if (f.remediation.command) lines.push(`        $ ${v(f.remediation.command)}`);
+    if (f.remediation.command) lines.push(...visibleLines(f.remediation.command).split('\n').map((l) => `        $ ${l}`));
   }
   if (f.waiver) lines.push(`      waived until ${v(f.waiver.expires)}: ${v(f.waiver.reason)}`);
   return lines;

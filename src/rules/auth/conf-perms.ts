@@ -10,7 +10,7 @@ export const confPerms: Rule = {
   title: 'Config, ACL file or TLS key readable by other users',
   severity: 'medium',
   rationale: 'redis.conf and users.acl carry secrets or hashes and the TLS key is the server identity; any local account that can read them can impersonate the server or brute-force offline.',
-  remediation: { text: 'Make them readable by the redis user only.', command: 'chmod 600 redis.conf users.acl server.key' },
+  remediation: { text: "Close them to other users (o-rwx keeps the owner's and group's access, which the server may read through).", command: 'chmod o-rwx redis.conf users.acl server.key' },
   compliance: [pci('3.6.1'), pci('8.3.2')],
   level: 2,
   modes: ['live', 'lint'],
@@ -21,7 +21,7 @@ export const confPerms: Rule = {
     if (files.length === 0) return notApplicable('no config, ACL or key files at hand');
     const bad: RuleResult[] = files
       .filter((f) => (f.mode & 0o007) !== 0)
-      .map((f) => fail(`${f.path} (${f.kind}) has mode ${(f.mode & 0o777).toString(8).padStart(3, '0')}: readable by others`, { remediation: { text: `Restrict ${f.path}.`, command: chmodCommand('600', f.path) } }));
+      .map((f) => fail(`${f.path} (${f.kind}) has mode ${(f.mode & 0o777).toString(8).padStart(3, '0')}: readable by others`, { remediation: { text: `Close ${f.path} to other users (the owner and group keep their access).`, command: chmodCommand('o-rwx', f.path) } }));
     return bad.length > 0 ? bad : pass(`${files.length} sensitive file(s) closed to other users`);
   },
 };

@@ -11,7 +11,7 @@ export const bindAll: Rule = {
   rationale:
     'bind with 0.0.0.0, *, :: or -::* (or no bind directive, whose compiled default is every interface) exposes the server on every network the host is on, including public ones. Critical when the default user needs no password.',
   remediation: {
-    text: 'Bind only to loopback and the private address clients use.',
+    text: 'Bind only to loopback and the private address clients use (fill in <private-ip> first: binding loopback alone cuts off every remote client, and you if you administer remotely).',
     config: 'bind 127.0.0.1 -::1 <private-ip>',
     command: 'redis-cli CONFIG SET bind "127.0.0.1 -::1 <private-ip>"',
   },

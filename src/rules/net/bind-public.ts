@@ -11,7 +11,7 @@ export const bindPublic: Rule = {
   rationale:
     'A non-RFC1918 address in bind puts the server on a routable network although the profile promises localhost-only or private-network exposure. (Wildcards are NET-BIND-ALL.)',
   remediation: {
-    text: 'Remove public addresses from bind; for a localhost profile bind loopback only.',
+    text: 'Remove public addresses from bind, keeping the private ones clients use; for a localhost profile bind loopback only (remote clients, and a remote operator, are cut off).',
     config: 'bind 127.0.0.1 -::1',
     command: 'redis-cli CONFIG SET bind "127.0.0.1 -::1"',
   },

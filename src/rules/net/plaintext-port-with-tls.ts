@@ -9,7 +9,7 @@ export const plaintextPortWithTls: Rule = {
   severity: 'high',
   raiseForExposure: true,
   rationale: 'With tls-port set but port not 0, clients (and attackers) can still talk to the server in cleartext, bypassing TLS and client certificates.',
-  remediation: { text: 'Close the plaintext port.', config: 'port 0', command: 'redis-cli CONFIG SET port 0' },
+  remediation: { text: 'Close the plaintext port once every client (and your own redis-cli, with --tls) uses the TLS port: CONFIG SET port 0 refuses new plaintext connections at once.', config: 'port 0', command: 'redis-cli CONFIG SET port 0' },
   compliance: [pci('4.2.1'), pci('2.2.7'), hipaa('(e)(1)')],
   level: 3,
   modes: ['live', 'lint'],

@@ -46,7 +46,7 @@ export const tlsCert: Rule = {
     }
     if (facts.files.known)
       for (const f of facts.files.value.filter((x) => x.kind === 'tls-key' && (x.mode & 0o077) !== 0))
-        results.push(fail(`${f.path}: private key mode ${(f.mode & 0o777).toString(8)} is readable by others`, { remediation: { text: 'Restrict the key.', command: chmodCommand('600', f.path) } }));
+        results.push(fail(`${f.path}: private key mode ${(f.mode & 0o777).toString(8)} is readable by others`, { remediation: { text: 'Close the key to other users (the owner and group the server reads it through keep their access).', command: chmodCommand('o-rwx', f.path) } }));
     const auth = configValue(facts, 'tls-auth-clients');
     const ca = configValue(facts, 'tls-ca-cert-file');
     const caDir = configValue(facts, 'tls-ca-cert-dir');

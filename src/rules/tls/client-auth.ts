@@ -11,7 +11,7 @@ export const tlsClientAuth: Rule = {
   severity: 'medium',
   raiseForExposure: true,
   rationale: 'Hardened and compliance profiles authenticate clients by certificate as well as password (a possession factor, HIPAA (d)); tls-auth-clients no or optional accepts any client.',
-  remediation: { text: 'Require client certificates.', config: 'tls-auth-clients yes', command: 'redis-cli CONFIG SET tls-auth-clients yes' },
+  remediation: { text: 'Require client certificates once every client (and your own redis-cli, with --cert/--key) has one from the CA in tls-ca-cert-file: new connections without one are refused at once.', config: 'tls-auth-clients yes', command: 'redis-cli CONFIG SET tls-auth-clients yes' },
   compliance: [hipaa('(d)'), pci('8.4.2')],
   level: 3,
   modes: ['live', 'lint'],
