@@ -75,10 +75,10 @@ describe('a fleet of 60 split 4 ways and merged', () => {
       files.push(join(dir, `shard-${i}.json`));
       writeFileSync(files[i]!, r.stdout);
     }
-    // Union of the shards = the fleet, no target twice, none empty at this size.
+    // Union of the shards = the fleet, no target twice, none empty.
     expect(shares.flat().sort()).toEqual(single.map((r) => r.target).sort());
     expect(new Set(shares.flat()).size).toBe(60);
-    for (const s of shares) expect(s.length).toBeGreaterThan(5);
+    for (const s of shares) expect(s.length).toBeGreaterThan(0); // ports are random: sizes vary around 15
 
     const merged = await cli(['report', 'merge', ...files, '--targets', fleetFile, '--format', 'json']);
     expect(merged.code, merged.stderr).toBe(whole.code);
