@@ -3,7 +3,7 @@ import { failsAt } from '../../audit/summary.js';
 import { visible } from '../../text/visible.js';
 import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
-import { FORMATS, failOnSeverity, reportFormat, textOptions } from './audit.js';
+import { FORMATS, failOnSeverity, renderOptions, reportFormat } from './audit.js';
 
 interface MergeFlags {
   format: string;
@@ -34,7 +34,7 @@ export function registerReport(program: Command): void {
         const inputs = files.map((f) => parseReportFile(f, readInputFile(f, 'report')));
         const fleet = flags.targets !== undefined ? { name: flags.targets, urls: loadTargetsFile(flags.targets) } : undefined;
         const reports = mergeReports(inputs, fleet);
-        out(renderReport(reports, format, textOptions()));
+        out(renderReport(reports, format, renderOptions()));
         // The exit codes of one audit of the whole fleet.
         for (const r of reports) if (r.error) err(`redsec: not audited: ${visible(r.target)}: ${visible(r.error.message)}`);
         if (reports.some((r) => r.error)) return EXIT.target;
