@@ -118,6 +118,8 @@ interface Pending {
   reject(err: Error): void;
   /** The command carried a secret (AUTH, HELLO AUTH): its reply's echo of arguments is hidden. */
   secretBearing: boolean;
+  /** When the complete reply must have arrived (performance.now() at the write + replyTimeoutMs). */
+  due: number;
 }
 
 /** Limits and secrets a connection is built with. */
@@ -220,8 +222,9 @@ class Connection implements RespConnection {
     // Secrets are registered before their first byte is written: the reply may echo them.
     const bearing = commands.map((c) => this.redactor.register(c));
     const idle = this.pending.length === 0;
+    const due = performance.now() + this.replyTimeoutMs;
     const promises = commands.map(
-      (_, i) => new Promise<RespReply>((resolve, reject) => this.pending.push({ resolve, reject, secretBearing: bearing[i] === true })),
+      (_, i) => new Promise<RespReply>((resolve, reject) => this.pending.push({ resolve, reject, secretBearing: bearing[i] === true, due })),
     );
     this.written = true;
     this.socket.write(encodeCommands(commands));
@@ -286,51 +289,37 @@ class Connection implements RespConnection {
   }
 
   /**
-   * The deadline of the reply now awaited (the oldest pending): `replyTimeoutMs` from its request,
-   * or from the previous complete reply when it was pipelined behind others (Redis answers in
-   * order). Called only when a request is written to an idle connection or a reply completes:
-   * bytes arriving never push it back, so a server dripping a byte at a time cannot hold us.
+   * The deadline of the reply now awaited (the oldest pending): `replyTimeoutMs` from the write of
+   * its request, for every reply of a pipeline alike. Set only when a request is written to an idle
+   * connection or a reply completes: bytes arriving never push it back, so a server dripping a
+   * byte at a time (or answering each pipelined command just in time) cannot hold us.
    */
   private armTimer(): void {
-    if (this.pending.length === 0) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      return;
-    }
-    // One timer per connection, restarted for the next reply (refresh is cheaper than clear + set).
-    if (this.timer) {
-      this.timer.refresh();
-      return;
-    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.pending[0];
+    if (!head) return;
     this.timer = setTimeout(() => {
       this.fail(new ConnectionError('TIMEOUT', 'reply-timeout', `no complete reply within ${this.replyTimeoutMs} ms`, this.ep.display));
-    }, this.replyTimeoutMs);
+    }, Math.max(0, head.due - performance.now()));
   }
 
-  /** Secrets hidden from every error the server sent, at any depth (EXEC answers with an array). */
+  /**
+   * Secrets hidden from every error the server sent, at any depth (EXEC answers with an array).
+   * Aggregates are fresh from the parser and ours alone, so errors are replaced in place.
+   */
   private clean(reply: RespReply, secretBearing: boolean): RespReply {
     if (reply instanceof RespError) {
       const text = this.redactor.clean(reply.message, secretBearing);
       return text === reply.message ? reply : new RespError(text);
     }
     if (Array.isArray(reply)) {
-      let changed = false;
-      const items = reply.map((r) => {
-        const c = this.clean(r, secretBearing);
-        if (c !== r) changed = true;
-        return c;
-      });
-      return changed ? items : reply;
-    }
-    if (reply instanceof Map) {
-      let changed = false;
-      const out = new Map<RespReply, RespReply>();
+      for (let i = 0; i < reply.length; i++) reply[i] = this.clean(reply[i] ?? null, secretBearing);
+    } else if (reply instanceof Map) {
       for (const [k, v] of reply) {
         const c = this.clean(v, secretBearing);
-        if (c !== v) changed = true;
-        out.set(k, c);
+        if (c !== v) reply.set(k, c);
       }
-      return changed ? out : reply;
     }
     return reply;
   }
@@ -357,7 +346,8 @@ class Connection implements RespConnection {
         this.pushes.push(raw.items);
         continue;
       }
-      const reply = this.clean(raw, this.pending[0]?.secretBearing ?? false);
+      const bearing = this.pending[0]?.secretBearing ?? false;
+      const reply = this.redactor.size > 0 || bearing ? this.clean(raw, bearing) : raw;
       if (reply instanceof RespError) {
         const fault = unsolicitedFault(reply, this.ep.display);
         if (fault) {

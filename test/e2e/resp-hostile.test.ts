@@ -62,11 +62,26 @@ describe('hostile replies (fake server)', () => {
     await second;
   });
 
-  it('each reply of a pipeline gets the deadline from the previous complete reply, so slow but steady answers pass', async () => {
-    server = await startFakeResp({ onCommand: (_a, c) => setTimeout(() => c.socket.write('+PONG\r\n'), 0) });
+  it('every reply of a pipeline is due within the deadline of the write: answering each just in time does not stretch it', async () => {
+    // Each reply comes 400 ms after the previous one: 3 replies take 1.2 s, past the 1 s deadline.
+    let next = Date.now();
+    server = await startFakeResp({
+      onCommand: (_a, c) => {
+        next = Math.max(next, Date.now()) + 400;
+        setTimeout(() => c.socket.write('+PONG\r\n'), next - Date.now());
+      },
+    });
     const conn = await connect(target(server.port), { replyTimeoutMs: 1000 });
-    expect(await conn.pipeline([['PING'], ['PING'], ['PING']])).toEqual(['PONG', 'PONG', 'PONG']);
-    conn.close();
+    const started = Date.now();
+    const e = await failure(conn.pipeline([['PING'], ['PING'], ['PING']]));
+    expect(e.fault).toBe('reply-timeout');
+    expect(Date.now() - started).toBeLessThan(1500);
+    // Prompt replies pass.
+    await server.stop();
+    server = await startFakeResp();
+    const ok = await connect(target(server.port), { replyTimeoutMs: 1000 });
+    expect(await ok.pipeline([['PING'], ['PING'], ['PING']])).toEqual(['PONG', 'PONG', 'PONG']);
+    ok.close();
   });
 
   it('diagnose against a dripping server ends at its deadline with a reply-timeout, not never', async () => {
@@ -115,5 +130,26 @@ describe('hostile replies (fake server)', () => {
     for (let i = 0; i < 3; i++) expect(await conn.call(['INFO'])).toHaveLength(300_000);
     const e = await failure(conn.call(['INFO']));
     expect(e.message).toMatch(/more than 1 MiB on one connection/);
+  });
+
+  it('secrets sent by any caller are hidden from every error after: nested (EXEC-like), out of band, and in the AUTH reply', async () => {
+    const pw = 'Vb8r-long-secret-0123456789abcdef';
+    server = await startFakeResp({
+      onCommand: (args, c) => {
+        const name = (args[0] ?? '').toUpperCase();
+        if (name === 'AUTH' || name === 'HELLO') c.socket.write(`-ERR unknown command '${name}', with args beginning with: '${args.slice(1).join("' '")}' \r\n`);
+        else c.socket.write(`*2\r\n-ERR echo ${pw.slice(0, 12)}\r\n*1\r\n-ERR deeper ${pw}\r\n-ERR unsolicited ${pw.slice(0, 9)}\r\n`);
+      },
+    });
+    // No credentials in the options: the caller sends AUTH and HELLO AUTH itself, as diagnose does.
+    const conn = await connect(target(server.port));
+    const auth = await conn.call(['AUTH', 'someuser', pw]);
+    expect(String(auth)).toBe("ERR unknown command 'AUTH', with args beginning with: ***");
+    expect(String(await conn.call(['HELLO', '3', 'AUTH', 'someuser', pw]))).not.toContain('someuser');
+    const nested = await conn.call(['PING']);
+    expect(JSON.stringify(nested, (_k, v: unknown) => (v instanceof Object && 'message' in v ? String(v.message) : v))).toBe('["ERR echo ***",["ERR deeper ***"]]');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(conn.outOfBand.map((e) => e.message)).toEqual(['ERR unsolicited ***']);
+    conn.close();
   });
 });
