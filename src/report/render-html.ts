@@ -21,11 +21,12 @@ const lines = (s: string): string => s.split(/\r?\n/).map(e).join('\n');
  * on #166534 (7.1). The browser test measures them.
  */
 const CSS = `:root{color-scheme:light}
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:64rem;color:#1f2937;background:#fff;padding:0 1rem}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:76rem;color:#1f2937;background:#fff;padding:0 1rem}
 h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.3rem;margin:2.5rem 0 .3rem;padding-top:1rem;border-top:2px solid #d1d5db;overflow-wrap:anywhere}
 h3{font-size:1.05rem;margin:1.6rem 0 .4rem}
 table{border-collapse:collapse;margin:.6rem 0}td,th{border:1px solid #d1d5db;padding:.3rem .6rem;text-align:right}th{background:#f3f4f6}
-td.t,th.t{text-align:left;overflow-wrap:anywhere}td.target{white-space:nowrap}td.zero{color:#6b7280}
+td.t,th.t{text-align:left;overflow-wrap:anywhere}td.target{white-space:nowrap}
+.overview{width:100%}.overview td:not(.t),.overview th:not(.t){width:1%;white-space:nowrap}.overview td.err{min-width:20em}td.zero{color:#6b7280}
 .meta,.muted{color:#4b5563}.explain{background:#f3f4f6;border-radius:4px;padding:.4rem .7rem}
 .badge{display:inline-block;min-width:4.6em;text-align:center;border-radius:3px;padding:.05rem .45rem;font-size:.72rem;font-weight:700;letter-spacing:.04em;text-transform:uppercase;border:1px solid transparent;vertical-align:.1em;margin:0 .15rem 0 0;-webkit-print-color-adjust:exact;print-color-adjust:exact}
 .b-critical{background:#7a0019;color:#fff;outline:2px solid #7a0019;outline-offset:1px}.b-high{background:#b93800;color:#fff}
@@ -98,14 +99,14 @@ function overview(list: readonly Report[]): string {
   const head = ['<th scope="col" class="t">Target</th>', '<th scope="col">Level</th>', ...COUNTED.map((k) => `<th scope="col">${badge(k)}</th>`), '<th scope="col" class="t">Error</th>'];
   const rows = list.map((r, i) => {
     const counts = COUNTED.map((k) => (r.error ? '<td class="zero">-</td>' : `<td${r.summary[k] === 0 ? ' class="zero"' : ''}>${r.summary[k]}</td>`));
-    return `<tr><td class="t target"><a href="#${anchor(i)}">${e(r.target)}</a></td><td>${r.error ? '-' : `${r.level_achieved}/4`}</td>${counts.join('')}<td class="t">${e(errorText(r))}</td></tr>`;
+    return `<tr><td class="t target"><a href="#${anchor(i)}">${e(r.target)}</a></td><td>${r.error ? '-' : `${r.level_achieved}/4`}</td>${counts.join('')}<td class="t err">${e(errorText(r))}</td></tr>`;
   });
   const failing = list.filter((r) => !r.error && COUNTED.some((k) => r.summary[k] > 0)).length;
   const errors = list.filter((r) => r.error).length;
   return [
     '<section aria-labelledby="overview"><h2 id="overview">Overview</h2>',
     `<p class="meta">${list.length} targets: ${errors} not audited, ${failing} with failed or unknown checks. Columns count failed checks by severity, and checks that could not be verified.</p>`,
-    `<table><tr>${head.join('')}</tr>`,
+    `<table class="overview"><tr>${head.join('')}</tr>`,
     ...rows,
     '</table></section>',
   ].join('\n');
@@ -149,6 +150,18 @@ function section(r: Report, i: number): string {
   return out.join('\n');
 }
 
+/** When the whole report was scanned: from the first start to the last end, as <time> elements. */
+function scanned(list: readonly Report[]): string {
+  const starts = list.map((r) => r.started_at).filter((t): t is string => t !== undefined).sort();
+  const ends = list.map((r) => r.finished_at).filter((t): t is string => t !== undefined).sort();
+  const first = starts[0];
+  const last = ends.at(-1);
+  if (first === undefined) return '';
+  const shown = (t: string) => t.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
+  const time = (t: string) => `<time datetime="${e(t)}">${e(shown(t))}</time>`;
+  return ` · scanned ${time(first)}${last !== undefined && shown(last) !== shown(first) ? ` to ${time(last)}` : ''}`;
+}
+
 export function renderHtml(reports: Report | Report[]): string {
   const list = Array.isArray(reports) ? reports : [reports];
   const fleet = list.length !== 1;
@@ -160,7 +173,7 @@ export function renderHtml(reports: Report | Report[]): string {
 <title>${e(title)}</title><style>${CSS}</style></head>
 <body>
 <header><h1>${e(title)}</h1>
-<p class="meta">${e(`${tool.name} ${tool.version}`)}</p>
+<p class="meta">${e(`${tool.name} ${tool.version}`)}${scanned(list)}</p>
 <p class="explain">${e(LEVEL_EXPLAINED)}</p></header>
 <main>
 ${fleet ? overview(list) : ''}

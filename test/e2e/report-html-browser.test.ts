@@ -24,6 +24,7 @@ const HOSTILE = '<img/src=http://127.0.0.1:9/x.png>\u001b]0;pwned\u0007';
 
 interface PageFacts {
   title: string;
+  scanned: string[];
   explain: string;
   overviewRows: { target: string; href: string; cells: string[] }[];
   badges: { label: string; cls: string; fg: string; bg: string }[];
@@ -41,6 +42,7 @@ const READ_PAGE = `(() => {
   const text = document.body.innerText;
   return {
     title: document.title,
+    scanned: q('header time').map((t) => t.getAttribute('datetime')),
     explain: q('.explain').map((e) => e.textContent).join(' '),
     overviewRows: q('#overview ~ table tr').slice(1).map((tr) => ({
       target: tr.querySelector('a')?.textContent ?? '',
@@ -149,6 +151,11 @@ describe('the HTML report in chromium', () => {
     const bg = (label: string) => facts.badges.find((b) => b.label === label)!.bg;
     expect(contrast(bg('critical'), bg('high'))).toBeGreaterThanOrEqual(1.5);
     expect(Math.abs(hue(bg('critical')) - hue(bg('high')))).toBeGreaterThanOrEqual(10);
+
+    // The date: when the fleet's scan started and ended, in the header.
+    expect(facts.scanned.length).toBeGreaterThanOrEqual(1);
+    for (const t of facts.scanned) expect(Math.abs(Date.now() - Date.parse(t))).toBeLessThan(10 * 60_000);
+    expect(facts.text).toMatch(/scanned \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
 
     // Every finding labels its evidence; "level" is explained in one line.
     expect(facts.findings).toBeGreaterThan(5);
