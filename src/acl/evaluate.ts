@@ -288,9 +288,13 @@ function isLong(s: string): boolean {
  * not look at this, the command fails when run. Walks the options as the server parses them.
  */
 function sortRestriction(cu: CompiledUser, cmd: AclCommand, argv: readonly string[]): string | undefined {
-  const readonly = cmd.name === 'sort_ro';
   let full: boolean | undefined;
-  const hasFull = () => (full ??= fullReadAccess(cu, cmd, argv));
+  return sortOptionsRefusal(cmd, argv, () => (full ??= fullReadAccess(cu, cmd, argv)));
+}
+
+/** The refusal SORT's option parser gives when `hasFull()` says the user lacks full read access. */
+function sortOptionsRefusal(cmd: AclCommand, argv: readonly string[], hasFull: () => boolean): string | undefined {
+  const readonly = cmd.name === 'sort_ro';
   for (let j = 2; j < argv.length; j++) {
     const a = asciiLower(argv[j]!);
     const left = argv.length - j - 1;
@@ -308,6 +312,17 @@ function sortRestriction(cu: CompiledUser, cmd: AclCommand, argv: readonly strin
     } else return undefined;
   }
   return undefined;
+}
+
+/**
+ * Whether the server decides this command line beyond the ACL check when it runs, whoever runs it:
+ * SORT/SORT_RO with GET, or BY with a `*` pattern (7.0+), which need full read key access. ACL
+ * DRYRUN and MULTI's queue-time check both answer OK for it; only the rules (or running it) tell.
+ */
+export function refusedUnlessFullRead(argv: readonly string[], opts: AclOptions): string | undefined {
+  const cmd = lookupArgv(commandIndex(opts.version), argv);
+  if (!cmd?.sortLike) return undefined;
+  return sortOptionsRefusal(cmd, argv, () => false);
 }
 
 /** Whether some selector lets the user run the command at all (bitmap, first-args aside). */

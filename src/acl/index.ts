@@ -12,7 +12,7 @@ export type {
 export { KEY_READ, KEY_WRITE } from './types.js';
 export { parseAclUser, applyAclRules, defaultUser } from './rules.js';
 export { parseAclFile, type AclFile, type AclFileLine } from './aclfile.js';
-export { evaluate, evaluateDryrun, allowsCommand, hasUnrestrictedKeyAccess, hasAllChannels } from './evaluate.js';
+export { evaluate, evaluateDryrun, refusedUnlessFullRead, allowsCommand, hasUnrestrictedKeyAccess, hasAllChannels } from './evaluate.js';
 export { describeUser, describeRules } from './describe.js';
 export { explainUser, renderExplanation } from './explain.js';
 export { diffUsers, renderDiff } from './diff.js';

@@ -1,10 +1,13 @@
 /**
  * "Does the given command work for this user?" without running anything that is not on the
  * read-only allowlist: allowlisted read-only commands are executed, everything else is asked of
- * the server with ACL DRYRUN (7.0+), or decided by the offline ACL engine from the user's ACL
- * LIST rules (6.2), or reported as not verified. A denial becomes E602 with the smallest fix.
+ * the server with ACL DRYRUN (7.0+), or queued in MULTI and discarded (the server's queue-time
+ * ACL check, with the user's own credentials), or decided by the offline ACL engine from the
+ * user's ACL LIST rules, or reported as not verified. A denial becomes E602 with the smallest fix.
  */
-import { isAllowed, isRespError, type RespConnection, type RespReply } from '../resp/index.js';
+import { isAllowed, isRespError, type QueueCheckReplies, type RespConnection, type RespReply } from '../resp/index.js';
+import { refusedUnlessFullRead } from '../acl/index.js';
+import { visible } from '../text/index.js';
 import type { VersionId } from '../versions/index.js';
 import { aclChecker } from './acl-checker.js';
 import { refuseStateChangingCommand } from './command-refusal.js';
@@ -57,11 +60,14 @@ export async function checkCommand(input: CommandCheckInput): Promise<CommandChe
       const verdict = await dryrun(c, user, argv);
       if (verdict === undefined) continue;
       const detail = `ACL DRYRUN ${user} (asked as ${who === 'user' ? 'the user' : 'the admin user'}); the command itself was not sent`;
-      if (verdict.allowed) return { check: { argv, method: 'acl-dryrun', allowed: true, detail }, problem: null };
+      if (verdict.allowed) return allowedUnlessRefusedWhenRun(input, 'acl-dryrun', detail);
       return denied(input, 'acl-dryrun', verdict.text, detail);
     }
   }
-  // 3. The offline engine on the user's rules, if they can be read.
+  // 3. Queued inside MULTI on the user's own connection, then discarded: the server's own check.
+  const queued = await queueCheck(input);
+  if (queued.result) return queued.result;
+  // 4. The offline engine on the user's rules, if they can be read.
   const rules = (await userRules(await input.admin(), user)) ?? (await userRules(conn, user));
   if (rules !== null) {
     const v = aclChecker(user, versionId).check(rules, argv);
@@ -74,9 +80,75 @@ export async function checkCommand(input: CommandCheckInput): Promise<CommandChe
       argv,
       method: 'not-checked',
       allowed: null,
-      detail: `not verified: the command is not on redsec's read-only allowlist, and neither ACL DRYRUN nor the user's rules were available (give --admin-user and --admin-password-file)`,
+      detail: `not verified: the command is not on redsec's read-only allowlist, ACL DRYRUN was not available, ${queued.why}, and the user's rules were not readable (give --admin-user and --admin-password-file)`,
     },
     problem: null,
+  };
+}
+
+/**
+ * MULTI, the command, DISCARD on the user's connection (resp/'s queueCheck; never EXEC). Redis
+ * checks existence, arity, ACL and then server state when it queues a command, so QUEUED means
+ * the ACL allows it and NOPERM that it does not, and nothing ran either way. `why` says what
+ * stopped it when it cannot answer (MULTI denied, a command that cannot be queued).
+ */
+async function queueCheck(input: CommandCheckInput): Promise<{ result?: CommandCheckResult; why: string }> {
+  const { conn, argv, ctx } = input;
+  const name = visible((argv[0] ?? '').toUpperCase().slice(0, 32));
+  let r: QueueCheckReplies;
+  try {
+    r = await conn.queueCheck(argv);
+  } catch (e) {
+    return { why: `queuing it in MULTI failed (${visible(e instanceof Error ? e.message : String(e)).slice(0, 160)})` };
+  }
+  if (r.multi !== 'OK') {
+    const text = isRespError(r.multi) ? r.multi.message : String(r.multi);
+    return { why: `MULTI was refused (${visible(text).slice(0, 160)}), so the command was not sent` };
+  }
+  const detail = `MULTI, ${name}, DISCARD as the user: the server checked the command when queuing it and DISCARD dropped it; it never ran (no EXEC)`;
+  const q = r.queued;
+  if (q === 'QUEUED') return { result: await allowedUnlessRefusedWhenRun(input, 'multi-queue', detail), why: '' };
+  if (isRespError(q)) {
+    if (q.code === 'NOPERM') return { result: await denied(input, 'multi-queue', q.message, detail), why: '' };
+    // Checked before ACL (7.0+ CMD_NO_MULTI: SAVE, SHUTDOWN, SYNC, PSYNC): no ACL answer.
+    if (/not allowed inside a transaction/i.test(q.message)) return { why: `${name} cannot be queued in MULTI (${visible(q.message).slice(0, 120)})` };
+    // Unknown command, wrong arity, a protected command, or a server state (OOM, READONLY ...): the server's refusal.
+    return { result: { check: { argv, method: 'multi-queue', allowed: false, detail: `${detail}: ${visible(q.message).slice(0, 200)}` }, problem: commandErrorProblem(ctx, argv, q.message) }, why: '' };
+  }
+  return { why: `queuing it in MULTI gave an unexpected reply` };
+}
+
+/**
+ * ACL DRYRUN's or MULTI's yes, unless the server refuses the command line when it runs: SORT's GET
+ * and BY patterns need read access to every key, which only the user's rules can show.
+ */
+async function allowedUnlessRefusedWhenRun(input: CommandCheckInput, method: CommandCheck['method'], detail: string): Promise<CommandCheckResult> {
+  const { argv, user, versionId, conn } = input;
+  const refusal = refusedUnlessFullRead(argv, { version: versionId });
+  if (refusal === undefined) return { check: { argv, method, allowed: true, detail }, problem: null };
+  const rules = (await userRules(await input.admin(), user)) ?? (await userRules(conn, user));
+  if (rules === null) {
+    return {
+      check: { argv, method: 'not-checked', allowed: null, detail: `${detail} says allowed, but when it runs the server answers "${refusal}" unless the user may read every key (~*, %R~* or allkeys); the user's rules are not readable to tell` },
+      problem: null,
+    };
+  }
+  const v = aclChecker(user, versionId).check(rules, argv);
+  const engine = `${detail}; the ACL engine on the user's rules decides what happens when it runs`;
+  if (v.allowed) return { check: { argv, method, allowed: true, detail: `${engine}: full read access, allowed` }, problem: null };
+  return {
+    check: { argv, method, allowed: false, detail: `${engine}: denied when run` },
+    problem: {
+      code: 'E602',
+      name: 'NOPERM',
+      kind: 'run',
+      summary: `User '${user}' may queue ${argv[0] ?? ''} (ACL DRYRUN says OK), but the server refuses it when it runs: ${v.message}`,
+      cause: `${(argv[0] ?? '').toUpperCase()} with GET, or BY with a * pattern, reads keys the key patterns cannot see; Redis allows it only to a user with read access to every key in a selector that allows the command.`,
+      evidence: [`user ${user} rules (ACL LIST): ${redactRules(rules)}`, `ACL engine: ${v.message} (${v.decidedBy})`],
+      fixes: [
+        { text: 'Drop GET and BY patterns from the SORT (sort in the application), or, if the user may read every key, grant it explicitly.', commands: [redisCli(input.ctx, `ACL SETUSER ${quote(user)} %R~*`, 'ADMIN')] },
+      ],
+    },
   };
 }
 
@@ -110,7 +182,8 @@ async function denied(
     return { check, problem: commandErrorProblem(ctx, argv, serverText) };
   }
   const rules = knownRules ?? (await userRules(await input.admin(), user)) ?? (await userRules(conn, user));
-  const evidence = [`${method === 'acl-dryrun' ? 'ACL DRYRUN' : method === 'executed' ? 'server' : 'ACL engine'} replied: ${serverText}`];
+  const by = method === 'acl-dryrun' ? 'ACL DRYRUN' : method === 'executed' ? 'server' : method === 'multi-queue' ? 'server (queuing it in MULTI)' : 'ACL engine';
+  const evidence = [`${by} replied: ${serverText}`];
   let proposal: AclFixProposal | null = null;
   let engineError: string | null = null;
   if (rules !== null) {

@@ -66,7 +66,7 @@ export type Step = z.infer<typeof StepSchema>;
 export const CommandCheckSchema = z.object({
   argv: z.array(z.string()),
   /** How "the command works" was established; never by running a non-allowlisted command. */
-  method: z.enum(['executed', 'acl-dryrun', 'acl-engine', 'not-checked']),
+  method: z.enum(['executed', 'acl-dryrun', 'multi-queue', 'acl-engine', 'not-checked']),
   /** null when it could not be verified. */
   allowed: z.boolean().nullable(),
   detail: z.string(),

@@ -22,6 +22,7 @@ import type { Target } from './target.js';
 import { sessionInfo, type TlsInfo } from './tls-session.js';
 import { adoptSocket, openSocket, type Endpoint, type TlsOptions } from './transport.js';
 import { speaksTls } from './tls-sniff.js';
+import { assertQueueable, type QueueCheckReplies } from './queue-check.js';
 import { visible } from '../text/visible.js';
 import { UsageError } from '../errors.js';
 
@@ -97,6 +98,8 @@ export interface RespConnection {
   readonly tlsInfo?: TlsInfo;
   /** The server's reply to the AUTH/HELLO that `auth` asked for. */
   readonly authReply?: RespReply;
+  /** MULTI, the command, DISCARD (never EXEC): does the server queue it? See queue-check.ts. */
+  queueCheck(argv: readonly string[]): Promise<QueueCheckReplies>;
   /** The reply to the PING sent before AUTH (`pingBeforeAuth`). */
   readonly unauthenticatedReply?: RespReply;
   /** The replies to `initialCommands`, in order. */
@@ -215,6 +218,23 @@ class Connection implements RespConnection {
     } catch (e) {
       return Promise.reject(e);
     }
+    return this.send(commands);
+  }
+
+  /**
+   * The one path for a command that is not on the allowlist (see queue-check.ts): MULTI alone,
+   * and only after its +OK, the command and DISCARD in one write. Never EXEC.
+   */
+  async queueCheck(argv: readonly string[]): Promise<QueueCheckReplies> {
+    assertQueueable(argv);
+    const [multi] = await this.send([['MULTI']]);
+    // Not in a transaction (MULTI denied, a proxy without MULTI ...): the command would run. Stop.
+    if (multi !== 'OK') return { multi: multi ?? null };
+    const [queued, discard] = await this.send([[...argv], ['DISCARD']]);
+    return { multi, queued: queued ?? null, discard: discard ?? null };
+  }
+
+  private send(commands: string[][]): Promise<RespReply[]> {
     if (commands.length === 0) return Promise.resolve([]);
     if (this.fatal) return Promise.reject(this.fatal);
     if (this.closedByCaller) return Promise.reject(this.closedByRedsec());

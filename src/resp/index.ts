@@ -7,6 +7,7 @@ export { RespError, RespPush, isRespError, type RespReply } from './reply.js';
 export { RespParser, RespProtocolError, RespLimitError, REPLY_LIMITS, type ParserLimits } from './parser.js';
 export { Redactor, redactSecrets, secretsOf, MIN_SECRET_PREFIX } from './redaction.js';
 export { encodeCommand } from './encode.js';
+export { RUN_INSIDE_MULTI, assertQueueable, type QueueCheckReplies } from './queue-check.js';
 export { ALLOWLIST, KEY_READ_COMMANDS, isAllowed, assertAllowed, commandName, type AllowPolicy, type KeyReadPolicy } from './allowlist.js';
 export { ConnectionError, redact, type Fault } from './faults.js';
 export { probeTls, TLS_VERSIONS, type TlsProbeOptions, type TlsProbeResult, type TlsVersion, type ProtocolOutcome, type AcceptedSuite, type CipherScope } from './tls-probe.js';
