@@ -12,11 +12,12 @@ export function defaultArtifact(target: string): string {
   let hostPort = target;
   try {
     const u = new URL(target);
-    hostPort = `${u.hostname.replace(/^\[|\]$/g, '')}_${u.port || '6379'}`;
+    // Host names are case-insensitive; URL leaves non-special schemes' hosts as written.
+    hostPort = `${u.hostname.replace(/^\[|\]$/g, '').toLowerCase()}_${u.port || '6379'}`;
   } catch {
     // not a URL (a file path or host:port): sanitised below
   }
-  return `redis/${hostPort.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^[._]+/, '') || 'target'}`;
+  return `redis/${hostPort.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '') || 'target'}`;
 }
 
 /** The artifact results of this report point at when a finding has no file location. */

@@ -60,7 +60,7 @@ function renderOne(r: Report, opts: TextOptions): string {
   if (r.gap && r.gap.failing.length > 0) out.push(`to reach level ${r.gap.target_level}: ${v(r.gap.failing.join(', '))}`);
   const drift = driftItems(r);
   if (drift.length > 0) {
-    out.push('', paint(opts, 'medium', `DRIFT: ${driftHeading(r)}`));
+    out.push('', paint(opts, 'medium', v(`DRIFT: ${driftHeading(r)}`)));
     for (const d of drift) out.push(`  ${v(driftText(d))}`);
   }
   for (const w of (r.waivers ?? []).filter((x) => x.state !== 'applied'))

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { subjectOf } from '../audit/lint-locations.js';
+import { defaultArtifact, fingerprints } from './fingerprint.js';
+import { renderReport } from './render.js';
+import type { Finding, Report } from './types.js';
+
+const base: Omit<Finding, 'id' | 'severity' | 'status' | 'evidence'> = { title: 't', remediation: { text: 'fix' }, compliance: [] };
+
+function report(findings: Finding[], extra: Partial<Report> = {}): Report {
+  return {
+    schema_version: '1.0',
+    tool: { name: 'redsec', version: '0.0.0' },
+    target: 'redis://10.0.0.5:6380',
+    server: { flavor: 'redis', version: '7.0.15' },
+    profile: null,
+    level_achieved: 1,
+    summary: { critical: 0, high: 0, medium: 0, low: 0, info: 0, passed: 0, unknown: 0, waived: 0 },
+    findings,
+    ...extra,
+  };
+}
+
+describe('code-scanning formats', () => {
+  it('a live target gets a stable relative artifact', () => {
+    expect(defaultArtifact('redis://user:***@Redis.Example:6380/2')).toBe('redis/redis.example_6380');
+    expect(defaultArtifact('rediss://[::1]')).toBe('redis/_1_6379');
+    // Never a path that climbs out: one segment under redis/.
+    expect(defaultArtifact('../../etc/passwd')).toMatch(/^redis\/[^/.][^/]*$/);
+  });
+
+  it('fingerprints ignore line numbers and evidence, and tell subjects apart', () => {
+    const a: Finding = { ...base, id: 'ACL-ALLKEYS', severity: 'medium', status: 'fail', evidence: 'one wording', location: { file: 'deploy/users.acl', line: 2 }, subject: 'user app' };
+    const moved: Finding = { ...a, evidence: 'another wording', location: { file: 'deploy/users.acl', line: 9 } };
+    const other: Finding = { ...a, subject: 'user web' };
+    const r = report([]);
+    expect(fingerprints([a], r)).toEqual(fingerprints([moved], r));
+    const [x, y] = fingerprints([a, other], r);
+    expect(x).not.toBe(y);
+    // Same rule and file without a subject: still one fingerprint each.
+    const [p, q] = fingerprints([{ ...a, subject: undefined } as Finding, { ...a, subject: undefined } as Finding], r);
+    expect(p).not.toBe(q);
+  });
+
+  it('subjects come from the located line, never a value', () => {
+    expect(subjectOf('requirepass hunter2')).toBe('requirepass');
+    expect(subjectOf('  user app on >secret ~*')).toBe('user app');
+    expect(subjectOf('NoNewPrivileges=no')).toBe('nonewprivileges');
+    expect(subjectOf('# comment')).toBeUndefined();
+  });
+
+  it('SARIF: raised severities and unknowns reference their own rules; drift is a result; SARIF and GitLab share fingerprints', () => {
+    const r = report(
+      [
+        { ...base, id: 'NET-BIND-ALL', severity: 'critical', status: 'fail', evidence: 'bind 0.0.0.0' },
+        { ...base, id: 'OS-ROOT', severity: 'high', status: 'unknown', evidence: 'no process' },
+        { ...base, id: 'DATA-MAXMEMORY', severity: 'low', status: 'fail', evidence: 'maxmemory 0' },
+      ],
+      { gap: { target_level: 3, failing: [], drift: [{ directive: 'timeout', expected: '300', actual: '0' }] } },
+    );
+    const sarif = JSON.parse(renderReport(r, 'sarif')) as {
+      runs: { tool: { driver: { rules: { id: string; properties: Record<string, unknown> }[] } }; results: { ruleId: string; ruleIndex: number; level: string; partialFingerprints: Record<string, string>; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const run = sarif.runs[0]!;
+    const rule = (id: string) => run.tool.driver.rules.find((x) => x.id === id);
+    expect(run.results.map((x) => x.ruleId)).toEqual(['NET-BIND-ALL/critical', 'OS-ROOT/unverified', 'DATA-MAXMEMORY', 'PROFILE-DRIFT']);
+    expect(rule('NET-BIND-ALL')?.properties['security-severity']).toBe('8.0');
+    expect(rule('NET-BIND-ALL/critical')?.properties['security-severity']).toBe('9.5');
+    expect(rule('OS-ROOT/unverified')?.properties['security-severity']).toBeUndefined();
+    expect(rule('OS-ROOT/unverified')?.properties['tags']).toEqual(['unverified']);
+    for (const res of run.results) {
+      expect(run.tool.driver.rules[res.ruleIndex]?.id).toBe(res.ruleId);
+      expect(res.locations[0]?.physicalLocation.artifactLocation.uri).toBe('redis/10.0.0.5_6380');
+    }
+    const gitlab = JSON.parse(renderReport(r, 'gitlab')) as { fingerprint: string; check_name: string; severity: string }[];
+    expect(gitlab.map((g) => [g.check_name, g.severity])).toEqual([
+      ['NET-BIND-ALL', 'blocker'],
+      ['OS-ROOT/unverified', 'info'],
+      ['DATA-MAXMEMORY', 'minor'],
+      ['PROFILE-DRIFT', 'minor'],
+    ]);
+    expect(gitlab.map((g) => g.fingerprint)).toEqual(run.results.map((x) => Object.values(x.partialFingerprints)[0]));
+  });
+
+  it('JSON, SARIF and GitLab write C1 and bidi characters as escapes; JUnit as visible text, lone surrogates too', () => {
+    const hostile = 'u\u009b31m\u202e\ud800';
+    const r = report([{ ...base, id: 'ACL-ALLKEYS', severity: 'medium', status: 'fail', evidence: `user ${hostile} can access all keys` }]);
+    for (const format of ['json', 'sarif', 'gitlab', 'junit'] as const) {
+      const out = renderReport(r, format);
+      // eslint-disable-next-line no-control-regex
+      expect(/[\u0080-\u009f\u202a-\u202e]|[\ud800-\udfff]/.test(out), format).toBe(false);
+    }
+    expect((JSON.parse(renderReport(r, 'json')) as Report).findings[0]?.evidence).toContain(hostile);
+    expect(renderReport(r, 'junit')).toContain('u\\x9b31m\\u202e\\ud800');
+  });
+});
