@@ -1,9 +1,11 @@
 /** `redsec lint` as a library: config files → facts → the same rules → report. */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { inferServer, loadConfigFile, type ServerGuess } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { collectFiles } from '../facts/index.js';
 import type { Report } from '../report/types.js';
-import { requestVersion, tablesUsed, type TablesUsed, type VersionId } from '../versions/index.js';
+import { requestVersion, tableName, tablesUsed, type TablesUsed, type VersionId } from '../versions/index.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
 import { displayPath, relocateFindings } from './lint-locations.js';
 import { stampTimes } from './report.js';
@@ -35,9 +37,29 @@ export function lintTarget(given: string | undefined, profileVersion: VersionId 
   return { version: r.choice.id, exactVersion: r.exact ? r.version : undefined, tables: tablesUsed(r.choice, r.flavor, r.version) };
 }
 
+/** The first bytes of the main file: enough for the stock files' header comment. */
+function head(file: string, bytes = 4096): string {
+  const fd = openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Without --redis-version or a profile's version: the server the file was written for (Valkey's header, flavour-only directives). */
+function guessFromFile(confPath: string, cwd: string): ServerGuess {
+  const parsed = loadConfigFile(confPath, { cwd });
+  return inferServer(head(confPath), parsed.directives, DEFAULT_LINT_VERSION);
+}
+
 export function lintFiles(confPath: string, opts: LintOptions): Report {
   const started = new Date();
-  const target = lintTarget(opts.redisVersion, opts.profile?.redis_version, '--redis-version');
+  let target = lintTarget(opts.redisVersion, opts.profile?.redis_version, '--redis-version');
+  const given = opts.redisVersion?.trim();
+  const guess = !given && !opts.profile?.redis_version ? guessFromFile(confPath, resolve(opts.cwd ?? dirname(confPath))) : undefined;
+  if (guess?.fromFile) target = { version: guess.version, tables: { id: guess.version, from: tableName(guess.version), target: tableName(guess.version), note: guess.why } };
   const facts = collectFiles(confPath, {
     ...target,
     ...(opts.aclPath !== undefined ? { aclPath: opts.aclPath } : {}),
@@ -47,9 +69,10 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
     ...(opts.composeService !== undefined ? { composeService: opts.composeService } : {}),
   });
   const report = evaluateFacts(facts, opts);
-  const given = opts.redisVersion?.trim();
   // What the rules assumed, as asked for (8.2 stays 8.2; server.tables says which tables judged it).
-  report.server.assumed = given ? { version: given, source: 'flag' } : { version: target.version, source: opts.profile?.redis_version ? 'profile' : 'default' };
+  report.server.assumed = given
+    ? { version: given, source: 'flag' }
+    : { version: target.version, source: opts.profile?.redis_version ? 'profile' : guess?.fromFile ? 'file' : 'default' };
   // Locations relative to the directory lint runs in (the repository root in CI), whatever the
   // spelling each file was reached by; subjects read from the located lines for fingerprints.
   report.findings = relocateFindings(report.findings, {

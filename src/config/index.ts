@@ -7,3 +7,4 @@ export { effectiveConfig, type EffectiveConfig, type EffectiveOptions, type Conf
 export { directiveSupport, directiveProblem, canonicalConfigName, BAD_DIRECTIVE, WRONG_ARG_COUNT, type DirectiveSupport } from './support.js';
 export { parseMemory } from './values.js';
 export type { Directive, ParsedConfig, ParseOptions, DirEntry } from './types.js';
+export { inferServer, type ServerGuess } from './infer-server.js';

@@ -1,12 +1,16 @@
 /**
  * What `redsec lint` is given: a path spelled relative to the shell's directory sees the same files
- * as the absolute spelling (issue 11 item 8), and a directory is bad input.
+ * as the absolute spelling (issue 11 item 8), a directory is bad input, and without --redis-version
+ * the server is inferred from the file (item 7; no valkey-server here: Valkey is judged from its
+ * per-version tables, and a real Redis refusing the Valkey-only lines is the oracle for the flavour).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { lintFiles } from '../../src/audit/index.js';
 import type { Report } from '../../src/report/types.js';
+import { startRedis } from '../helpers/redis-server.js';
 import { cli } from '../helpers/run-cli.js';
 
 const root = mkdtempSync(join(tmpdir(), 'redsec-lint-inputs-'));
@@ -57,5 +61,46 @@ describe('lint paths: relative spellings see the files lint was given (issue 11 
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(/adir: is a directory/);
     }
+  });
+});
+
+describe('lint without --redis-version infers the server from the file (issue 11 item 7)', () => {
+  // A small stand-in for Valkey's stock valkey.conf: its header line and two directives only Valkey has.
+  const VALKEY = ['# Valkey configuration file example.', '#', '# ./valkey-server /path/to/valkey.conf', '', 'bind 127.0.0.1 -::1', 'protected-mode yes', 'port 6379', 'dual-channel-replication-enabled no', 'commandlog-execution-slower-than 10000', ''].join('\n');
+
+  it('a Valkey file is judged as Valkey (no CONF-UNKNOWN-DIRECTIVE), and the report says what was assumed and why', async () => {
+    const conf = write('valkey/valkey.conf', VALKEY);
+    const r = await cli(['lint', conf, '--format', 'json']);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.server).toMatchObject({ flavor: 'valkey', assumed: { version: 'valkey-8.1', source: 'file' }, tables: { id: 'valkey-8.1' } });
+    expect(report.server.tables?.note).toMatch(/header says "Valkey configuration file".*commandlog-execution-slower-than/);
+    expect(report.findings.filter((f) => f.id === 'CONF-UNKNOWN-DIRECTIVE' && f.status === 'fail')).toEqual([]);
+    const text = await cli(['lint', conf]);
+    expect(text.stdout).toMatch(/^server: valkey 8\.1 assumed \(inferred from the file\)$/m);
+    expect(text.stdout).toMatch(/^note: no --redis-version: the file looks written for Valkey/m);
+  });
+
+  it('--redis-version still wins: as Redis 7.2 the Valkey-only directives are unknown, and a real Redis refuses them', async () => {
+    const conf = write('valkey2/valkey.conf', VALKEY);
+    const r = await cli(['lint', conf, '--format', 'json', '--redis-version', '7.2']);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(report.server).toMatchObject({ flavor: 'redis', assumed: { version: '7.2', source: 'flag' } });
+    const unknownLines = report.findings.filter((f) => f.id === 'CONF-UNKNOWN-DIRECTIVE' && f.status === 'fail').map((f) => f.location?.line);
+    expect(unknownLines.sort()).toEqual([8, 9]);
+    // The oracle for "not a Redis file": redis-server 7.0 stops at the first Valkey-only line.
+    const booted = await startRedis({ configFile: conf, expectFailure: true });
+    expect(booted.log()).toMatch(/line 8[\s\S]*dual-channel-replication-enabled/);
+    await booted.stop();
+  });
+
+  it('only the header: Valkey with the oldest Valkey tables; a Redis 7.4 directive: Redis 7.4; nothing: the default, said so', () => {
+    const header = write('valkey3/valkey.conf', '# Valkey configuration file example.\nport 6379\n');
+    expect(lintFiles(header, { profile: null }).server).toMatchObject({ flavor: 'valkey', assumed: { version: 'valkey-7.2', source: 'file' } });
+    const r74 = write('redis74/redis.conf', 'port 6379\nhide-user-data-from-log yes\n');
+    const report74 = lintFiles(r74, { profile: null });
+    expect(report74.server).toMatchObject({ flavor: 'redis', assumed: { version: '7.4', source: 'file' } });
+    expect(report74.server.tables?.note).toMatch(/hide-user-data-from-log/);
+    const plain = write('plain/redis.conf', 'port 6379\n');
+    expect(lintFiles(plain, { profile: null }).server).toMatchObject({ flavor: 'redis', assumed: { version: '7.2', source: 'default' } });
   });
 });

@@ -12,7 +12,7 @@ export const dataDirPerms: Rule = {
   severity: 'medium',
   rationale: 'A world-writable dir lets any local user plant or swap RDB/AOF files; RDB/AOF readable by others hand out the whole dataset.',
   remediation: {
-    text: 'Give the data a directory of its own, owned by the server\'s user and closed to others; never change the mode of a shared directory such as /tmp.',
+    text: 'Give the data a directory of its own, owned by the server\'s user and closed to others; never change the mode of a directory the host shares (the temporary directory must stay 1777).',
     config: 'dir /var/lib/redis',
     command: 'install -d -o redis -g redis -m 0750 /var/lib/redis   # then: dir /var/lib/redis in redis.conf, move the data files while the server is down',
   },
