@@ -10,6 +10,11 @@ export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
  * only up to MAX_INPUT_BYTES.
  */
 export function readInputFile(path: string, what: string): string {
+  return readInputBytes(path, what).toString('utf8');
+}
+
+/** readInputFile's bytes (certificates, keys). */
+export function readInputBytes(path: string, what: string): Buffer {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -20,7 +25,7 @@ export function readInputFile(path: string, what: string): string {
     const st = fstatSync(fd);
     if (!st.isFile()) throw new InputError(`cannot read ${what} (not a regular file)`, path);
     if (st.size > MAX_INPUT_BYTES) throw new InputError(`${what} larger than ${MAX_INPUT_BYTES} bytes (redsec's limit; see SECURITY.md)`, path);
-    return readFileSync(fd, 'utf8');
+    return readFileSync(fd);
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);

@@ -120,10 +120,21 @@ export function expandGlob(pattern: string, cwd: string, listDir: (dir: string) 
   const absolute = pattern.startsWith('/');
   const components = pattern.split('/').filter((c, i) => c !== '' || i === 0);
   if (absolute) components.shift();
-  const start = absolute ? '/' : cwd;
-  let partial: Partial[] = [{ shown: absolute ? '/' : '', real: start, through: realPath ? [realPath(start) ?? start] : [] }];
+  // Leading literal components are joined, not looked up in listings: the first directory
+  // listed is the deepest one the pattern names outright (glob(3) finds the same matches).
+  let fixed = 0;
+  let shownStart = absolute ? '/' : '';
+  let start = absolute ? '/' : cwd;
+  for (; fixed < components.length - 1; fixed++) {
+    const m = componentMatcher(components[fixed] as string);
+    if (m.literal === null) break;
+    shownStart = joinShown(shownStart, m.literal);
+    start = path.join(start, m.literal);
+  }
+  let partial: Partial[] = [{ shown: shownStart, real: start, through: realPath ? [realPath(start) ?? start] : [] }];
   let seen = 0;
-  components.forEach((component, index) => {
+  components.slice(fixed).forEach((component, offset) => {
+    const index = fixed + offset;
     const last = index === components.length - 1;
     const matcher = componentMatcher(component);
     const next: Partial[] = [];

@@ -2,7 +2,7 @@
 import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CONFIG_LIMITS } from './limits.js';
-import { InputError } from '../errors.js';
+import { InputError, isRedsecError } from '../errors.js';
 import { parseConfig } from './parse.js';
 import type { DirEntry, ParseOptions, ParsedConfig } from './types.js';
 
@@ -53,7 +53,17 @@ export function readConfigPath(p: string): string {
   }
 }
 
-export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'listDir'>;
+export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'listDir'> & {
+  /** Replaces the filesystem (a fenced reader: a RedsecError it throws is a refusal, passed on as is). */
+  access?: ConfigAccess | undefined;
+};
+
+/** How the loader reads files, lists directories and resolves paths; the defaults are the plain filesystem. */
+export interface ConfigAccess {
+  readFile: (path: string) => string;
+  listDir: (path: string) => DirEntry[] | undefined;
+  realPath: (path: string) => string | undefined;
+}
 
 /**
  * Reads and parses `file` with its includes, resolving relative paths against `cwd`
@@ -61,14 +71,17 @@ export type LoadOptions = Omit<ParseOptions, 'file' | 'readFile' | 'listDir'>;
  */
 export function loadConfigFile(file: string, opts: LoadOptions = {}): ParsedConfig {
   let text: string;
+  const { access, ...rest } = opts;
+  const io: ConfigAccess = access ?? { readFile: readConfigPath, listDir, realPath };
   // Redis would read a directory as an empty config; the file a user names must be a config.
-  if (isDirectory(file)) throw new InputError('is a directory, not a config file', file);
+  if (access === undefined && isDirectory(file)) throw new InputError('is a directory, not a config file', file);
   try {
-    text = readConfigPath(file);
+    text = io.readFile(file);
   } catch (err) {
+    if (isRedsecError(err)) throw err;
     throw new InputError(describeReadError(err), file);
   }
-  return parseConfig(text, { cwd: process.cwd(), ...opts, file, path: resolve(file), readFile: readConfigPath, listDir, realPath });
+  return parseConfig(text, { cwd: process.cwd(), ...rest, file, path: resolve(file), readFile: io.readFile, listDir: io.listDir, realPath: io.realPath });
 }
 
 function describeReadError(err: unknown): string {

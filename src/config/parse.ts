@@ -9,7 +9,7 @@
  * in depth, files, lines, bytes and glob work (config/limits.ts).
  */
 import { posix as path } from 'node:path';
-import { ConfigSyntaxError, UsageError } from '../errors.js';
+import { ConfigSyntaxError, isRedsecError, UsageError } from '../errors.js';
 import type { Location } from '../report/types.js';
 import { expandGlob, GlobLimitError, hasWildcard } from './glob.js';
 import { CONFIG_LIMITS } from './limits.js';
@@ -172,7 +172,7 @@ function include(arg: string, at: Location, includedFrom: Location[], state: Par
       names = expandGlob(arg, state.cwd, listDir, { maxEntries: CONFIG_LIMITS.maxGlobEntries, realPath: state.opts.realPath });
     } catch (e) {
       if (e instanceof GlobLimitError) throw new ConfigSyntaxError(`include '${arg}': ${e.message}`, at.file, at.line);
-      throw e;
+      throw refusal(e, arg, at);
     }
   } else {
     names = [arg];
@@ -193,6 +193,7 @@ function include(arg: string, at: Location, includedFrom: Location[], state: Par
     try {
       text = readFile(absolute);
     } catch (err) {
+      if (isRedsecError(err)) throw refusal(err, arg, at);
       throw new ConfigSyntaxError(`Fatal error, can't open config file '${name}': ${describeFsError(err)}`, at.file, at.line);
     }
     countInput(state, at, text);
@@ -204,6 +205,14 @@ function include(arg: string, at: Location, includedFrom: Location[], state: Par
   state.stack.push(...real);
   parseLines(joinAsRedis(sources), [...includedFrom, at], state);
   state.stack.length -= real.length;
+}
+
+/**
+ * A reader or lister that refuses a path (the MCP read fence) throws a RedsecError: it is reported
+ * for the include as written, never for what matched, so the answer says nothing about what exists.
+ */
+function refusal(err: unknown, arg: string, at: Location): unknown {
+  return isRedsecError(err) ? new ConfigSyntaxError(`include '${arg}' refused: ${err.message}`, at.file, at.line) : err;
 }
 
 /** strerror() wording for the usual codes, so messages read like Redis's. */

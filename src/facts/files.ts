@@ -3,15 +3,15 @@
  * hand, the files they name → ServerFacts with file:line locations. Parsing is the config and ACL
  * engines' job; this module reads the files and stats them (the filesystem edge of lint).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
-import { readInputFile } from '../input-file.js';
+import { readInputBytes, readInputFile } from '../input-file.js';
 import { trimSet } from '../text/index.js';
-import { effectiveConfig, loadConfigFile, quoteArg } from '../config/index.js';
+import { effectiveConfig, loadConfigFile, quoteArg, type ConfigAccess } from '../config/index.js';
 import { parseAclFile } from '../acl/index.js';
 import { inspectCertificate } from '../certs/inspect.js';
 import { versionTable, type TablesUsed, type VersionId } from '../versions/index.js';
-import { known, unknown, type CertificateFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
+import { known, unknown, type CertificateFacts, type FileFacts, type Known, type ServerFacts, type UserFacts } from './types.js';
 import { statFiles } from './local-host.js';
 import { parseSystemdUnit, type UnitText } from './systemd.js';
 import { parseCompose, type ContainerFacts } from './compose.js';
@@ -31,6 +31,12 @@ export interface FilesCollectOptions {
   cwd?: string;
   /** A systemd unit file; drop-ins in FILE.d/*.conf are applied in file-name order. */
   systemdUnit?: string;
+  /**
+   * A fenced filesystem (MCP): config files are read and listed through it, files the config names
+   * are read only when `mayLook` allows (else `refused` is thrown) and stat'ed only then (else they
+   * are listed in filesWithheld). Default: the plain filesystem.
+   */
+  access?: (ConfigAccess & { mayLook: (path: string) => boolean; refused: (what: string) => Error }) | undefined;
   /** A Docker Compose file that runs the server, and the service when several could be it. */
   compose?: string;
   composeService?: string;
@@ -38,7 +44,8 @@ export interface FilesCollectOptions {
 
 export function collectFiles(confPath: string, opts: FilesCollectOptions): ServerFacts {
   const cwd = resolve(opts.cwd ?? dirname(confPath));
-  const parsed = loadConfigFile(confPath, { cwd, version: opts.version });
+  const access = opts.access;
+  const parsed = loadConfigFile(confPath, { cwd, version: opts.version, access });
   const eff = effectiveConfig(parsed, opts.version);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   /** A directive the files set themselves (not a default filled in for it). */
@@ -54,7 +61,8 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const aclFiles: string[] = [];
   if (aclPath !== undefined) {
     const file = opts.aclPath !== undefined ? opts.aclPath : at(aclPath);
-    if (opts.aclPath === undefined && !existsSync(file)) {
+    if (opts.aclPath === undefined && access !== undefined && !access.mayLook(file)) throw access.refused(`aclfile ${aclPath}`);
+    if (opts.aclPath === undefined && !(access ? access.realPath(file) !== undefined : existsSync(file))) {
       users = unknown(`aclfile ${aclPath} is not readable here; pass it with --acl FILE`);
     } else {
       users = known([...(eff.conflict ? inlineUsers : []), ...readAclFile(file, opts.version, value('acl-pubsub-default'))]);
@@ -65,12 +73,13 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const tlsCert = value('tls-cert-file');
   const certificates: CertificateFacts[] = [];
   if (tlsCert) {
+    if (access !== undefined && !access.mayLook(at(tlsCert))) throw access.refused(`tls-cert-file ${tlsCert}`);
     const cert = readCertificate(at(tlsCert));
     if (cert) certificates.push(cert);
   }
   const dir = value('dir');
   const dbfilename = value('dbfilename');
-  const files = statFiles([
+  const named: { path: string | undefined; kind: FileFacts['kind'] }[] = [
     ...parsed.paths.map((f) => ({ path: f, kind: 'config' as const })),
     ...aclFiles.map((f) => ({ path: f, kind: 'acl' as const })),
     { path: value('tls-key-file') && at(value('tls-key-file') as string), kind: 'tls-key' },
@@ -79,7 +88,9 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
     { path: dir && at(dir), kind: 'dir' },
     { path: dir && dbfilename ? resolve(at(dir), dbfilename) : undefined, kind: 'data' },
     { path: value('logfile') && at(value('logfile') as string), kind: 'log' },
-  ]);
+  ];
+  const withheld = access ? named.filter((f): f is { path: string; kind: FileFacts['kind'] } => f.path !== undefined && !access.mayLook(f.path)) : [];
+  const files = statFiles(named.filter((f) => !withheld.includes(f as (typeof withheld)[number])));
 
   const table = versionTable(opts.version);
   return {
@@ -106,6 +117,7 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
     tls: unknown('offline lint: no TLS handshake'),
     certificates,
     files: known(files),
+    ...(withheld.length > 0 ? { filesWithheld: withheld.map(({ path, kind }) => ({ path, kind })) } : {}),
     process: unknown('offline lint: no server process'),
     ...(opts.systemdUnit !== undefined ? { systemd: known(parseSystemdUnit(readUnitFile(opts.systemdUnit))) } : {}),
     ...(opts.compose !== undefined ? { container: known(readCompose(opts.compose, opts.composeService, written('protected-mode'), value('port'))) } : {}),
@@ -154,7 +166,7 @@ function readAclFile(file: string, version: VersionId, pubsub: string | undefine
 function readCertificate(path: string): CertificateFacts | undefined {
   try {
     // The leaf (first) certificate of the file, read by certs/ like every other certificate.
-    return inspectCertificate(readFileSync(path), { source: path });
+    return inspectCertificate(readInputBytes(path, 'certificate'), { source: path });
   } catch {
     return undefined;
   }

@@ -140,6 +140,11 @@ export interface ServerFacts {
   certificates: CertificateFacts[];
   /** Local files (config, ACL, keys, dir) with modes, when the host or files are at hand. */
   files: Known<FileFacts[]>;
+  /**
+   * Files the config names that redsec was not allowed to look at (the MCP read fence): their
+   * modes are unknown, so rules on file modes cannot pass while any of them matters.
+   */
+  filesWithheld?: { path: string; kind: FileFacts['kind'] }[];
   /** Process facts when audited on the server's own host (OS-ROOT). */
   process: Known<{ user: string; uid: number }>;
 

@@ -1,7 +1,7 @@
 export { buildPlan, type PlanOptions } from './plan.js';
 export { generateBundle, SECRET_MODE } from './bundle.js';
 export type { BundleFile, GeneratedBundle, GenerateOptions } from './bundle.js';
-export { writeBundle } from './write.js';
+export { claimBundleDir, writeBundle, type ClaimedDir } from './write.js';
 export { generatePassword, passwordHash, generateSecrets } from './secrets.js';
 export type { RandomBytes } from './secrets.js';
 export { validatePlan } from './validate.js';

@@ -4,8 +4,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { RedsecError, TargetError } from '../errors.js';
-import { maskUrl } from '../resp/index.js';
-import { visible } from '../text/index.js';
+import { maskUrlPasswords, visible } from '../text/index.js';
 
 export function toolResult(structured: Record<string, unknown>, text: string): CallToolResult {
   return { content: [{ type: 'text', text }], structuredContent: structured };
@@ -14,7 +13,8 @@ export function toolResult(structured: Record<string, unknown>, text: string): C
 /** The one line a model sees for a failure: "E601: ...", "input: ...", "internal: ...". */
 export function errorText(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const line = visible(maskUrl(message.split('\n')[0]?.trim() ?? 'error'));
+  // Only URL passwords are hidden: masking the whole line as one URL mangled it (E603:***@host).
+  const line = visible(maskUrlPasswords(message.split('\n')[0]?.trim() ?? 'error'));
   if (err instanceof TargetError) return line; // already "CODE: target: message"
   if (err instanceof RedsecError) return `${err.category === 'usage' ? 'usage' : 'input'} error: ${line}`;
   return `internal error: ${line}`;

@@ -6,6 +6,9 @@
 import { existsSync, lstatSync, mkdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { InputError, UsageError } from '../errors.js';
+import { fencedPath, isWithin } from './fence.js';
+
+export { isWithin };
 
 /** An allowed directory, with its real path (symlinks resolved once, at start). */
 export interface Root {
@@ -27,39 +30,26 @@ export function makeRoot(dir: string, flag: string, opts: { create?: boolean } =
   return { given: abs, real };
 }
 
-/** `inner` is `outer` or below it (both real, absolute paths). */
-export function isWithin(outer: string, inner: string): boolean {
-  const rel = relative(outer, inner);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-
 /**
  * The real path of an existing file the model named, if it lies under one of `roots`. Relative
- * paths are taken against the first root. The error never says what lies outside the roots.
+ * paths are taken against the first root. Decided by the fence (fence.ts) before anything outside
+ * the roots is looked at: the error for a path outside never depends on what exists there.
  */
 export function resolveReadable(roots: readonly Root[], path: string, what: string): string {
   if (roots.length === 0) throw new InputError(`reading files is not enabled on this server (start it with --allow-read DIR)`, what);
-  const abs = isAbsolute(path) ? path : resolve(roots[0]!.given, path);
-  let real: string;
-  try {
-    real = realpathSync(abs);
-  } catch {
-    // Only say "not found" for paths inside a root; outside, existence is none of the model's business.
-    if (roots.some((r) => isWithin(r.given, abs) || isWithin(r.real, abs))) throw new InputError('no such file', what);
-    throw new InputError(`${path} is outside the allowed read directories`, what);
-  }
-  if (!roots.some((r) => isWithin(r.real, real))) throw new InputError(`${path} is outside the allowed read directories`, what);
-  return real;
+  const f = fencedPath(roots.map((r) => r.real), throughRoots(roots, path));
+  if (!f.inside) throw new InputError(`${path} is outside the allowed read directories`, what);
+  if (!f.exists) throw new InputError('no such file', what);
+  return f.real;
 }
 
-/** Whether an existing path resolves (symlinks followed) under one of the roots. */
-export function readableUnder(roots: readonly Root[], path: string): boolean {
-  try {
-    const real = realpathSync(path);
-    return roots.some((r) => isWithin(r.real, real));
-  } catch {
-    return false;
-  }
+/** `path` made absolute, with a root's given spelling (perhaps via a symlink) replaced by its real path. */
+export function throughRoots(roots: readonly Root[], path: string): string {
+  // Not normalised: the fence resolves `..` after symlinks, as the kernel does.
+  const abs = isAbsolute(path) ? path : `${roots[0]!.real}/${path}`;
+  const norm = resolve(abs);
+  const root = roots.find((r) => r.given !== r.real && isWithin(r.given, norm) && !isWithin(r.real, norm));
+  return root ? resolve(root.real, relative(root.given, norm)) : abs;
 }
 
 /**
@@ -85,7 +75,14 @@ export function resolveWritableDir(root: Root | undefined, path: string, what: s
       continue;
     }
     if (probe === target && isLink) throw new InputError(`${path} is a symbolic link`, what);
-    if (!isWithin(root.real, realpathSync(probe))) throw new InputError(`${path} is outside the allowed write directory`, what);
+    let real: string;
+    try {
+      real = realpathSync(probe);
+    } catch {
+      // A link on the way that leads nowhere (or round a loop): nothing could be written there.
+      throw new InputError(`${path} goes through a symbolic link that leads nowhere`, what);
+    }
+    if (!isWithin(root.real, real)) throw new InputError(`${path} is outside the allowed write directory`, what);
     break;
   }
   return target;

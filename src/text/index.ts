@@ -1,2 +1,3 @@
 export { visible, hasUnsafe } from './visible.js';
 export { trimSet } from './trim.js';
+export { maskUrlPasswords } from './mask-urls.js';

@@ -161,7 +161,7 @@ describe('redsec mcp: tools over stdio', () => {
     const bindAll = report.findings.find((f) => f.id === 'NET-BIND-ALL');
     expect(bindAll).toMatchObject({ status: 'fail', location: { file: 'redis.conf', line: 1 } });
     // The private scratch directory never shows.
-    expect(JSON.stringify(r)).not.toContain(tmpdir());
+    expect(JSON.stringify(r)).not.toContain('redsec-mcp-lint-');
     expect(report.target).toBe('redis.conf');
   });
 
@@ -176,7 +176,7 @@ describe('redsec mcp: tools over stdio', () => {
     expect(findings.find((f) => f.id === 'OS-SYSTEMD')).toMatchObject({ status: 'pass' });
     expect(findings.find((f) => f.id === 'OS-CONTAINER')).toMatchObject({ status: 'fail' });
     expect(findings.find((f) => f.id === 'OS-CONTAINER')?.evidence).toMatch(/^compose\.yml: services\.cache publishes 6379:6379 on all interfaces/);
-    expect(JSON.stringify(r)).not.toContain(tmpdir());
+    expect(JSON.stringify(r)).not.toContain('redsec-mcp-lint-');
   });
 
   it('lint_config reads files only under --allow-read', async () => {

@@ -1,5 +1,5 @@
 /** acl_check and acl_explain: the offline ACL engine, per version, on rules, ACL text or a file. */
-import { readFileSync } from 'node:fs';
+import { readInputFile } from '../../input-file.js';
 import type { z } from 'zod';
 import { evaluate, explainUser, parseAclFile, parseAclUser, renderExplanation, renderVerdict, type AclOptions, type AclUser } from '../../acl/index.js';
 import { visible } from '../../text/visible.js';
@@ -23,11 +23,8 @@ function loadUser(ctx: McpContext, input: Source, opts: AclOptions): AclUser {
   let label: string;
   if (input.acl_path !== undefined) {
     const real = resolveReadable(ctx.readRoots, input.acl_path, 'acl_path');
-    try {
-      text = readFileSync(real, 'utf8');
-    } catch (e) {
-      throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'acl_path');
-    }
+    // Regular files only, bounded: a FIFO under --allow-read must not hang the server.
+    text = readInputFile(real, 'ACL file');
     label = input.acl_path;
   } else {
     text = input.acl_text ?? '';

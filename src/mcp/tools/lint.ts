@@ -5,66 +5,84 @@
  * so config text cannot be used to read the server's own files; file modes are reported only for
  * files under those directories (a scratch copy's mode says nothing about the user's file).
  */
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import { evaluateFacts, lintTarget } from '../../audit/index.js';
-import { effectiveConfig, listDir, parseConfig, readConfigPath } from '../../config/index.js';
-import { ConfigSyntaxError, InputError } from '../../errors.js';
-import { collectFiles, known, unknown, type ServerFacts } from '../../facts/index.js';
+import { readConfigPath } from '../../config/index.js';
+import { InputError } from '../../errors.js';
+import { collectFiles, known, unknown, type FilesCollectOptions, type ServerFacts } from '../../facts/index.js';
 import type { Report } from '../../report/index.js';
-import type { VersionId } from '../../versions/index.js';
 import type { McpContext } from '../context.js';
-import { isWithin, readableUnder, resolveReadable } from '../roots.js';
+import { fencedPath } from '../fence.js';
+import { isWithin, resolveReadable } from '../roots.js';
 import type { LintInputSchema } from '../schemas.js';
 import { auditProfile } from './profile.js';
 
 type LintInput = z.infer<typeof LintInputSchema>;
 
+const OUTSIDE = 'outside the allowed read directories (--allow-read)';
+
 /**
- * Walks the config as the linter will (same cwd, version, includes) with a reader that refuses
- * files outside the allowed places, then checks the aclfile and certificate it names.
+ * The filesystem as lint_config may see it: the --allow-read directories and the scratch
+ * directory, through the fence (mcp/fence.ts). A refusal is decided before any stat or listing
+ * outside, and its message names the path as the config wrote it, never what exists there.
  */
-function checkFileAccess(ctx: McpContext, confPath: string, cwd: string, version: VersionId, scratch: string, aclGiven: boolean): void {
-  const allowed = (p: string): boolean => readableUnder(ctx.readRoots, p) || isWithin(scratch, p);
-  let refused: string | undefined;
-  const guardedRead = (p: string): string => {
-    if (!allowed(p)) {
-      refused = p;
-      throw new InputError('outside the allowed read directories', p);
-    }
-    return readConfigPath(p);
+function fencedAccess(ctx: McpContext, scratch: string): NonNullable<FilesCollectOptions['access']> {
+  const roots = [...ctx.readRoots.map((r) => r.real), scratch];
+  const where = (p: string) => fencedPath(roots, p);
+  const refusedHere = () => new InputError(OUTSIDE);
+  const missing = (p: string) => Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+  return {
+    readFile(p) {
+      const f = where(p);
+      if (!f.inside) throw refusedHere();
+      if (!f.exists) throw missing(p);
+      return readConfigPath(f.real);
+    },
+    listDir(p) {
+      const f = where(p);
+      if (!f.inside) throw refusedHere();
+      if (!f.exists) return undefined;
+      let entries;
+      try {
+        entries = readdirSync(f.real, { withFileTypes: true });
+      } catch {
+        return undefined;
+      }
+      return entries.map((e) => {
+        if (!e.isSymbolicLink()) return { name: e.name, isDirectory: e.isDirectory() };
+        // A link leading out counts as a directory, so a glob going through it is refused, not skipped.
+        const t = where(join(f.real, e.name));
+        return { name: e.name, isDirectory: !t.inside || (t.exists && isDirectory(t.real)) };
+      });
+    },
+    realPath(p) {
+      const f = where(p);
+      return f.inside && f.exists ? f.real : undefined;
+    },
+    mayLook: (p) => where(p).inside,
+    refused: (what) => new InputError(`${what} refused: ${OUTSIDE}; pass its content instead${what.startsWith('aclfile') ? ' (acl_text)' : ''}`, 'config'),
   };
-  let parsed;
+}
+
+function isDirectory(p: string): boolean {
   try {
-    parsed = parseConfig(readConfigPath(confPath), { file: confPath, cwd, version, readFile: guardedRead, listDir });
-  } catch (e) {
-    if (refused !== undefined && e instanceof ConfigSyntaxError) {
-      throw new InputError(`${e.file}:${e.line}: include of ${refused} refused: outside the allowed read directories (--allow-read)`, 'config');
-    }
-    throw e;
-  }
-  const eff = effectiveConfig(parsed, version);
-  const at = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
-  const named: [string, string | undefined][] = [
-    ['aclfile', aclGiven ? undefined : eff.aclfile?.path],
-    ['tls-cert-file', eff.values['tls-cert-file']?.value || undefined],
-  ];
-  for (const [directive, value] of named) {
-    if (value === undefined) continue;
-    const p = at(value);
-    if (existsSync(p) && !allowed(p)) {
-      throw new InputError(`${directive} ${value} is outside the allowed read directories (--allow-read); pass its content instead${directive === 'aclfile' ? ' (acl_text)' : ''}`, 'config');
-    }
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 
-/** Keeps the modes of the allowed files only; without any, file modes are honestly unknown. */
-function fenceFileFacts(ctx: McpContext, facts: ServerFacts, scratch: string): ServerFacts {
+/**
+ * Modes of the user's own files only (a scratch copy's mode says nothing); with none and none
+ * withheld, file modes are honestly unknown. Files outside the fence stay in filesWithheld.
+ */
+function fenceFileFacts(facts: ServerFacts, scratch: string): ServerFacts {
   if (!facts.files.known) return facts;
-  const kept = facts.files.value.filter((f) => !isWithin(scratch, f.path) && readableUnder(ctx.readRoots, f.path));
-  if (kept.length > 0) return { ...facts, files: known(kept) };
+  const kept = facts.files.value.filter((f) => !isWithin(scratch, f.path));
+  if (kept.length > 0 || (facts.filesWithheld?.length ?? 0) > 0) return { ...facts, files: known(kept) };
   return { ...facts, files: unknown('file modes are checked only for files under the --allow-read directories (text input has no file)') };
 }
 
@@ -81,7 +99,7 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
   const target = lintTarget(given, profile?.redis_version, 'redis_version');
   const version = target.version;
 
-  const scratch = mkdtempSync(join(tmpdir(), 'redsec-mcp-lint-'));
+  const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'redsec-mcp-lint-')));
   try {
     let confPath: string;
     if (input.config_text !== undefined) {
@@ -102,7 +120,6 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
       cwd = resolveReadable(ctx.readRoots, input.cwd, 'cwd');
       if (!statSync(cwd).isDirectory()) throw new InputError('not a directory', 'cwd');
     }
-    checkFileAccess(ctx, confPath, cwd, version, scratch, aclPath !== undefined);
     // As lintFiles does, with the file facts fenced before the rules see them.
     // Unit and Compose text go to the scratch directory like the config text; they name no other file.
     const scratchFile = (name: string, text: string | undefined) => {
@@ -119,8 +136,9 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
       ...(systemdUnit !== undefined ? { systemdUnit } : {}),
       ...(compose !== undefined ? { compose } : {}),
       ...(input.compose_service !== undefined ? { composeService: input.compose_service } : {}),
+      access: fencedAccess(ctx, scratch),
     });
-    const report = evaluateFacts(fenceFileFacts(ctx, facts, scratch), { profile, cveData: ctx.cveData });
+    const report = evaluateFacts(fenceFileFacts(facts, scratch), { profile, cveData: ctx.cveData });
     return unscratch(report, scratch);
   } catch (e) {
     if (e instanceof Error) e.message = e.message.replaceAll(`${scratch}/`, '');

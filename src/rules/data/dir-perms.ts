@@ -4,7 +4,9 @@ import type { ServerFacts } from '../../facts/types.js';
 import type { Remediation } from '../../report/types.js';
 import type { Rule, RuleResult } from '../types.js';
 import { fail, notApplicable, pass, unknownResult } from '../result.js';
+import { withheld } from '../withheld.js';
 import { pci } from '../compliance.js';
+import type { FileFacts } from '../../facts/types.js';
 
 export const dataDirPerms: Rule = {
   id: 'DATA-DIR-PERMS',
@@ -23,7 +25,7 @@ export const dataDirPerms: Rule = {
     if (!facts.files.known)
       return ctx.mode === 'live' ? notApplicable(`file modes are only visible on the server's host (${facts.files.why})`) : unknownResult(`file modes unknown: ${facts.files.why}`);
     const relevant = facts.files.value.filter((f) => f.kind === 'dir' || f.kind === 'data');
-    if (relevant.length === 0) return notApplicable('the data directory is not at hand');
+    const unseen = withheld(facts, new Set<FileFacts['kind']>(['dir', 'data']));
     const bad: RuleResult[] = [];
     for (const f of relevant) {
       const mode = (f.mode & 0o777).toString(8).padStart(3, '0');
@@ -35,7 +37,10 @@ export const dataDirPerms: Rule = {
       const closedDir = relevant.some((d) => d.kind === 'dir' && (d.mode & 0o001) === 0);
       if (f.kind === 'data' && (f.mode & 0o004) !== 0 && !closedDir) bad.push(fail(`${f.path} has mode ${mode}: readable by others`, { remediation: { text: 'Close the file to other users.', command: chmodCommand('o-rwx', f.path) } }));
     }
-    return bad.length > 0 ? bad : pass(`${relevant.length} path(s) closed to other users`);
+    if (bad.length > 0) return bad;
+    if (unseen) return unknownResult(unseen);
+    if (relevant.length === 0) return notApplicable('the data directory is not at hand');
+    return pass(`${relevant.length} path(s) closed to other users`);
   },
 };
 
