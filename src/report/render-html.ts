@@ -99,7 +99,7 @@ function overview(list: readonly Report[]): string {
   const head = ['<th scope="col" class="t">Target</th>', '<th scope="col">Level</th>', ...COUNTED.map((k) => `<th scope="col">${badge(k)}</th>`), '<th scope="col" class="t">Error</th>'];
   const rows = list.map((r, i) => {
     const counts = COUNTED.map((k) => (r.error ? '<td class="zero">-</td>' : `<td${r.summary[k] === 0 ? ' class="zero"' : ''}>${r.summary[k]}</td>`));
-    return `<tr><td class="t target"><a href="#${anchor(i)}">${e(r.target)}</a></td><td>${r.error ? '-' : `${r.level_achieved}/4`}</td>${counts.join('')}<td class="t err">${e(errorText(r))}</td></tr>`;
+    return `<tr><td class="t target"><a href="#${anchor(i)}">${e(r.target)}</a></td><td>${e(levelText(r))}</td>${counts.join('')}<td class="t err">${e(errorText(r))}</td></tr>`;
   });
   const failing = list.filter((r) => !r.error && COUNTED.some((k) => r.summary[k] > 0)).length;
   const errors = list.filter((r) => r.error).length;
