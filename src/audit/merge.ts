@@ -71,7 +71,11 @@ export function mergeReports(inputs: readonly ShardReports[], fleet?: { name: st
 
   // Reports of one target, in input order: a target listed twice in the fleet was audited twice.
   const pool = new Map<string, Report[]>();
-  for (const r of all) pool.set(r.target, [...(pool.get(r.target) ?? []), r]);
+  for (const r of all) {
+    const same = pool.get(r.target);
+    if (same) same.push(r);
+    else pool.set(r.target, [r]);
+  }
   const profile = all.find((r) => r.profile)?.profile ?? null;
   const merged = fleet.urls.map((url) => {
     const target = parseTarget(url).display;
@@ -81,7 +85,8 @@ export function mergeReports(inputs: readonly ShardReports[], fleet?: { name: st
       target,
       findings: [],
       profile: profile ? { ...profile, level: LEVEL_NAMES[profile.security_level] ?? 1 } : null,
-      error: { code: NOT_REPORTED, message: 'no shard report holds this target (a shard job failed or its report is missing)' },
+      // The target in the message, as a connection error's message has it.
+      error: { code: NOT_REPORTED, message: `${target}: no shard report holds this target (a shard job failed or its report is missing)` },
     });
   });
   const extra = [...pool.values()].flat();

@@ -159,7 +159,7 @@ function scanned(list: readonly Report[]): string {
   if (first === undefined) return '';
   const shown = (t: string) => t.replace('T', ' ').replace(/(\.\d+)?Z$/, ' UTC');
   const time = (t: string) => `<time datetime="${e(t)}">${e(shown(t))}</time>`;
-  return ` · scanned ${time(first)}${last !== undefined && shown(last) !== shown(first) ? ` to ${time(last)}` : ''}`;
+  return ` · scanned ${time(first)}${last !== undefined ? ` to ${time(last)}` : ''}`;
 }
 
 export function renderHtml(reports: Report | Report[]): string {

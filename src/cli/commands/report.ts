@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { failsAt } from '../../audit/summary.js';
-import { visible } from '../../text/visible.js';
+import { notAuditedText } from '../../report/describe.js';
 import { action, err, out } from '../action.js';
-import { EXIT } from '../exit.js';
+import { errorLine, EXIT } from '../exit.js';
 import { FORMATS, failOnSeverity, renderOptions, reportFormat } from './audit.js';
 
 interface MergeFlags {
@@ -36,7 +36,7 @@ export function registerReport(program: Command): void {
         const reports = mergeReports(inputs, fleet);
         out(renderReport(reports, format, renderOptions()));
         // The exit codes of one audit of the whole fleet.
-        for (const r of reports) if (r.error) err(`redsec: not audited: ${visible(r.target)}: ${visible(r.error.message)}`);
+        for (const r of reports) if (r.error) err(errorLine(notAuditedText(r)));
         if (reports.some((r) => r.error)) return EXIT.target;
         return reports.some((r) => failsAt(r.findings, failOn)) ? EXIT.findings : EXIT.ok;
       }),
