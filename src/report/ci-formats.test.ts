@@ -82,6 +82,12 @@ describe('code-scanning formats', () => {
     expect(gitlab.map((g) => g.fingerprint)).toEqual(run.results.map((x) => Object.values(x.partialFingerprints)[0]));
   });
 
+  it('GitLab: a target that could not be audited is one NOT-AUDITED issue with the code once', () => {
+    const r = report([], { level_achieved: null, error: { code: 'CONNREFUSED', message: '10.0.0.5:6380: connection refused' } });
+    const gitlab = JSON.parse(renderReport(r, 'gitlab')) as { description: string; check_name: string; severity: string }[];
+    expect(gitlab).toMatchObject([{ check_name: 'NOT-AUDITED', severity: 'info', description: 'not audited: CONNREFUSED: 10.0.0.5:6380: connection refused' }]);
+  });
+
   it('JSON, SARIF and GitLab write C1 and bidi characters as escapes; JUnit as visible text, lone surrogates too', () => {
     const hostile = 'u\u009b31m\u202e\ud800';
     const r = report([{ ...base, id: 'ACL-ALLKEYS', severity: 'medium', status: 'fail', evidence: `user ${hostile} can access all keys` }]);

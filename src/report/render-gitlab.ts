@@ -2,10 +2,11 @@
  * GitLab Code Quality JSON (the artifact its merge-request widget reads: reports:codequality): one
  * issue per failing or unverified finding and per drifted directive, with the same fingerprints as
  * SARIF. Waived findings are left out (Code Quality has no suppressions); `unknown` findings are
- * `info` issues named ID/unverified, never a blocker.
+ * `info` issues named ID/unverified, never a blocker; a target that could not be audited is one
+ * `info` issue NOT-AUDITED saying why.
  */
 import { visible } from '../text/visible.js';
-import { driftText } from './describe.js';
+import { driftText, notAuditedText } from './describe.js';
 import { driftFingerprints, findingArtifact, fingerprints, reportArtifact } from './fingerprint.js';
 import { safeJson } from './safe-json.js';
 import type { Finding, Report, Severity } from './types.js';
@@ -22,6 +23,12 @@ interface Issue {
 }
 
 function issues(r: Report): Issue[] {
+  const notAudited = notAuditedText(r);
+  if (notAudited !== null) {
+    // Nothing was checked: one issue says so (info, like an unverified check), so the widget is not silent.
+    const print = fingerprints([{ id: 'NOT-AUDITED', title: '', severity: 'info', status: 'unknown', evidence: '', remediation: { text: '' }, compliance: [] }], r)[0] as string;
+    return [{ description: visible(notAudited), check_name: 'NOT-AUDITED', fingerprint: print, severity: 'info', location: { path: reportArtifact(r), lines: { begin: 1 } } }];
+  }
   // The same list SARIF fingerprints, so the two formats agree on every fingerprint.
   const shown = r.findings.filter((f) => f.status !== 'pass' && f.status !== 'not_applicable');
   const prints = fingerprints(shown, r);
