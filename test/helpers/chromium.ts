@@ -146,6 +146,14 @@ export async function launchChromium(binary: string, timeoutMs = 60_000): Promis
       const nav = (await send('Page.navigate', { url }, sessionId)) as { errorText?: string };
       if (nav.errorText) throw new Error(`chromium could not open ${url}: ${nav.errorText}`);
       await loaded;
+      // A late load event of the first about:blank could have come first: wait until the document
+      // is the file, fully loaded.
+      const ready = `document.readyState === 'complete' && location.href === ${JSON.stringify(url)}`;
+      for (const deadline = Date.now() + timeoutMs; ; await new Promise((r) => setTimeout(r, 50))) {
+        const r = (await send('Runtime.evaluate', { expression: ready, returnByValue: true }, sessionId)) as { result: { value: unknown } };
+        if (r.result.value === true) break;
+        if (Date.now() > deadline) throw new Error(`DevTools: ${url} not loaded in ${timeoutMs} ms`);
+      }
       return {
         record,
         async evaluate<T>(expression: string): Promise<T> {
