@@ -26,7 +26,7 @@ import {
 } from './schemas.js';
 import { aclCheck, aclExplain, renderVerdictText } from './tools/acl.js';
 import { generateSecurityConfig } from './tools/generate.js';
-import { lintConfig } from './tools/lint.js';
+import { lintOffLoop } from './offload.js';
 import { listChecks, renderChecksText } from './tools/list-checks.js';
 import { auditServer, diagnoseConnection } from './tools/live.js';
 import { describeTarget } from './targets.js';
@@ -107,8 +107,9 @@ export function createMcpServer(ctx: McpContext): McpServer {
       annotations: { title: 'Lint config', ...OFFLINE },
     },
     (input) =>
-      guarded(ctx.log, 'lint_config', () => {
-        const report = lintConfig(ctx, input);
+      guarded(ctx.log, 'lint_config', async () => {
+        // In a worker thread: a huge config must not hold up the other tools.
+        const report = await lintOffLoop(ctx, input);
         return toolResult(report as unknown as Record<string, unknown>, reportText(report));
       }),
   );

@@ -124,3 +124,30 @@ describe('item 14 and the "Also" list: writing bundles', () => {
     expect(textOf(r)).not.toMatch(/internal|ENOENT/);
   });
 });
+
+describe('item 10: one slow tool call does not hold up the others', () => {
+  it('list_checks and acl_check answer while a huge lint_config is still running', async () => {
+    // A million `save` lines (the final `save ""` keeps the report small), included from a file
+    // under --allow-read (a request itself is capped at 10 MB by the transport): seconds of work.
+    writeFileSync(join(readRoot, 'huge.conf'), `${'save 1 1\n'.repeat(1_000_000)}save ""\n`);
+    const order: string[] = [];
+    const slow = lint(`include ${readRoot}/huge.conf\n`).then((r) => {
+      order.push('lint');
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 300)); // the lint is under way
+    const started = Date.now();
+    const quick = await mcp.call('list_checks', {});
+    order.push('list_checks');
+    const quickMs = Date.now() - started;
+    const acl = await mcp.call('acl_check', { rules: 'on nopass ~app:* +get', command: ['GET', 'app:1'], redis_version: '7.0' });
+    order.push('acl_check');
+    expect(quick.isError).toBeFalsy();
+    expect(acl.isError, textOf(acl)).toBeFalsy();
+    const r = await slow;
+    expect(r.isError, textOf(r).slice(0, 200)).toBeFalsy();
+    // The quick tools were answered before the lint finished, each in far less than it took.
+    expect(order).toEqual(['list_checks', 'acl_check', 'lint']);
+    expect(quickMs).toBeLessThan(5_000);
+  }, 120_000);
+});
