@@ -7,6 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { connect, parseTarget, ConnectionError } from '../../src/resp/index.js';
 import { diagnose } from '../../src/diagnose/index.js';
+import { cli } from '../helpers/run-cli.js';
 import { startFakeResp, type FakeConnection, type FakeRespServer } from '../helpers/fake-resp-server.js';
 
 let server: FakeRespServer | undefined;
@@ -91,6 +92,15 @@ describe('hostile replies (fake server)', () => {
     expect(d.ok).toBe(false);
     expect(d.steps.map((s) => s.detail).join('\n')).toMatch(/no complete reply within 1000 ms/);
     expect(Date.now() - started).toBeLessThan(6000);
+  });
+
+  it('audit (CLI) of a dripping server, alone and in a fleet, ends at the deadline with exit 3', async () => {
+    server = await startFakeResp({ onCommand: (_a, c) => drip(c, 200) });
+    const started = Date.now();
+    const r = await cli(['audit', `redis://127.0.0.1:${server.port}`, `127.0.0.1:${server.port}`, '--timeout', '1000', '--format', 'json']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/TIMEOUT: redis:\/\/127\.0\.0\.1:\d+: no complete reply within 1000 ms/);
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it('an endless array of bulk strings is cut at the 64 MiB reply limit, not buffered until memory runs out', async () => {
