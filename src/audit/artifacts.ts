@@ -1,5 +1,5 @@
 /**
- * `--sarif-artifact TARGET=PATH`: the repository file that configures a live target (its
+ * `--sarif-artifact TARGET=PATH` (or `URL sarif-artifact=PATH` in the targets file): the repository file that configures a live target (its
  * redis.conf, Helm values, Terraform module), so that code scanning shows that target's findings on
  * that file instead of on the pseudo-path `redis/<host>_<port>`. TARGET is a URL or host:port and
  * matches by host and port.
@@ -22,10 +22,16 @@ const keyOf = (url: string): string => {
 export function parseArtifactSpec(spec: string): ArtifactMapping {
   const eq = spec.lastIndexOf('=');
   const target = eq > 0 ? spec.slice(0, eq).trim() : '';
-  const path = eq > 0 ? spec.slice(eq + 1).trim().replace(/\\/g, '/') : '';
+  const path = eq > 0 ? spec.slice(eq + 1).trim() : '';
   if (target === '' || path === '') throw new UsageError(`--sarif-artifact wants TARGET=PATH (e.g. redis://10.0.0.5:6379=deploy/redis.conf), got ${JSON.stringify(spec)}`);
-  if (path.startsWith('/') || /^[a-z]:/i.test(path) || path.split('/').includes('..'))
-    throw new UsageError(`--sarif-artifact: PATH must be relative to the repository root, without '..': ${JSON.stringify(path)}`);
+  return artifactMapping(target, path, '--sarif-artifact');
+}
+
+/** A mapping from a target (URL or host:port) to a repository-relative path; `where` names the source in errors. */
+export function artifactMapping(target: string, rawPath: string, where: string): ArtifactMapping {
+  const path = rawPath.replace(/\\/g, '/');
+  if (path === '' || path.startsWith('/') || /^[a-z]:/i.test(path) || path.split('/').includes('..'))
+    throw new UsageError(`${where}: PATH must be relative to the repository root, without '..': ${JSON.stringify(path)}`);
   return { key: keyOf(target), path };
 }
 

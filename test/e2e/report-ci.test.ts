@@ -157,7 +157,8 @@ describe('reports CI systems accept', () => {
       ...addresses(10).map((a) => `redis://admin@${a}:${second.port}`),
       ...closed.map((p) => `127.0.0.1:${p}`),
     ];
-    writeFileSync(join(repo, 'fleet.txt'), `${fleetTargets.join('\n')}\n`);
+    // One target names its repository file in the targets file itself.
+    writeFileSync(join(repo, 'fleet.txt'), `${fleetTargets.map((t, i) => (i === 2 ? `${t} sarif-artifact=deploy/conf.d/extra.conf` : t)).join('\n')}\n`);
     writeFileSync(join(repo, 'admin.pw'), ADMIN_PW, { mode: 0o600 });
     mkdirSync(join(repo, 'deploy/conf.d'), { recursive: true });
     writeFileSync(join(repo, 'deploy/redis.conf'), ['include conf.d/extra.conf', 'aclfile users.acl', 'protected-mode no', `dbfilename "${FORGED.replace(/\n/g, '\\n')}"`, ''].join('\n'));
@@ -243,6 +244,7 @@ describe('reports CI systems accept', () => {
     const uris = new Set(only.results.map((x) => x.locations[0]?.physicalLocation?.artifactLocation?.uri));
     expect(uris).toContain(`redis/127.0.0.1_${server.port}`);
     expect(uris).toContain('deploy/redis.conf'); // --sarif-artifact
+    expect(uris).toContain('deploy/conf.d/extra.conf'); // sarif-artifact= in the targets file
     expect(r.stdout).not.toContain(ADMIN_PW);
     writeFileSync(join(repo, 'fleet.sarif'), r.stdout);
     expect(githubValidation(join(repo, 'fleet.sarif'))).toEqual([]);

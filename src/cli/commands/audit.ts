@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // Only light modules are imported statically; the audit itself is imported when the action runs.
 import type { FleetOptions } from '../../audit/index.js';
-import { applyArtifacts, parseArtifactSpec } from '../../audit/artifacts.js';
+import { applyArtifacts, artifactMapping, parseArtifactSpec } from '../../audit/artifacts.js';
 import { parseShard, selectShard } from '../../audit/shard.js';
 import { failsAt, isSeverity } from '../../audit/summary.js';
 import type { ReportFormat } from '../../report/render.js';
@@ -129,7 +129,7 @@ export function registerAudit(program: Command): void {
         const shard = shardSpec !== undefined ? parseShard(shardSpec, flags.shard !== undefined ? '--shard' : 'REDSEC_SHARD') : undefined;
         // Module by module rather than audit/'s index: profiles and waivers bring zod (about 140 ms
         // to load), which an audit without --profile and --waivers never needs.
-        const [{ auditFleet, auditTarget }, { loadTargetsFile }, { renderReport }] = await Promise.all([
+        const [{ auditFleet, auditTarget }, { loadTargetEntries }, { renderReport }] = await Promise.all([
           import('../../audit/audit.js'),
           import('../../audit/targets-file.js'),
           import('../../report/render.js'),
@@ -137,7 +137,10 @@ export function registerAudit(program: Command): void {
         const resolveProfileArg = async (arg: string) => (await import('../../audit/profile.js')).resolveProfileArg(arg);
         const loadWaivers = async (file: string) => (await import('../../audit/waivers-file.js')).loadWaivers(file);
         const loadBaseline = async (file: string) => (await import('../../audit/baseline.js')).loadBaseline(file);
-        const given = [...urls, ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
+        const entries = flags.targets !== undefined ? loadTargetEntries(flags.targets) : [];
+        const given = [...urls, ...entries.map((e) => e.url)];
+        // The flag wins over the file: applied after it.
+        artifacts.unshift(...entries.flatMap((e) => (e.artifact !== undefined ? [artifactMapping(e.url, e.artifact, flags.targets ?? 'targets file')] : [])));
         if (given.length === 0) throw new UsageError('give at least one URL or --targets FILE');
         // Every URL is parsed before the split, so a typo stops every shard, not only the one it falls in.
         const all = shard ? selectShard(given, shard) : given;
