@@ -1,5 +1,5 @@
 export { auditTarget, auditFleet, type AuditOptions, type FleetOptions } from './audit.js';
-export { lintFiles, lintTarget, type LintOptions } from './lint.js';
+export { inferredLintTarget, lintFiles, lintTarget, type LintOptions } from './lint.js';
 export { evaluateFacts, type EvaluateOptions } from './evaluate.js';
 export { collectTarget, isLocalTarget, type ConnectionSettings } from './collect-target.js';
 export { buildAuditReport, type ReportInput } from './report.js';

@@ -1,7 +1,7 @@
 /** `redsec lint` as a library: config files → facts → the same rules → report. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { inferServer, loadConfigFile, type ServerGuess } from '../config/index.js';
+import { inferServer, loadConfigFile, type LoadOptions, type ServerGuess } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { collectFiles } from '../facts/index.js';
 import type { Report } from '../report/types.js';
@@ -49,17 +49,25 @@ function head(file: string, bytes = 4096): string {
 }
 
 /** Without --redis-version or a profile's version: the server the file was written for (Valkey's header, flavour-only directives). */
-function guessFromFile(confPath: string, cwd: string): ServerGuess {
-  const parsed = loadConfigFile(confPath, { cwd });
-  return inferServer(head(confPath), parsed.directives, DEFAULT_LINT_VERSION);
+function guessFromFile(confPath: string, cwd: string, access: LoadOptions['access']): ServerGuess {
+  const parsed = loadConfigFile(confPath, { cwd, access });
+  const text = access ? access.readFile(resolve(confPath)).slice(0, 4096) : head(confPath);
+  return inferServer(text, parsed.directives, DEFAULT_LINT_VERSION);
+}
+
+/** The tables inferred from the file, with the reason as the report's note; undefined when the file names no server. */
+export function inferredLintTarget(confPath: string, cwd: string, access?: LoadOptions['access']): { version: VersionId; tables: TablesUsed } | undefined {
+  const guess = guessFromFile(confPath, cwd, access);
+  if (!guess.fromFile) return undefined;
+  return { version: guess.version, tables: { id: guess.version, from: tableName(guess.version), target: tableName(guess.version), note: guess.why } };
 }
 
 export function lintFiles(confPath: string, opts: LintOptions): Report {
   const started = new Date();
   let target = lintTarget(opts.redisVersion, opts.profile?.redis_version, '--redis-version');
   const given = opts.redisVersion?.trim();
-  const guess = !given && !opts.profile?.redis_version ? guessFromFile(confPath, resolve(opts.cwd ?? dirname(confPath))) : undefined;
-  if (guess?.fromFile) target = { version: guess.version, tables: { id: guess.version, from: tableName(guess.version), target: tableName(guess.version), note: guess.why } };
+  const inferred = !given && !opts.profile?.redis_version ? inferredLintTarget(confPath, resolve(opts.cwd ?? dirname(confPath))) : undefined;
+  if (inferred) target = inferred;
   const facts = collectFiles(confPath, {
     ...target,
     ...(opts.aclPath !== undefined ? { aclPath: opts.aclPath } : {}),
@@ -72,7 +80,7 @@ export function lintFiles(confPath: string, opts: LintOptions): Report {
   // What the rules assumed, as asked for (8.2 stays 8.2; server.tables says which tables judged it).
   report.server.assumed = given
     ? { version: given, source: 'flag' }
-    : { version: target.version, source: opts.profile?.redis_version ? 'profile' : guess?.fromFile ? 'file' : 'default' };
+    : { version: target.version, source: opts.profile?.redis_version ? 'profile' : inferred ? 'file' : 'default' };
   // Locations relative to the directory lint runs in (the repository root in CI), whatever the
   // spelling each file was reached by; subjects read from the located lines for fingerprints.
   report.findings = relocateFindings(report.findings, {

@@ -104,3 +104,15 @@ describe('lint without --redis-version infers the server from the file (issue 11
     expect(lintFiles(plain, { profile: null }).server).toMatchObject({ flavor: 'redis', assumed: { version: '7.2', source: 'default' } });
   });
 });
+
+describe('MCP lint_config infers the server the same way', () => {
+  it('config_text with Valkey\'s header and Valkey-only directives is judged as Valkey, and says so', async () => {
+    const { lintConfig } = await import('../../src/mcp/tools/lint.js');
+    const text = ['# Valkey configuration file example.', 'bind 127.0.0.1', 'dual-channel-replication-enabled no', ''].join('\n');
+    const ctx = { targets: new Map(), readRoots: [], timeoutMs: 5000, log: () => undefined, env: {} };
+    const report = lintConfig(ctx, { config_text: text });
+    expect(report.server).toMatchObject({ flavor: 'valkey', assumed: { version: 'valkey-8.0', source: 'file' }, tables: { id: 'valkey-8.0' } });
+    expect(report.findings.filter((f) => f.id === 'CONF-UNKNOWN-DIRECTIVE' && f.status === 'fail')).toEqual([]);
+    expect(lintConfig(ctx, { config_text: text, redis_version: '7.2' }).server.flavor).toBe('redis');
+  });
+});

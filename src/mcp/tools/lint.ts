@@ -9,7 +9,7 @@ import { mkdtempSync, readdirSync, realpathSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import { evaluateFacts, lintTarget } from '../../audit/index.js';
+import { evaluateFacts, inferredLintTarget, lintTarget } from '../../audit/index.js';
 import { readConfigPath } from '../../config/index.js';
 import { InputError } from '../../errors.js';
 import { collectFiles, known, unknown, type FilesCollectOptions, type ServerFacts } from '../../facts/index.js';
@@ -96,7 +96,7 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
   if (input.acl_text !== undefined && input.acl_path !== undefined) throw new InputError('give at most one of acl_text, acl_path', 'acl');
   const profile = auditProfile(input.profile);
   const given = input.redis_version?.trim();
-  const target = lintTarget(given, profile?.redis_version, 'redis_version');
+  let target = lintTarget(given, profile?.redis_version, 'redis_version');
   const version = target.version;
 
   const scratch = realpathSync(mkdtempSync(join(tmpdir(), 'redsec-mcp-lint-')));
@@ -120,6 +120,9 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
       cwd = resolveReadable(ctx.readRoots, input.cwd, 'cwd');
       if (!statSync(cwd).isDirectory()) throw new InputError('not a directory', 'cwd');
     }
+    // As lint: without a version asked for, the server the file was written for (read through the same fence).
+    const inferred = !given && !profile?.redis_version ? inferredLintTarget(confPath, cwd, fencedAccess(ctx, scratch)) : undefined;
+    if (inferred) target = inferred;
     // As lintFiles does, with the file facts fenced before the rules see them.
     // Unit and Compose text go to the scratch directory like the config text; they name no other file.
     const scratchFile = (name: string, text: string | undefined) => {
@@ -139,6 +142,7 @@ export function lintConfig(ctx: McpContext, input: LintInput): Report {
       access: fencedAccess(ctx, scratch),
     });
     const report = evaluateFacts(fenceFileFacts(facts, scratch), { profile, cveData: ctx.cveData });
+    if (inferred) report.server.assumed = { version: inferred.version, source: 'file' };
     return unscratch(report, scratch);
   } catch (e) {
     if (e instanceof Error) e.message = e.message.replaceAll(`${scratch}/`, '');
