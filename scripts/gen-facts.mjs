@@ -91,6 +91,9 @@ for (const s of SOURCES) {
     categoryMembers: Object.fromEntries(Object.entries(raw.acl_categories).map(([c, m]) => [c, m.map((n) => n.toLowerCase()).sort()])),
     // Server order matters: it is the command-id order Redis uses when it describes bitmaps.
     commands: raw.command.map(command),
+    // Modules the server loaded by itself (it was started without loadmodule): COMMAND DOCS names
+    // the module of each module command, e.g. Redis 8's built-in vectorset.
+    builtinModules: docs ? [...new Set(Object.values(docs).map((d) => pairs(d).module).filter(Boolean))].sort() : [],
     docs: docs ? Object.fromEntries(Object.entries(docs).map(([k, v]) => [k.toLowerCase(), docArgs(v)])) : null,
     config: pairs(raw.config_defaults),
   };

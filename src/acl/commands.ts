@@ -326,6 +326,40 @@ export function commandIndex(version: VersionId): CommandIndex {
   return index;
 }
 
+/**
+ * The index with categories the server reported and the table lacks (module categories): each
+ * acts on the listed commands the table has, a container dragging its subcommands as for table
+ * categories. Bounded: at most 64 extra categories of at most 4096 members are taken.
+ */
+export function withExtraCategories(base: CommandIndex, extra: Readonly<Record<string, readonly string[]>>): CommandIndex {
+  const categories = [...base.categories];
+  const categoryIndex = new Map(base.categoryIndex);
+  const categoryApply = [...base.categoryApply];
+  const categoryTouched = [...base.categoryTouched];
+  const categoryMembers = [...base.categoryMembers];
+  for (const [rawName, members] of Object.entries(extra).slice(0, 64)) {
+    const name = asciiLower(rawName);
+    if (categoryIndex.has(name)) continue;
+    const apply = new Uint32Array(BITMAP_WORDS);
+    const listed = new Uint32Array(BITMAP_WORDS);
+    const touched: number[] = [];
+    for (const m of members.slice(0, 4096)) {
+      const cmd = base.byName.get(asciiLower(m));
+      if (!cmd) continue;
+      setBit(apply, cmd.id);
+      setBit(listed, cmd.id);
+      touched.push(cmd.id);
+      for (const sub of cmd.subs?.values() ?? []) setBit(apply, sub.id);
+    }
+    categoryIndex.set(name, categories.length);
+    categories.push(name);
+    categoryApply.push(apply);
+    categoryTouched.push(Int32Array.from(touched));
+    categoryMembers.push(listed);
+  }
+  return { ...base, categories, categoryIndex, categoryApply, categoryTouched, categoryMembers };
+}
+
 /** ACLLookupCommand: "name" or "container|sub" (case-insensitive), strict like lookupCommandBySdsLogic. */
 export function lookupRuleCommand(index: CommandIndex, text: string): AclCommand | undefined {
   const parts = asciiLower(text).split('|');

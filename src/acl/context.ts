@@ -1,4 +1,4 @@
-import { commandIndex, type CommandIndex } from './commands.js';
+import { commandIndex, withExtraCategories, type CommandIndex } from './commands.js';
 import { aclProfile, type AclProfile } from './profile.js';
 import type { AclOptions } from './types.js';
 
@@ -25,10 +25,14 @@ export function aclContext(opts: AclOptions): AclContext {
 }
 
 function resolve(opts: AclOptions): AclContext {
-  const key = `${opts.version}|${opts.debianBackports === true}|${opts.pubsubDefault ?? ''}`;
+  const extra = opts.extraCategories !== undefined && Object.keys(opts.extraCategories).length > 0 ? opts.extraCategories : undefined;
+  const key = `${opts.version}|${opts.debianBackports === true}|${opts.pubsubDefault ?? ''}${extra ? `|${JSON.stringify(extra)}` : ''}`;
   let ctx = byKey.get(key);
   if (!ctx) {
-    ctx = { profile: aclProfile(opts), index: commandIndex(opts.version) };
+    const base = commandIndex(opts.version);
+    ctx = { profile: aclProfile(opts), index: extra ? withExtraCategories(base, extra) : base };
+    // Server-reported categories vary per server: keep only a bounded number of such contexts.
+    if (extra && byKey.size > 64) byKey.clear();
     byKey.set(key, ctx);
   }
   byObject.set(opts, ctx);

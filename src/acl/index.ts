@@ -19,4 +19,5 @@ export { diffUsers, renderDiff } from './diff.js';
 export { sha256Hex } from './sha256.js';
 export { globMatch } from './glob.js';
 export { parseConfigUserLine } from './confuser.js';
+export { MODULE_CATEGORIES, unknownCategoryNote } from './categories.js';
 export { renderVerdict } from './verdict-text.js';

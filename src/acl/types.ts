@@ -6,6 +6,12 @@ export interface AclOptions {
   pubsubDefault?: 'allchannels' | 'resetchannels';
   /** Debian's 7.0.15 (deb12u2+) carries the 7.2.7/7.4.2 `%`-rule and glob fixes; only meaningful with version '7.0'. */
   debianBackports?: boolean;
+  /**
+   * Categories the server reports (ACL CAT) that the version's table lacks, with their members
+   * (ACL CAT <category>): Redis 8's module categories such as @search or @json. Rules may then name
+   * them; they act on the listed commands the table has (module commands are not in the tables).
+   */
+  extraCategories?: Readonly<Record<string, readonly string[]>> | undefined;
 }
 
 /** Key pattern permission bits, as in Redis: read = 1, write = 2. */

@@ -14,6 +14,7 @@ import { parseAclList, parseAclLog, parseClientList, parseConfigGet, parseModule
 import { DRYRUN_PROBES, SUSPICIOUS_KEYS, WATCHED_COMMANDS, probeKey } from './probes.js';
 import { debianPackage, processUser, readSystemdUnit, scanServerLog, serviceOf, statFiles, type LogScan } from './local-host.js';
 import { parseSystemdUnit, type SystemdUnitFacts } from './systemd.js';
+import { versionTable } from '../versions/index.js';
 
 /** The part of resp/'s RespConnection the collector uses. */
 export interface ProbeConnection {
@@ -99,6 +100,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
   const infoCommands = watched.length > 0 ? [['COMMAND', 'INFO', ...watched]] : [];
   const round2 = infoCommands.length + probes.commands.length > 0 ? await conn.pipeline([...infoCommands, ...probes.commands]) : [];
   const dryrun = probes.decode(round2.slice(infoCommands.length));
+  const extraAclCategories = await collectExtraCategories(conn, identity.versionId);
   const renamed = identity.versionId
     ? renamedCommands(identity.versionId, watched, { list: commandListR, info: round2[0], config: configR, alias: opts.configCommand })
     : unknown<RenamedCommand[]>('the server version is unknown: a command missing from COMMAND INFO may not exist in it');
@@ -119,6 +121,7 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     version: identity.version,
     versionId: identity.versionId,
     tables: identity.tables,
+    extraAclCategories,
     mode,
     config,
     unknownDirectives: [],
@@ -157,6 +160,30 @@ async function probeUnauthenticated(ping: () => Promise<string>): Promise<Known<
     if (/\b(NOAUTH|E601)\b/.test(msg)) return known({ reply: 'NOAUTH', reachable: false });
     return unknown(`unauthenticated PING failed: ${msg.split('\n')[0]}`);
   }
+}
+
+/** At most this many categories the tables lack are read (a server could report thousands). */
+const MAX_EXTRA_CATEGORIES = 64;
+
+/**
+ * Categories the server has and its table lacks (modules add @search, @json ...), with members,
+ * so the ACL engine can apply rules that name them instead of rejecting the user's rules.
+ */
+async function collectExtraCategories(conn: ProbeConnection, versionId: ServerFacts['versionId']): Promise<Known<Record<string, string[]>>> {
+  if (!versionId) return unknown('no version table to compare ACL CAT with');
+  const [catR] = await conn.pipeline([['ACL', 'CAT']]);
+  const names = asArray(catR);
+  if (!names) return unknown(denied('ACL CAT', catR));
+  const table = new Set(versionTable(versionId).categories);
+  const extra = [...new Set(names.map((n) => asText(n)?.toLowerCase()).filter((n): n is string => n !== undefined && n !== '' && !table.has(n)))].slice(0, MAX_EXTRA_CATEGORIES);
+  if (extra.length === 0) return known({});
+  const replies = await conn.pipeline(extra.map((c) => ['ACL', 'CAT', c]));
+  const out: Record<string, string[]> = {};
+  extra.forEach((c, i) => {
+    const members = asArray(replies[i]);
+    if (members) out[c] = members.map((m) => asText(m)?.toLowerCase()).filter((m): m is string => m !== undefined);
+  });
+  return known(out);
 }
 
 interface DryrunPlan {

@@ -131,6 +131,11 @@ export interface ServerFacts {
   /** Parsed INFO sections (server, replication, stats, errorstats, commandstats, clients, persistence). */
   info: Known<Record<string, Record<string, string>>>;
   modules: Known<{ name: string; version: string; path?: string }[]>;
+  /**
+   * ACL categories the server reports (ACL CAT) that its version's table lacks, with their members
+   * (ACL CAT <category>): Redis 8's module categories (@search, @json ...). Live only; absent offline.
+   */
+  extraAclCategories?: Known<Record<string, string[]>>;
   clients: Known<{ addr: string; user: string; name: string }[]>;
   aclLog: Known<{ reason: string; context: string; object: string; username: string; count: number }[]>;
   /** ACL DRYRUN results gathered live: user -> "CMD arg..." -> allowed. */

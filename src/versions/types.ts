@@ -40,6 +40,8 @@ export interface VersionTable {
   categories: string[];
   /** ACL CAT <category> of the real server (sorted lowercase names, subcommands as "container|sub"). */
   categoryMembers: Record<string, string[]>;
+  /** Modules the server loads by itself (COMMAND DOCS names them; the facts servers had no loadmodule). */
+  builtinModules: string[];
   /** In the server's COMMAND order. */
   commands: CommandInfo[];
   docs: Record<string, { since: string | null; group: string | null; summary: string | null }> | null;

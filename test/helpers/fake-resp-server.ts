@@ -4,6 +4,7 @@
  * peer, connection resets followed by success. Tests only; never imported by src/.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { rawConnect, type RawClient, type Reply } from './raw-client.js';
 
 /** Redis 7.0.15's protected-mode refusal, byte for byte (from the redis-server binary). */
 export const PROTECTED_MODE_DENIED =
@@ -140,4 +141,41 @@ export async function startFakeResp(opts: FakeServerOptions = {}): Promise<FakeR
         server.close(() => resolve());
       }),
   };
+}
+
+/** RESP2 encoding of a parsed reply (strings as bulk strings, which clients read alike). */
+export function encodeReply(r: Reply): string {
+  if (r === null) return '$-1\r\n';
+  if (typeof r === 'number') return `:${r}\r\n`;
+  if (typeof r === 'string') return `$${Buffer.byteLength(r)}\r\n${r}\r\n`;
+  if (Array.isArray(r)) return `*${r.length}\r\n${r.map(encodeReply).join('')}`;
+  return `-${r.error}\r\n`;
+}
+
+/**
+ * A server that replays a real server's replies, command by command, over one upstream
+ * connection per client connection, letting `rewrite` change a reply (e.g. INFO claiming a version
+ * no server here can be). For what real servers cannot be made to say; the rest stays real.
+ */
+export async function startReplayProxy(upstreamPort: number, rewrite: (args: string[], reply: Reply) => Reply): Promise<FakeRespServer> {
+  const upstreams = new Map<number, Promise<RawClient>>();
+  const queues = new Map<number, Promise<void>>();
+  return startFakeResp({
+    onConnect: (conn) => {
+      const up = rawConnect(upstreamPort);
+      up.catch(() => undefined);
+      upstreams.set(conn.index, up);
+      conn.socket.on('close', () => void up.then((c) => c.close(), () => undefined));
+    },
+    onCommand: (args, conn) => {
+      // Replies go back in command order, as a real server sends them.
+      const prev = queues.get(conn.index) ?? Promise.resolve();
+      const next = prev.then(async () => {
+        const up = await upstreams.get(conn.index)!;
+        const reply = await up.call(...args);
+        if (!conn.socket.destroyed) conn.socket.write(encodeReply(rewrite(args, reply)));
+      }).catch(() => void conn.socket.destroy());
+      queues.set(conn.index, next);
+    },
+  });
 }

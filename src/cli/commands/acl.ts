@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 // The ACL engine is imported when an action runs: start-up stays small for every other command.
 import type { AclOptions, AclUser } from '../../acl/index.js';
-import { InputError, UsageError } from '../../errors.js';
+import { AclRuleError, InputError, UsageError } from '../../errors.js';
 import { requestVersion, VERSION_LIST } from '../../versions/index.js';
 import { action, out } from '../action.js';
 import { EXIT } from '../exit.js';
@@ -33,6 +33,18 @@ async function readText(file: string): Promise<string> {
 
 /** The user from an ACL file (by --user, or the only user in it) or from a rule string. */
 async function loadUser(file: string | undefined, rules: string | undefined, user: string | undefined, opts: AclOptions, label: string): Promise<AclUser> {
+  try {
+    return await loadUserOrThrow(file, rules, user, opts, label);
+  } catch (e) {
+    // A category the tables lack (Redis 8's @search, @json ...): say so rather than only "unknown".
+    if (!(e instanceof AclRuleError)) throw e;
+    const { unknownCategoryNote } = await import('../../acl/index.js');
+    const note = unknownCategoryNote(e.rule, opts.version);
+    throw note === undefined ? e : new AclRuleError(e.rule, `${e.reason}: ${note}`, e.file, e.line);
+  }
+}
+
+async function loadUserOrThrow(file: string | undefined, rules: string | undefined, user: string | undefined, opts: AclOptions, label: string): Promise<AclUser> {
   if ((file === undefined) === (rules === undefined)) throw new UsageError(`give exactly one of ${label}`);
   const { parseAclFile, parseAclUser } = await import('../../acl/index.js');
   if (rules !== undefined) return parseAclUser(user ?? 'user', rules, opts);

@@ -31,6 +31,26 @@ describe('indicators of compromise', () => {
     expect(checkOne('IOC-UNKNOWN-MODULE', f, LIVE).map((x) => x.status)).toEqual(['fail', 'unknown']);
     expect(checkOne('IOC-UNKNOWN-MODULE', f, { ...LIVE, allowlists: { modules: ['rejson'] } }).map((x) => x.status)).toEqual(['fail']);
   });
+  it('IOC-UNKNOWN-MODULE: the vectorset module Redis 8 loads by itself is part of the server, not unknown', () => {
+    const f = baselineFacts();
+    f.flavor = 'redis';
+    f.version = '8.0.2';
+    f.versionId = '8.0';
+    f.modules = { known: true, value: [{ name: 'vectorset', version: '1' }] };
+    expect(checkOne('IOC-UNKNOWN-MODULE', f, LIVE)).toMatchObject([{ status: 'pass', evidence: "only the server's built-in modules are loaded: vectorset built into Redis 8.0.2" }]);
+    // With an allowlist that does not name it, too; other modules are still judged.
+    f.modules = { known: true, value: [{ name: 'vectorset', version: '1' }, { name: 'search', version: '80200', path: '/usr/lib/redis/modules/redisearch.so' }] };
+    expect(checkOne('IOC-UNKNOWN-MODULE', f, { ...LIVE, allowlists: { modules: ['search'] } })[0]?.evidence).toBe('modules search are allowlisted; vectorset built into Redis 8.0.2');
+    expect(checkOne('IOC-UNKNOWN-MODULE', f, LIVE).map((x) => x.status)).toEqual(['unknown']);
+    // A server newer than the tables (8.4) is judged with the 8.0 tables: vectorset is still built in.
+    f.version = '8.4.0';
+    f.modules = { known: true, value: [{ name: 'vectorset', version: '1' }] };
+    expect(checkOne('IOC-UNKNOWN-MODULE', f, LIVE)[0]?.status).toBe('pass');
+    // Before 8.0 no module is built in: a "vectorset" module on 7.4 is as unknown as any other.
+    f.version = '7.4.1';
+    f.versionId = '7.4';
+    expect(checkOne('IOC-UNKNOWN-MODULE', f, LIVE)[0]?.status).toBe('unknown');
+  });
   it('IOC-CRON-KEYS, IOC-LOG-XPROTO and IOC-HIJACKED-PASSWORD need opt-in data', () => {
     const f = baselineFacts();
     expect(checkOne('IOC-CRON-KEYS', f, LIVE)[0]?.status).toBe('not_applicable');
