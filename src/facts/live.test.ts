@@ -34,6 +34,7 @@ describe('collectLive on a 6.2 server (replayed replies)', () => {
       if (cmd === 'ACL LIST') return t62.defaultAclList;
       if (cmd === 'ACL WHOAMI') return 'default';
       if (cmd === 'ACL LOG') return [];
+      if (cmd === 'ACL CAT') return args.length === 2 ? t62.categories : new RespError('ERR not expected');
       if (cmd === 'MODULE LIST') return [];
       if (cmd === 'CLIENT LIST') return 'id=3 addr=127.0.0.1:50000 laddr=127.0.0.1:6379 fd=8 name= age=0 idle=0 flags=N db=0 user=default cmd=client\n';
       if (cmd === 'COMMAND LIST') return new RespError("ERR Unknown subcommand or wrong number of arguments for 'LIST'. Try COMMAND HELP.");
@@ -53,6 +54,8 @@ describe('collectLive on a 6.2 server (replayed replies)', () => {
     expect(facts.config.known && facts.config.value['acl-pubsub-default']?.value).toBe('allchannels');
     expect(facts.clients).toEqual({ known: true, value: [{ addr: '127.0.0.1:50000', user: 'default', name: '' }] });
     expect(conn.sent.filter((c) => c[0] === 'INFO').map((c) => c[1])).toEqual([...INFO_SECTIONS]);
+    // ACL CAT names only the table's categories: nothing more to read.
+    expect(facts.extraAclCategories).toEqual({ known: true, value: {} });
   });
 
   it('turns refusals into unknown with the server’s words, never into empty lists', async () => {

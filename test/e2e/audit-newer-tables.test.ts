@@ -79,7 +79,7 @@ describe('audit of servers newer than the tables', () => {
     expect(text).not.toContain('a category the tables lack');
     expect(redis84.commands.filter((c) => c[0]?.toUpperCase() === 'ACL' && c[1]?.toUpperCase() === 'CAT')).toEqual([['ACL', 'CAT'], ['ACL', 'CAT', 'search'], ['ACL', 'CAT', 'json']]);
     const shown = await audit(redis84.port, 'text');
-    expect(shown.split('\n')[1]).toBe(`note: ${report.server.tables?.note}`);
+    expect(shown.split('\n')).toContain(`note: ${report.server.tables?.note}`);
   });
 
   it('the same user offline: the rules name a category the tables lack, judged unknown and said so', () => {
