@@ -86,6 +86,7 @@ describe('a hardened 6.2 baseline (replayed from the 6.2.16 facts; 6.2 cannot be
     if (cmd === 'ACL LIST') return USERS;
     if (cmd === 'ACL WHOAMI') return 'admin';
     if (cmd === 'ACL LOG' || cmd === 'MODULE LIST') return [];
+    if (cmd === 'ACL CAT') return t62.categories;
     if (cmd === 'CLIENT LIST') return '';
     if (cmd === 'COMMAND LIST') return new RespError("ERR Unknown subcommand or wrong number of arguments for 'LIST'. Try COMMAND HELP.");
     // Every command 6.2 has answers, except the two the baseline disabled.
