@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError, UsageError } from '../errors.js';
+import { visible } from '../text/index.js';
 import { splitArgs } from '../config/index.js';
 import {
   ConnectionError,
@@ -49,6 +50,8 @@ export interface DiagnoseOptions {
   adminPasswordFile?: string | undefined;
   /** Version hint for servers that refuse before saying which version they are. */
   redisVersion?: string | undefined;
+  /** CONFIG's name where rename-command renamed it (audit's --config-command): used for CONFIG GET once verified. */
+  configCommand?: string | undefined;
   connectTimeoutMs?: number | undefined;
   replyTimeoutMs?: number | undefined;
   /** ACL LOG entries to read (default 20). */
@@ -158,7 +161,20 @@ export async function diagnose(opts: DiagnoseOptions): Promise<Diagnosis> {
         } else {
           steps.push({ step: 'auth', status: 'ok', detail: `authenticated as '${user}'` });
         }
-      } else {
+      }
+      if (opts.configCommand !== undefined) {
+        const cc = await conn.useConfigCommand(opts.configCommand);
+        d.notes.push({
+          code: 'OK',
+          name: 'CONFIG_COMMAND',
+          kind: cc.verified ? 'used' : 'not-used',
+          summary: `--config-command ${visible(cc.name)}: ${cc.detail}`,
+          cause: 'rename-command renamed CONFIG on this server; CONFIG GET is read under the given name only when COMMAND INFO shows it is CONFIG.',
+          evidence: [cc.detail],
+          fixes: [],
+        });
+      }
+      if (creds.password === undefined) {
         steps.push({ step: 'auth', status: 'skipped', detail: 'no password in any credential source' });
       }
 

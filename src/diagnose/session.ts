@@ -121,11 +121,19 @@ export function trackSelfDenials(conn: RespConnection): { conn: RespConnection; 
     replies.forEach((r, i) => note(commands[i] ?? [], r));
     return replies;
   };
+  // MULTI's queue-time check leaves an ACL LOG entry for a denied MULTI or command: ours too.
+  const queueCheck = async (argv: readonly string[]) => {
+    const r = await conn.queueCheck(argv);
+    note(['MULTI'], r.multi);
+    if (r.queued !== undefined) note([...argv], r.queued);
+    return r;
+  };
   // Everything else (closed, tlsInfo, close ...) is the real connection's.
   const tracked = new Proxy(conn, {
     get(target, prop) {
       if (prop === 'call') return call;
       if (prop === 'pipeline') return pipeline;
+      if (prop === 'queueCheck') return queueCheck;
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

@@ -98,6 +98,11 @@ export interface RespConnection {
   readonly tlsInfo?: TlsInfo;
   /** The server's reply to the AUTH/HELLO that `auth` asked for. */
   readonly authReply?: RespReply;
+  /**
+   * ConnectOptions.configCommand on a connection already open (e.g. after its own AUTH): asks
+   * COMMAND INFO NAME and, when the server calls NAME config, sends every CONFIG GET as NAME GET.
+   */
+  useConfigCommand(name: string): Promise<ConfigCommandInfo>;
   /** MULTI, the command, DISCARD (never EXEC): does the server queue it? See queue-check.ts. */
   queueCheck(argv: readonly string[]): Promise<QueueCheckReplies>;
   /** The reply to the PING sent before AUTH (`pingBeforeAuth`). */
@@ -251,6 +256,13 @@ class Connection implements RespConnection {
     // A reply already awaited keeps its deadline: writing more never extends it.
     if (idle) this.armTimer();
     return Promise.all(promises);
+  }
+
+  async useConfigCommand(name: string): Promise<ConfigCommandInfo> {
+    if (!COMMAND_NAME.test(name)) throw new UsageError('--config-command: a command name is 1 to 64 printable characters without spaces');
+    const [reply] = await this.pipeline([['COMMAND', 'INFO', name]]);
+    this.adoptConfigAlias(name, reply ?? null);
+    return this.configCommand!;
   }
 
   /** Records COMMAND INFO NAME's answer; CONFIG GET uses NAME only when the server calls it config. */

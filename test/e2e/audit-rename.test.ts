@@ -13,6 +13,7 @@ import { connect, parseTarget } from '../../src/resp/index.js';
 import { collectTarget } from '../../src/audit/collect-target.js';
 import { runRules } from '../../src/rules/index.js';
 import { ForbiddenCommandError } from '../../src/errors.js';
+import { diagnose } from '../../src/diagnose/index.js';
 
 const ALIAS = 'cfg_9qT4zLw2';
 
@@ -86,6 +87,16 @@ describe('audit of a server with rename-command (redis-server 7.0.15)', () => {
     } finally {
       conn.close();
     }
+  });
+
+  it('diagnose --config-command: verified and noted, or noted as not used', async () => {
+    const ok = await diagnose({ url, env: {}, configCommand: ALIAS });
+    expect(ok.notes.find((n) => n.name === 'CONFIG_COMMAND')).toMatchObject({ kind: 'used', summary: expect.stringContaining(`COMMAND INFO ${ALIAS} answers for config`) });
+    const wrong = await diagnose({ url, env: {}, configCommand: 'SET' });
+    expect(wrong.notes.find((n) => n.name === 'CONFIG_COMMAND')).toMatchObject({ kind: 'not-used', summary: expect.stringContaining("the server's 'set' command, not CONFIG") });
+    const c = await rawConnect(server.port);
+    expect(await c.call('EXISTS', 'GET')).toBe(0);
+    c.close();
   });
 
   it('redsec audit --config-command: exit by findings, CONFIG read, one-line usage error for a bad name', async () => {

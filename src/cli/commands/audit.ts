@@ -7,6 +7,7 @@ import { parseShard, selectShard } from '../../audit/shard.js';
 import { failsAt, isSeverity } from '../../audit/summary.js';
 import type { ReportFormat } from '../../report/render.js';
 import type { Severity } from '../../report/types.js';
+import { configCommandName } from '../config-command.js';
 import { action, err, out } from '../action.js';
 import { EXIT, errorLine } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
@@ -50,13 +51,6 @@ export const FORMATS: string[] = [...REPORT_FORMATS];
 export function positiveInt(flag: string, value: string, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
   return Number(value);
-}
-
-/** --config-command: one command name (printable, no spaces), as redis_exporter's -config-command. */
-export function configCommandName(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,64}$/.test(value)) throw new UsageError('--config-command must be one command name: 1 to 64 printable characters, no spaces');
-  return value;
 }
 
 export function reportFormat(value: string): ReportFormat {

@@ -3,6 +3,7 @@ import { UsageError } from '../../errors.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
 import type { DiagnoseOptions } from '../../diagnose/index.js';
 import { action, out } from '../action.js';
+import { configCommandName } from '../config-command.js';
 import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
 
@@ -21,6 +22,7 @@ interface DiagnoseFlags {
   adminUser?: string;
   adminPasswordFile?: string;
   redisVersion?: string;
+  configCommand?: string;
   timeout: string;
   format: 'text' | 'json';
 }
@@ -42,10 +44,11 @@ export function registerDiagnose(program: Command): void {
     .option('--sni <name>', 'TLS server name to send and verify')
     .addOption(new Option('--tls-min <version>', 'lowest TLS version the client allows').choices(TLS_VERSIONS))
     .addOption(new Option('--tls-max <version>', 'highest TLS version the client allows').choices(TLS_VERSIONS))
-    .option('--command <command>', 'the command the application runs, e.g. "SET foo bar" (checked with ACL DRYRUN, not executed, unless read-only; AUTH, HELLO, SELECT, CLIENT ... are refused)')
+    .option('--command <command>', 'the command the application runs, e.g. "SET foo bar" (checked with ACL DRYRUN or queued in MULTI and discarded, never executed unless read-only; AUTH, HELLO, SELECT, CLIENT ... are refused)')
     .option('--admin-user <name>', 'admin user for ACL GETUSER/LIST/LOG/DRYRUN (read-only)')
     .option('--admin-password-file <file>', 'admin password file (else REDSEC_ADMIN_PASSWORD)')
     .option('--redis-version <version>', 'server version, for servers that refuse before saying it')
+    .option('--config-command <name>', "CONFIG's name where rename-command renamed it (used for CONFIG GET once COMMAND INFO NAME confirms it)")
     .option('--timeout <ms>', 'connect and reply deadline', '5000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
@@ -77,6 +80,7 @@ export function registerDiagnose(program: Command): void {
           ...(flags.adminUser !== undefined ? { adminUser: flags.adminUser } : {}),
           ...(flags.adminPasswordFile !== undefined ? { adminPasswordFile: flags.adminPasswordFile } : {}),
           ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
+          configCommand: configCommandName(flags.configCommand),
           connectTimeoutMs: timeout,
           replyTimeoutMs: timeout,
         };

@@ -57,6 +57,7 @@ export async function diagnoseConnection(ctx: McpContext, input: z.infer<ReturnT
     ...(tls ? { tls: clientTls(tls) } : {}),
     ...(input.command !== undefined ? { command: input.command } : {}),
     ...(input.redis_version !== undefined ? { redisVersion: input.redis_version } : {}),
+    configCommand: allowed.configCommand,
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
   };
