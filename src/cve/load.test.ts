@@ -46,9 +46,12 @@ describe('CVE data loader', () => {
       .toMatch(/7\.2\.1 is not on branch 7\.4/);
     expect(reject(withChange((d) => (d['cves'] as unknown[]).push((d['cves'] as unknown[])[0])))).toMatch(/is listed twice/);
   });
-  it('a control character in a value stays out of the message', () => {
-    const msg = reject(withChange((d) => (d['date'] = '\u001b[31mred')));
-    expect(msg).not.toContain('\u001b');
+  it('refuses control characters and bidi overrides in any value (they would reach the report), keeping them out of the message', () => {
+    for (const bad of ['\u001b[31mred', 'a\nb', 'evil\u202edcba']) {
+      const msg = reject(withChange((d) => ((d['cves'] as { what: string }[])[0]!.what = bad)));
+      expect(msg).toMatch(/^x\.json: cves\[0\]\.what: control characters are not allowed$/);
+    }
+    expect(reject(withChange((d) => (d['date'] = '\u001b[31m')))).not.toContain('\u001b');
   });
   it('counts the age in whole days', () => {
     const d = bundledCveData();

@@ -47,7 +47,13 @@ export function parseCveData(text: string, origin: string): CveData {
   };
   const obj = (v: unknown, path: string): Record<string, unknown> =>
     typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : fail(path, 'expected an object');
-  const str = (v: unknown, path: string): string => (typeof v === 'string' && v.length <= 4096 ? v : fail(path, 'expected a string'));
+  // Values end up in report evidence: no control characters or bidi overrides in them.
+  const str = (v: unknown, path: string): string =>
+    typeof v !== 'string' || v.length > 4096
+      ? fail(path, 'expected a string')
+      : /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(v)
+        ? fail(path, 'control characters are not allowed')
+        : v;
   const bool = (v: unknown, path: string): boolean => (typeof v === 'boolean' ? v : fail(path, 'expected true or false'));
   const arr = (v: unknown, path: string): unknown[] => (Array.isArray(v) ? v : fail(path, 'expected an array'));
   const date = (v: unknown, path: string): string => {

@@ -62,7 +62,7 @@ const SEVERITIES = new Set(['critical', 'high', 'medium', 'low']);
 function newEntry(a: GithubAdvisory, cve: string): CveEntry {
   return {
     ids: [cve],
-    what: a.summary.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim().slice(0, 300),
+    what: a.summary.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]+/g, ' ').trim().slice(0, 300),
     severity: (a.severity && SEVERITIES.has(a.severity) ? a.severity : 'medium') as CveEntry['severity'],
     unauthenticated: /\bPR:N\b/.test(a.cvss?.vector_string ?? ''),
     lua: /\blua\b|script/i.test(a.summary),
