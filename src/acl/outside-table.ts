@@ -27,7 +27,11 @@ function dryrunAnswer(dryrun: () => AclVerdict): { allowed: boolean; message: st
 }
 
 export function outsideTable(argv: readonly string[], opts: AclOptions): OutsideTable | undefined {
-  const name = asciiLower(argv[0] ?? '');
+  // On evaluate's hot path: only 4- and 5-letter names can be one of these.
+  const first = argv[0];
+  if (first === undefined || (first.length !== 4 && first.length !== 5)) return undefined;
+  const name = asciiLower(first);
+  if (name !== 'quit' && name !== 'post' && name !== 'host:') return undefined;
   const legacy = aclContext(opts).profile.legacy;
   if (legacy && name === 'quit') {
     return {
