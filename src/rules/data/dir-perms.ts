@@ -27,14 +27,14 @@ export const dataDirPerms: Rule = {
     const relevant = facts.files.value.filter((f) => f.kind === 'dir' || f.kind === 'data');
     const unseen = withheld(facts, new Set<FileFacts['kind']>(['dir', 'data']));
     const bad: RuleResult[] = [];
+    // Files inside a directory others cannot enter (no o+x) are out of their reach whatever their mode.
+    const closedDir = relevant.some((d) => d.kind === 'dir' && (d.mode & 0o001) === 0);
     for (const f of relevant) {
       const mode = (f.mode & 0o777).toString(8).padStart(3, '0');
       if (f.kind === 'dir' && (f.mode & 0o002) !== 0) {
         const shared = isSharedDirectory(f.path, f.mode);
         bad.push(fail(`${f.path} has mode ${mode}: world-writable${shared ? ' (a directory shared with the rest of the host)' : ''}`, { remediation: shared ? moveDirRemediation(facts, f.path) : { text: 'Close the directory to other users.', command: chmodCommand('o-rwx', f.path) } }));
       }
-      // Files inside a directory others cannot enter (no o+x) are out of their reach whatever their mode.
-      const closedDir = relevant.some((d) => d.kind === 'dir' && (d.mode & 0o001) === 0);
       if (f.kind === 'data' && (f.mode & 0o004) !== 0 && !closedDir) bad.push(fail(`${f.path} has mode ${mode}: readable by others`, { remediation: { text: 'Close the file to other users.', command: chmodCommand('o-rwx', f.path) } }));
     }
     if (bad.length > 0) return bad;
