@@ -106,6 +106,28 @@ describe('redsec acl check', () => {
   });
 });
 
+describe('redsec acl check: Redis 8 and versions newer than the tables (issue 13)', () => {
+  it('8.0 knows the V* commands (no category: +@write does not grant VADD); 8.4 uses the 8.0 tables and says so', async () => {
+    const denied = await cli('acl', 'check', '--rules', 'on nopass ~* +@write', '--redis-version', '8.0', '--', 'VADD', 'v', 'VALUES', '1', '0.5', 'e');
+    expect([denied.code, denied.stderr]).toEqual([1, '']);
+    expect(denied.stdout).toContain("no permissions to run the 'vadd' command");
+    const newer = await cli('acl', 'check', '--rules', 'on nopass ~* +vadd', '--redis-version', '8.4', '--', 'VADD', 'v', 'VALUES', '1', '0.5', 'e');
+    expect(newer.code).toBe(0);
+    expect(newer.stderr.trim()).toBe("note: Redis 8.4 is newer than redsec's tables: judged with the 8.0 tables (from Redis 8.0.2); commands, categories and directives those tables lack are judged unknown");
+  });
+
+  it('a module category the tables lack is named, exit 2; a version older than 6.2 is refused', async () => {
+    const r = await cli('acl', 'check', '--rules', 'on nopass ~* +@read +@json', '--redis-version', '8.0', '--', 'GET', 'k');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      "redsec: Error in ACL rule '+@json': Unknown command or category name in ACL: @json is not a category of the 8.0 tables (a module category: it exists only on servers that load the module, e.g. Redis 8 with modules); redsec judges it unknown offline: audit the live server, which reads its categories from ACL CAT",
+    );
+    const old = await cli('acl', 'check', '--rules', 'on nopass ~* +@read', '--redis-version', '6.0', '--', 'GET', 'k');
+    expect([old.code, old.stdout]).toEqual([2, '']);
+    expect(old.stderr).toContain('Redis 6.0 is older than the oldest supported line (Redis 6.2)');
+  });
+});
+
 describe('redsec acl explain and diff', () => {
   it('explains by category and names risky grants', async () => {
     const r = await cli('acl', 'explain', '--rules', 'on nopass allkeys +@all -@dangerous +flushall', '--redis-version', '7.0');

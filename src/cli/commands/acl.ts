@@ -3,8 +3,8 @@ import { Option, type Command } from 'commander';
 // The ACL engine is imported when an action runs: start-up stays small for every other command.
 import type { AclOptions, AclUser } from '../../acl/index.js';
 import { AclRuleError, InputError, UsageError } from '../../errors.js';
-import { requestVersion, VERSION_LIST } from '../../versions/index.js';
-import { action, out } from '../action.js';
+import { newerThanTablesNote, requestVersion, VERSION_LIST } from '../../versions/index.js';
+import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
 
 interface SourceFlags {
@@ -20,6 +20,9 @@ function aclOptions(flags: { redisVersion: string; debian?: boolean }): AclOptio
   const r = requestVersion(flags.redisVersion);
   if (!r.ok) throw new UsageError(`--redis-version: ${r.reason}`);
   const version = r.choice.id;
+  // A newer line (8.2, valkey-9.0) is evaluated with the nearest tables: say so once, on stderr.
+  const note = newerThanTablesNote(r.choice, r.flavor, r.version);
+  if (note !== undefined) err(`note: ${note}`);
   return flags.debian ? { version, debianBackports: true } : { version };
 }
 
