@@ -35,8 +35,22 @@ export interface DirectiveSupport {
   reason?: string;
 }
 
+const canonicalCache = new Map<string, string | null>();
+
 /** Canonical name of a config in a version, or undefined when the version has no such config. */
 export function canonicalConfigName(name: string, version: VersionId): string | undefined {
+  // Memoised: it runs for every line of a config file (names come from input: the cache is bounded).
+  const key = `${version}\0${name}`;
+  let c = canonicalCache.get(key);
+  if (c === undefined) {
+    if (canonicalCache.size > 10_000) canonicalCache.clear();
+    c = computeCanonical(name, version) ?? null;
+    canonicalCache.set(key, c);
+  }
+  return c ?? undefined;
+}
+
+function computeCanonical(name: string, version: VersionId): string | undefined {
   const lower = name.toLowerCase();
   const names = versionTable(version).config;
   const alias = aliasesFor(version)[lower];
