@@ -83,8 +83,12 @@ export class TargetError extends RedsecError {
 /** The RESP layer refused to send a command that is not on the read-only allowlist. */
 export class ForbiddenCommandError extends RedsecError {
   readonly category = 'usage' as const;
-  constructor(readonly command: string) {
-    super(`refusing to send '${command}': not on redsec's read-only allowlist`);
+  constructor(
+    readonly command: string,
+    /** Which allowlist refused it: the audit's read-only one or a rotation's write allowlist. */
+    readonly allowlist: 'read-only' | 'password-rotation' = 'read-only',
+  ) {
+    super(`refusing to send '${command}': not on redsec's ${allowlist} allowlist`);
   }
 }
 

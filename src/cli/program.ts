@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerLint } from './commands/lint.js';
 import { registerMcp } from './commands/mcp.js';
 import { registerReport } from './commands/report.js';
+import { registerRotate } from './commands/rotate.js';
 import { registerTls } from './commands/tls.js';
 
 /**
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerLint(program);
   registerMcp(program);
   registerReport(program);
+  registerRotate(program);
   registerTls(program);
 
   return program;

@@ -13,6 +13,7 @@
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { assertAllowed, type KeyReadPolicy } from './allowlist.js';
+import { assertRotationAllowed } from './rotation-allowlist.js';
 import { encodeCommands } from './encode.js';
 import { ConnectionError, socketError } from './faults.js';
 import { RespLimitError, RespParser, RespProtocolError } from './parser.js';
@@ -24,7 +25,7 @@ import { adoptSocket, openSocket, type Endpoint, type TlsOptions } from './trans
 import { speaksTls } from './tls-sniff.js';
 import { assertQueueable, type QueueCheckReplies } from './queue-check.js';
 import { visible } from '../text/visible.js';
-import { UsageError } from '../errors.js';
+import { ForbiddenCommandError, UsageError } from '../errors.js';
 
 export interface AuthOptions {
   user?: string;
@@ -47,6 +48,11 @@ export interface ConnectOptions {
   auth?: AuthOptions;
   /** Opt-in EXISTS / capped SCAN (IOC-CRON-KEYS only); without it they are refused like writes. */
   keyReads?: KeyReadPolicy | undefined;
+  /**
+   * A password rotation's connection for this user: it may send only the rotation write allowlist
+   * (rotation-allowlist.ts), which replaces the read-only allowlist instead of adding to it.
+   */
+  rotationUser?: string | undefined;
   /**
    * CONFIG's name on a server with `rename-command CONFIG NAME` (--config-command). Right after
    * AUTH the connection asks COMMAND INFO NAME; only when the server says NAME is its CONFIG does
@@ -135,6 +141,7 @@ interface Guards {
   replyTimeoutMs: number;
   redactor: Redactor;
   keyReads: KeyReadPolicy | undefined;
+  rotationUser: string | undefined;
   parser: RespParser;
   maxTotalBytes: number;
 }
@@ -167,6 +174,7 @@ class Connection implements RespConnection {
   private readonly replyTimeoutMs: number;
   private readonly redactor: Redactor;
   private readonly keyReads: KeyReadPolicy | undefined;
+  private readonly rotationUser: string | undefined;
   private readonly maxTotalBytes: number;
   private received = 0;
   private fatal: Error | undefined;
@@ -187,6 +195,7 @@ class Connection implements RespConnection {
     this.replyTimeoutMs = guards.replyTimeoutMs;
     this.redactor = guards.redactor;
     this.keyReads = guards.keyReads;
+    this.rotationUser = guards.rotationUser;
     this.parser = guards.parser;
     this.maxTotalBytes = guards.maxTotalBytes;
     if (isTls) this.tlsInfo = sessionInfo(socket as TLSSocket);
@@ -215,6 +224,10 @@ class Connection implements RespConnection {
     // caller asked for and in the form that goes out (CONFIG GET under its verified alias).
     const policy = { keyReads: this.keyReads, configAlias: this.configAlias };
     try {
+      if (this.rotationUser !== undefined) {
+        assertRotationAllowed(commands, this.rotationUser);
+        return this.send(commands);
+      }
       assertAllowed(commands, policy);
       if (this.configAlias !== undefined) {
         commands = commands.map((c) => (isConfigGet(c) ? [this.configAlias!, ...c.slice(1)] : c));
@@ -231,6 +244,7 @@ class Connection implements RespConnection {
    * and only after its +OK, the command and DISCARD in one write. Never EXEC.
    */
   async queueCheck(argv: readonly string[]): Promise<QueueCheckReplies> {
+    if (this.rotationUser !== undefined) throw new ForbiddenCommandError('MULTI', 'password-rotation');
     assertQueueable(argv);
     const [multi] = await this.send([['MULTI']]);
     // Not in a transaction (MULTI denied, a proxy without MULTI ...): the command would run. Stop.
@@ -483,6 +497,7 @@ async function connectOnce(target: Target, opts: ConnectOptions, attempt: number
     // The connection's own credentials are secrets from the start; AUTH/HELLO add theirs when sent.
     redactor: new Redactor([opts.auth?.password, target.password]),
     keyReads: opts.keyReads,
+    rotationUser: opts.rotationUser,
     parser: new RespParser({ maxReplyBytes: opts.maxReplyBytes, maxReplyElements: opts.maxReplyElements }),
     maxTotalBytes: opts.maxTotalBytes ?? DEFAULTS.maxTotalBytes,
   });

@@ -16,9 +16,15 @@ const MASK = '***';
 /** Where Redis starts echoing arguments in an error (server.c, processCommand). */
 const ARGS_ECHO = /with args beginning with:.*$/s;
 
-/** The secrets inside one command: the password of AUTH and of HELLO's AUTH option. */
+/**
+ * The secrets inside one command: the password of AUTH, of HELLO's AUTH option, and every
+ * `>password` rule of ACL SETUSER (a password rotation sends one).
+ */
 export function secretsOf(args: readonly string[]): string[] {
   const name = (args[0] ?? '').toUpperCase();
+  if (name === 'ACL' && (args[1] ?? '').toUpperCase() === 'SETUSER') {
+    return args.slice(3).filter((a) => a.startsWith('>') && a.length > 1).map((a) => a.slice(1));
+  }
   if (name === 'AUTH') return args.length >= 2 ? [args[args.length - 1] as string] : [];
   if (name === 'HELLO') {
     const out: string[] = [];
