@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
-import { isRotationAllowed, ROTATION_ALLOWLIST } from '../../src/resp/index.js';
+import { connect, parseTarget } from '../../src/resp/index.js';
+import { ForbiddenCommandError } from '../../src/errors.js';
 
 const ADMIN_PW = 'rotate-admin-pw-9f1e';
 const OLD = 'app-old-password-4c2d';
@@ -154,6 +155,22 @@ describe('rotate password with an aclfile (ACL SAVE)', () => {
     expect(twice.code).toBe(0);
     expect(twice.stdout).toContain('nothing to remove');
     expect(await hashes(server)).toEqual([sha(NEW)]);
+  });
+
+  it('a rotation connection refuses everything off its allowlist before writing, the audit\'s reads included', async () => {
+    const was = await hashes(server);
+    const conn = await connect(parseTarget(`redis://127.0.0.1:${server.port}`), { auth: { user: 'admin', password: ADMIN_PW }, rotationUser: 'app' });
+    try {
+      for (const cmd of [['INFO'], ['ACL', 'SETUSER', 'admin', '>x'], ['ACL', 'SETUSER', 'app', '>x', '+@all'], ['CONFIG', 'SET', 'aclfile', 'x'], ['FLUSHALL']]) {
+        await expect(conn.call(cmd)).rejects.toBeInstanceOf(ForbiddenCommandError);
+      }
+      await expect(conn.queueCheck(['SET', 'k', 'v'])).rejects.toBeInstanceOf(ForbiddenCommandError);
+      // still usable, and nothing refused reached the server (one reply per request in order)
+      expect(await conn.call(['ACL', 'GETUSER', 'app'])).toEqual(expect.arrayContaining(['passwords']));
+    } finally {
+      conn.close();
+    }
+    expect(await hashes(server)).toEqual(was);
   });
 
   it('bad input exits 2 with one line: missing secret destination, a wrong secret file, a foreign state file', async () => {
