@@ -80,7 +80,7 @@ export class TargetError extends RedsecError {
   }
 }
 
-/** The RESP layer refused to send a command that is not on the read-only allowlist. */
+/** The RESP layer refused to send a command that is not on the connection's allowlist (read-only, or a rotation's write allowlist). */
 export class ForbiddenCommandError extends RedsecError {
   readonly category = 'usage' as const;
   constructor(
