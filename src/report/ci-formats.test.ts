@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { subjectOf } from '../audit/lint-locations.js';
 import { defaultArtifact, fingerprints } from './fingerprint.js';
 import { renderReport } from './render.js';
+import { GITHUB_LIMITS } from './render-sarif.js';
 import type { Finding, Report } from './types.js';
 
 const base: Omit<Finding, 'id' | 'severity' | 'status' | 'evidence'> = { title: 't', remediation: { text: 'fix' }, compliance: [] };
@@ -98,5 +101,38 @@ describe('code-scanning formats', () => {
     }
     expect((JSON.parse(renderReport(r, 'json')) as Report).findings[0]?.evidence).toContain(hostile);
     expect(renderReport(r, 'junit')).toContain('u\\x9b31m\\u202e\\ud800');
+  });
+});
+
+describe('SARIF past GitHub per-run limit', () => {
+  it('a fleet over 25,000 results is split by target into runs that each fit, with distinct categories', () => {
+    // 1,300 targets x 20 failing findings = 26,000 results: one run would be refused by GitHub.
+    const findings: Finding[] = Array.from({ length: 20 }, (_, i) => ({ ...base, id: `ACL-ALLKEYS`, severity: 'medium', status: 'fail', evidence: 'e', subject: `user u${i}` }));
+    const fleet = Array.from({ length: 1_300 }, (_, i) => report(findings, { target: `redis://10.1.${Math.floor(i / 250)}.${i % 250}:6379` }));
+    const sarif = JSON.parse(renderReport(fleet, 'sarif')) as { runs: { automationDetails: { id: string }; results: { locations: { physicalLocation?: { artifactLocation?: { uri?: string } } }[] }[] }[] };
+    expect(sarif.runs).toHaveLength(2);
+    expect(sarif.runs.length).toBeLessThanOrEqual(GITHUB_LIMITS.runs);
+    for (const r of sarif.runs) {
+      expect(r.results.length).toBeLessThanOrEqual(GITHUB_LIMITS.resultsPerRun);
+      for (const x of r.results) expect(x.locations[0]?.physicalLocation?.artifactLocation?.uri).toMatch(/^redis\//);
+    }
+    expect(sarif.runs.reduce((n, r) => n + r.results.length, 0)).toBe(26_000);
+    expect(new Set(sarif.runs.map((r) => r.automationDetails.id)).size).toBe(2);
+  });
+});
+
+describe('GitLab Code Quality schema (schema/gitlab-codequality.schema.json)', () => {
+  const schema = JSON.parse(readFileSync(new URL('../../schema/gitlab-codequality.schema.json', import.meta.url), 'utf8')) as object;
+  const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(schema);
+
+  it('accepts what the renderer writes and refuses what GitLab would not read', () => {
+    const issues = JSON.parse(renderReport(report([{ ...base, id: 'NET-BIND-ALL', severity: 'critical', status: 'fail', evidence: 'bind 0.0.0.0' }]), 'gitlab')) as Record<string, unknown>[];
+    expect(validate(issues), JSON.stringify(validate.errors)).toBe(true);
+    const good = issues[0] as Record<string, unknown>;
+    expect(validate([{ ...good, severity: 'high' }])).toBe(false);
+    expect(validate([{ ...good, location: { path: '/etc/redis.conf', lines: { begin: 1 } } }])).toBe(false);
+    expect(validate([{ ...good, location: { path: 'redis.conf' } }])).toBe(false);
+    const { fingerprint: _f, ...unprinted } = good;
+    expect(validate([unprinted])).toBe(false);
   });
 });

@@ -5,7 +5,8 @@
  *   "Sarif;Gh"`), lint and a fleet of 25: zero errors, zero warnings; plus GitHub's documented
  *   ingestion limits as assertions (a physical location on every result, lint URIs relative and
  *   present, at most 20 runs, results and size per run, security-severity bands);
- * - fingerprints that survive inserted lines; the same fingerprints in GitLab Code Quality;
+ * - fingerprints that survive inserted lines; the same fingerprints in GitLab Code Quality, whose
+ *   lint and fleet outputs validate against schema/gitlab-codequality.schema.json;
  * - JUnit validated by xmllint against schema/junit.xsd;
  * - hostile strings created on the server (an ACL user named ESC ] 0 ; ... BEL, a dbfilename with
  *   "\n[PASS]") through every format: no raw control character, no forged line;
@@ -18,6 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../helpers/ports.js';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
@@ -26,6 +28,13 @@ import { REPORT_FORMATS, type Report } from '../../src/report/index.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli.js');
 const XSD = join(ROOT, 'schema/junit.xsd');
+const GITLAB_SCHEMA = JSON.parse(readFileSync(join(ROOT, 'schema/gitlab-codequality.schema.json'), 'utf8')) as object;
+/** GitLab Code Quality's documented format (schema/gitlab-codequality.schema.json): every issue, lint and fleet. */
+function assertGitlabValid(text: string): void {
+  const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false }).compile(GITLAB_SCHEMA);
+  const issues: unknown = JSON.parse(text);
+  expect(validate(issues), JSON.stringify(validate.errors)).toBe(true);
+}
 const ADMIN_PW = 'ci-admin-pw-3b9f27d1';
 /** Retitles a terminal (OSC 0) when printed raw. */
 const OSC_USER = 'evil\u001b]0;pwned\u0007';
@@ -214,7 +223,9 @@ describe('reports CI systems accept', () => {
     }
     const all = prints(before).map((p) => p.split(' ')[1]);
     expect(new Set(all).size, 'one fingerprint per result').toBe(all.length);
-    const gitlab = JSON.parse(lint('gitlab').stdout) as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
+    const gitlabText = lint('gitlab').stdout;
+    assertGitlabValid(gitlabText);
+    const gitlab = JSON.parse(gitlabText) as { description: string; check_name: string; fingerprint: string; severity: string; location: { path: string; lines: { begin: number } } }[];
     expect(gitlab.length).toBeGreaterThan(5);
     for (const issue of gitlab) {
       expect(issue.description).toBeTruthy();
@@ -248,6 +259,12 @@ describe('reports CI systems accept', () => {
     expect(r.stdout).not.toContain(ADMIN_PW);
     writeFileSync(join(repo, 'fleet.sarif'), r.stdout);
     expect(githubValidation(join(repo, 'fleet.sarif'))).toEqual([]);
+    const gl = run(['audit', '--targets', 'fleet.txt', '--password-file', 'admin.pw', '--format', 'gitlab', '--timeout', '3000'], repo);
+    expect(gl.code, gl.stderr).toBe(3);
+    assertGitlabValid(gl.stdout);
+    const glIssues = JSON.parse(gl.stdout) as { check_name: string; fingerprint: string }[];
+    expect(glIssues.filter((i) => i.check_name === 'NOT-AUDITED')).toHaveLength(4);
+    expect(new Set(glIssues.map((i) => i.fingerprint)).size, 'GitLab shows one issue per fingerprint').toBe(glIssues.length);
   }, 180_000);
 
   it('JUnit validates against schema/junit.xsd: failures, errors for unknown and unaudited, skipped', () => {
