@@ -9,7 +9,7 @@
  * allowlist for this user. Without `apply` each phase only reads (ACL GETUSER, CONFIG GET aclfile)
  * and returns the exact commands it would send, secrets masked.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InputError, TargetError, UsageError } from '../errors.js';
 import { generatePassword, passwordHash, type RandomBytes } from '../generate/secrets.js';
 import { connect, parseTarget, RespError, type RespConnection, type RespReply, type Target } from '../resp/index.js';
@@ -186,11 +186,23 @@ async function persist(conn: RespConnection, ctx: Ctx, p: Persistence, commands:
   checks.push({ name: 'persisted', ok: true, detail: `${cmd.join(' ')}: OK` });
 }
 
+/**
+ * requirepass is the default user's password, and CONFIG REWRITE keeps a `requirepass` line while
+ * adding `user default ...`: on restart the user line is applied last and wins, yet the file (and
+ * CONFIG GET requirepass) still shows the old plaintext. redsec cannot read requirepass (it would
+ * be reading a secret), so it says so whenever this can apply.
+ */
+function requirepassNote(ctx: Ctx, persistence: Persistence, notes: string[]): void {
+  if (ctx.opts.user !== 'default' || persistence !== 'config-rewrite') return;
+  notes.push("user 'default': if redis.conf has a requirepass line it still holds the old password in plain text after CONFIG REWRITE; the `user default` line Redis writes overrides it on restart, but delete the requirepass line");
+}
+
 function check(checks: RotateCheck[], name: string, ok: boolean | null, detail: string): void {
   checks.push({ name, ok, detail });
 }
 
 function result(ctx: Ctx, phase: RotatePhase, persistence: Persistence, commands: string[], checks: RotateCheck[], notes: string[], extra: Partial<RotateResult> = {}): RotateResult {
+  if (phase !== 'status') requirepassNote(ctx, persistence, notes);
   return {
     phase,
     target: ctx.target.display,
@@ -278,6 +290,10 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
       await persist(conn, ctx, persistence, commands, checks, notes);
       return result(ctx, 'begin', persistence, commands, checks, notes);
     }
+    // Checked before anything is sent; the exclusive create below still guards the race.
+    if (!resumed && opts.secretOut !== undefined && existsSync(opts.secretOut)) {
+      throw new InputError('already exists: redsec never overwrites a secret file (move it away or choose another)', opts.secretOut);
+    }
     // Refuse before any change when the server cannot persist (no config file, unwritable aclfile ...):
     // saving the unchanged users first is harmless and proves the path works.
     if (opts.persist !== false) {
@@ -289,7 +305,8 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
     secret ??= generatePassword(opts.random);
     const newHash = passwordHash(secret);
     const oldHashes = current.filter((h) => h !== newHash);
-    const beganAt = (opts.now?.() ?? new Date()).toISOString();
+    // A resumed begin keeps its first time: the password may have reached the server back then.
+    const beganAt = resumed && state ? state.began_at : (opts.now?.() ?? new Date()).toISOString();
     state = { version: 1, target: ctx.target.display, user: ctx.opts.user, phase: 'pending', new_hash: newHash, old_hashes: oldHashes, began_at: beganAt };
     // Durable before the server knows the password: a crash from here on can be resumed.
     writeState(opts.statePath, state);

@@ -180,6 +180,14 @@ describe('rotate password with an aclfile (ACL SAVE)', () => {
     expect(r1.stderr).toMatch(/^redsec: begin --apply needs --secret-out FILE or --print-secret.*\n$/);
     const r2 = await cli(args(server, 'finish', f.state, '--apply'));
     expect(r2.code).toBe(2);
+    const was = await hashes(server);
+    writeFileSync(f.secret, 'someone else\'s file');
+    const r5 = await cli(args(server, 'begin', f.state, '--secret-out', f.secret, '--apply'));
+    expect(r5.code).toBe(2);
+    expect(r5.stderr).toMatch(/new\.pw: already exists: redsec never overwrites a secret file/);
+    expect(readFileSync(f.secret, 'utf8')).toBe('someone else\'s file');
+    expect(existsSync(f.state)).toBe(false);
+    expect(await hashes(server)).toEqual(was);
     writeFileSync(f.state, JSON.stringify({ version: 1, target: 'redis://10.0.0.1:6379', user: 'app', phase: 'begun', new_hash: sha('x'), old_hashes: [], began_at: new Date().toISOString() }));
     const r3 = await cli(args(server, 'status', f.state));
     expect(r3.code).toBe(2);
@@ -214,6 +222,43 @@ describe('rotate password with users in redis.conf (CONFIG REWRITE)', () => {
     expect(conf()).not.toContain(sha(OLD));
     const userLines = conf().split('\n').filter((l) => l.startsWith('user ')).join('\n');
     expect(await bootedAccepts({ config: userLines }, [OLD, NEW])).toEqual([false, true]);
+  });
+});
+
+describe("rotate password for 'default' set by requirepass", () => {
+  it('rotates through the ACL path; the rewritten file boots with the new password only, and the stale requirepass line is called out', async () => {
+    const s = await startRedis({ config: 'requirepass req-old-pw-31' });
+    try {
+      const f = files('default');
+      writeFileSync(join(work, 'default.pw'), 'req-old-pw-31', { mode: 0o600 });
+      const run = (phase: string, ...extra: string[]) =>
+        cli(['rotate', 'password', phase, `redis://127.0.0.1:${s.port}`, '--user', 'default', '--admin-password-file', join(work, 'default.pw'), '--state', f.state, ...extra]);
+      const b = await run('begin', '--secret-out', f.secret, '--apply');
+      expect(b.code, b.stderr).toBe(0);
+      const NEW = readFileSync(f.secret, 'utf8').trim();
+      // the admin password file still holds the old password: finish authenticates with the new one
+      writeFileSync(join(work, 'default.pw'), NEW, { mode: 0o600 });
+      const fin = await run('finish', '--secret-file', f.secret, '--apply');
+      expect(fin.code, fin.stderr).toBe(0);
+      expect(fin.stdout).toContain('requirepass line it still holds the old password');
+      const c = await rawConnect(s.port);
+      expect(await c.call('AUTH', 'req-old-pw-31')).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) });
+      expect(await c.call('AUTH', NEW)).toBe('OK');
+      c.close();
+      const conf = readFileSync(join(s.dir, 'redis.conf'), 'utf8');
+      const kept = conf.split('\n').filter((l) => l.startsWith('user ') || l.startsWith('requirepass')).join('\n');
+      const booted = await startRedis({ config: kept });
+      try {
+        const d = await rawConnect(booted.port);
+        expect(await d.call('AUTH', 'req-old-pw-31')).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) });
+        expect(await d.call('AUTH', NEW)).toBe('OK');
+        d.close();
+      } finally {
+        await booted.stop();
+      }
+    } finally {
+      await s.stop();
+    }
   });
 });
 
