@@ -288,6 +288,22 @@ describe('rotate password refuses what it cannot persist, and recovers from an i
     }
   });
 
+  it('finish refuses (exit 1, nothing removed) when the new password is no longer on the user', async () => {
+    const f = files('gone');
+    const b = await cli(args(server, 'begin', f.state, '--secret-out', f.secret, '--apply'));
+    expect(b.code, b.stderr).toBe(0);
+    const NEW = readFileSync(f.secret, 'utf8').trim();
+    const c = await admin(server);
+    expect(await c.call('ACL', 'SETUSER', 'app', `<${NEW}`)).toBe('OK'); // someone else removed it
+    c.close();
+    const r = await cli(args(server, 'finish', f.state, '--secret-file', f.secret, '--apply'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('refusing to remove the others');
+    expect(r.stdout).toContain('VERIFICATION FAILED');
+    expect(await hashes(server)).toEqual([sha(OLD)]);
+    expect(await auth(server.port, OLD)).toBe('OK');
+  });
+
   it('killed after ACL SETUSER with the secret in --secret-out: re-running begin resumes with that password', async () => {
     const f = files('crash1');
     // The state a kill right after ACL SETUSER leaves: pending state and secret file written, server changed.
