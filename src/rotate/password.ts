@@ -12,7 +12,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InputError, TargetError, UsageError } from '../errors.js';
 import { generatePassword, passwordHash, type RandomBytes } from '../generate/secrets.js';
-import { connect, parseTarget, RespError, type RespConnection, type RespReply, type Target } from '../resp/index.js';
+import { connect, parseTarget, RespError, type RespConnection, type RespReply, type Target, type TlsOptions } from '../resp/index.js';
 import { visible } from '../text/visible.js';
 import { readState, writeState, type RotationState } from './state.js';
 
@@ -37,6 +37,8 @@ export interface RotateOptions {
   /** false: do not persist (ACL SAVE / CONFIG REWRITE), say so instead. */
   persist?: boolean | undefined;
   env?: NodeJS.ProcessEnv | undefined;
+  /** TLS settings (TLS is used when the URL is rediss:// or this is given). */
+  tls?: TlsOptions | undefined;
   timeoutMs?: number | undefined;
   random?: RandomBytes | undefined;
   now?: (() => Date) | undefined;
@@ -120,6 +122,7 @@ function context(opts: RotateOptions): Ctx {
 async function adminConnection(ctx: Ctx): Promise<RespConnection> {
   return connect(ctx.target, {
     ...(ctx.adminAuth ? { auth: ctx.adminAuth } : {}),
+    ...(ctx.opts.tls ? { tls: ctx.opts.tls } : {}),
     rotationUser: ctx.opts.user,
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
@@ -130,7 +133,7 @@ async function adminConnection(ctx: Ctx): Promise<RespConnection> {
 /** AUTH user password on a fresh connection: 'ok', or the server's refusal (its text, secrets masked). */
 async function authWorks(ctx: Ctx, password: string): Promise<{ ok: boolean; detail: string }> {
   try {
-    const conn = await connect(ctx.target, { auth: { user: ctx.opts.user, password }, rotationUser: ctx.opts.user, connectTimeoutMs: ctx.timeoutMs, replyTimeoutMs: ctx.timeoutMs, retries: 0 });
+    const conn = await connect(ctx.target, { auth: { user: ctx.opts.user, password }, ...(ctx.opts.tls ? { tls: ctx.opts.tls } : {}), rotationUser: ctx.opts.user, connectTimeoutMs: ctx.timeoutMs, replyTimeoutMs: ctx.timeoutMs, retries: 0 });
     conn.close();
     return { ok: true, detail: `AUTH ${ctx.opts.user} *** on a fresh connection: OK` };
   } catch (e) {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
+import { testPki } from '../helpers/pki.js';
 import { connect, parseTarget } from '../../src/resp/index.js';
 import { ForbiddenCommandError } from '../../src/errors.js';
 
@@ -342,5 +343,29 @@ describe('rotate password refuses what it cannot persist, and recovers from an i
     expect(await hashes(server)).toEqual([sha(OLD), sha(NEW)].sort());
     expect(await auth(server.port, LOST)).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) });
     noPlaintext(f.state, NEW, OLD, LOST);
+  });
+});
+
+describe('rotate password over TLS with a client certificate', () => {
+  it('begin and finish over rediss:// with --cacert/--cert/--key', async () => {
+    const pki = testPki();
+    const s = await startRedis({ config: USERS.join('\n'), tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca, authClients: 'yes', plain: false } });
+    try {
+      const f = files('tls');
+      const tls = ['--cacert', pki.ca, '--cert', pki.clientCert, '--key', pki.clientKey];
+      const run = (phase: string, ...extra: string[]) =>
+        cli(['rotate', 'password', phase, `rediss://localhost:${s.tlsPort}`, '--user', 'app', '--admin-user', 'admin', '--admin-password-file', join(work, 'admin.pw'), '--state', f.state, ...tls, ...extra]);
+      const b = await run('begin', '--secret-out', f.secret, '--apply');
+      expect(b.code, b.stderr).toBe(0);
+      expect(b.stdout).toContain('[ok  ] new password works');
+      const fin = await run('finish', '--secret-file', f.secret, '--apply');
+      expect(fin.code, fin.stderr).toBe(0);
+      expect(fin.stdout).toContain('[ok  ] only the new password left');
+      // without the client certificate the server refuses the handshake: exit 3
+      const noCert = await cli(['rotate', 'password', 'status', `rediss://localhost:${s.tlsPort}`, '--user', 'app', '--admin-user', 'admin', '--admin-password-file', join(work, 'admin.pw'), '--state', f.state, '--cacert', pki.ca]);
+      expect(noCert.code).toBe(3);
+    } finally {
+      await s.stop();
+    }
   });
 });

@@ -16,6 +16,12 @@ interface RotateFlags {
   secretFile?: string;
   apply?: boolean;
   persist: boolean;
+  tls?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  insecure?: boolean;
+  sni?: string;
   timeout: string;
   format: 'text' | 'json';
 }
@@ -47,12 +53,20 @@ function phaseCommand(parent: Command, phase: Phase): void {
     cmd.option('--no-persist', 'do not send ACL SAVE / CONFIG REWRITE (the change is lost on restart)');
   }
   cmd
+    .option('--tls', 'use TLS (implied by rediss://)')
+    .option('--cacert <file>', 'CA certificate(s) to verify the server with')
+    .option('--cert <file>', 'client certificate (mTLS)')
+    .option('--key <file>', 'client private key (mTLS)')
+    .option('--insecure', 'do not verify the server certificate')
+    .option('--sni <name>', 'TLS server name to send and verify')
     .option('--timeout <ms>', 'connect and reply deadline', '5000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       action(async (url: string, flags: RotateFlags) => {
         warnPasswordInUrls([url]);
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
+        if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
         const opts: RotateOptions = {
           url,
@@ -66,6 +80,15 @@ function phaseCommand(parent: Command, phase: Phase): void {
           apply: flags.apply,
           persist: flags.persist !== false,
           timeoutMs: Number(flags.timeout),
+          tls: tlsGiven
+            ? {
+                ...(flags.cacert !== undefined ? { ca: flags.cacert } : {}),
+                ...(flags.cert !== undefined ? { cert: flags.cert } : {}),
+                ...(flags.key !== undefined ? { key: flags.key } : {}),
+                ...(flags.sni !== undefined ? { servername: flags.sni } : {}),
+                ...(flags.insecure ? { insecure: true } : {}),
+              }
+            : undefined,
         };
         const run = phase === 'begin' ? rotate.beginRotation : phase === 'status' ? rotate.rotationStatus : rotate.finishRotation;
         const result: RotateResult = await run(opts);
