@@ -285,7 +285,10 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
     const resumed = secret !== undefined;
     const setuser = ['ACL', 'SETUSER', ctx.opts.user, '>***'];
     if (!opts.apply) {
-      if (opts.persist !== false) commands.push(`${persistCommand(persistence).join(' ')}   (before any change: proves the server can persist)`);
+      if (opts.persist !== false) {
+        commands.push(persistCommand(persistence).join(' '));
+        notes.push(`the first ${persistCommand(persistence).join(' ')} runs before any change: when it fails, begin stops with nothing changed`);
+      }
       commands.push(masked(setuser));
       commands.push(`(fresh connection) AUTH ${ctx.opts.user} ***`);
       check(checks, 'new password works', null, 'dry run: AUTH with the new password on a fresh connection');

@@ -96,6 +96,8 @@ describe('rotate password with an aclfile (ACL SAVE)', () => {
     expect(r.stdout).toContain('ACL SAVE');
     expect(existsSync(f.state) || existsSync(f.secret)).toBe(false);
     expect(await hashes(server)).toEqual([sha(OLD)]);
+    const json = await cli(args(server, 'begin', f.state, '--format', 'json'));
+    expect(JSON.parse(json.stdout)).toMatchObject({ applied: false, ok: true, persistence: 'acl-save', commands: ['ACL SAVE', 'ACL SETUSER app >***', '(fresh connection) AUTH app ***', 'ACL SAVE'] });
   });
 
   it('begin -> status -> finish, each verified; the persisted aclfile boots with the same answer', async () => {
