@@ -5,7 +5,8 @@
 import { TargetError } from '../errors.js';
 import { parseTarget, type Target } from '../resp/index.js';
 import type { Report } from '../report/types.js';
-import { collectTarget, type ConnectionSettings } from './collect-target.js';
+import { collectTarget, targetCredentials, type ConnectionSettings } from './collect-target.js';
+import { hideSecrets } from './hide-secrets.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
 import { mapPool } from './pool.js';
 import { buildAuditReport, stampTimes } from './report.js';
@@ -23,8 +24,9 @@ export interface FleetOptions extends AuditOptions {
 export async function auditTarget(url: string | Target, opts: AuditOptions): Promise<Report> {
   const started = new Date();
   const target = typeof url === 'string' ? parseTarget(url) : url;
-  const facts = await collectTarget(target, opts);
-  return stampTimes(evaluateFacts(facts, opts), started, new Date());
+  const creds = targetCredentials(target, opts);
+  const facts = await collectTarget(target, opts, creds);
+  return stampTimes(hideSecrets(evaluateFacts(facts, opts), [creds.password]), started, new Date());
 }
 
 /**

@@ -8,7 +8,7 @@ import { TargetError } from '../errors.js';
 import { collectLive, known, LIVE_BASE_COMMANDS, unknown } from '../facts/index.js';
 import type { ServerFacts, TlsSessionFacts } from '../facts/index.js';
 import { certificateFactsFromDer } from '../certs/inspect.js';
-import { connect, isRespError, probeTls, resolveCredentials, type ConnectOptions, type RespConnection, type Target, type TlsOptions, type TlsProbeOptions, type TlsProbeResult } from '../resp/index.js';
+import { connect, isRespError, probeTls, resolveCredentials, type ConnectOptions, type Credentials, type RespConnection, type Target, type TlsOptions, type TlsProbeOptions, type TlsProbeResult } from '../resp/index.js';
 
 export interface ConnectionSettings {
   user?: string;
@@ -70,15 +70,15 @@ async function probeWithCertificate(host: string, port: number, opts: TlsProbeOp
 
 const NEEDS_CREDENTIALS = 'authentication required: give --user and a password (--password-file, REDSEC_PASSWORD or REDISCLI_AUTH)';
 
-export async function collectTarget(target: Target, settings: ConnectionSettings): Promise<ServerFacts> {
+/** The credentials an audit of `target` uses (URL, --password-file, REDSEC_PASSWORD, REDISCLI_AUTH). */
+export function targetCredentials(target: Target, settings: ConnectionSettings): Credentials {
+  return resolveCredentials({ target, user: settings.user, passwordFile: settings.passwordFile, env: settings.env });
+}
+
+/** `creds` when the caller resolved them already (audit does, to hide them from the report too). */
+export async function collectTarget(target: Target, settings: ConnectionSettings, creds: Credentials = targetCredentials(target, settings)): Promise<ServerFacts> {
   const useTls = target.tls || settings.forceTls === true;
   const opts = baseOptions(settings, useTls);
-  const creds = resolveCredentials({
-    target,
-    ...(settings.user !== undefined ? { user: settings.user } : {}),
-    ...(settings.passwordFile !== undefined ? { passwordFile: settings.passwordFile } : {}),
-    ...(settings.env !== undefined ? { env: settings.env } : {}),
-  });
   const auth = creds.password !== undefined ? { password: creds.password, ...(creds.user !== undefined ? { user: creds.user } : {}) } : undefined;
   let conn: RespConnection | undefined;
   try {

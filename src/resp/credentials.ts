@@ -15,10 +15,10 @@ export interface Credentials {
 }
 
 export interface CredentialOptions {
-  user?: string;
-  passwordFile?: string;
-  env?: NodeJS.ProcessEnv;
-  target?: Target;
+  user?: string | undefined;
+  passwordFile?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
+  target?: Target | undefined;
 }
 
 /** A password file holds the password alone; one trailing newline (as editors add) is not part of it. */

@@ -42,15 +42,15 @@ export function isSecretBearing(args: readonly string[]): boolean {
 }
 
 /**
- * Replaces every occurrence of each secret, and of each of its prefixes of at least
- * MIN_SECRET_PREFIX characters, with ***. Linear in the text for each secret: an occurrence of the
+ * Replaces every occurrence of each secret, and of each of its prefixes of at least `minPrefix`
+ * (default MIN_SECRET_PREFIX) characters, with ***. Linear in the text for each secret: an occurrence of the
  * secret's first characters is extended as far as it agrees with the secret.
  */
-export function redactSecrets(text: string, secrets: Iterable<string>): string {
+export function redactSecrets(text: string, secrets: Iterable<string>, minPrefix = MIN_SECRET_PREFIX): string {
   let out = text;
   for (const secret of secrets) {
     if (secret === '') continue;
-    const head = secret.slice(0, Math.min(secret.length, MIN_SECRET_PREFIX));
+    const head = secret.slice(0, Math.min(secret.length, minPrefix));
     let at = out.indexOf(head);
     if (at < 0) continue;
     const parts: string[] = [];
