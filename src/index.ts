@@ -15,4 +15,5 @@ export * from './rules/index.js';
 export * from './report/index.js';
 // Both generate/ and report/ have a renderText; the package name keeps generate's (the report one is renderReportText).
 export { renderText } from './generate/index.js';
+export * from './rotate/index.js';
 export * from './mcp/index.js';

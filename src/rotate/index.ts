@@ -1,3 +1,3 @@
-export { beginRotation, rotationStatus, finishRotation, parseClientList, type RotateOptions, type RotateResult, type RotateCheck, type RotatePhase, type Persistence, type UserConnection } from './password.js';
+export { beginRotation, rotationStatus, finishRotation, parseUserConnections, type RotateOptions, type RotateResult, type RotateCheck, type RotatePhase, type Persistence, type UserConnection } from './password.js';
 export { readState, writeState, type RotationState, type RotationPhase } from './state.js';
 export { renderRotateText, renderRotateJson } from './render.js';

@@ -341,7 +341,7 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
 }
 
 /** `id=5 addr=127.0.0.1:5555 ... age=3 idle=0 ... user=app ...` lines. */
-export function parseClientList(text: string, user: string): { id: string; addr: string; age_s: number; idle_s: number }[] {
+export function parseUserConnections(text: string, user: string): { id: string; addr: string; age_s: number; idle_s: number }[] {
   const out: { id: string; addr: string; age_s: number; idle_s: number }[] = [];
   for (const line of text.split('\n').slice(0, 100_000)) {
     const fields = new Map<string, string>();
@@ -369,7 +369,7 @@ export async function rotationStatus(opts: RotateOptions): Promise<RotateResult>
     const now = (opts.now?.() ?? new Date()).getTime();
     const elapsed = state ? (now - Date.parse(state.began_at)) / 1000 : undefined;
     // CLIENT LIST's age is whole seconds, rounded down: `age > elapsed` never flags a newer connection.
-    const connections = parseClientList(typeof reply === 'string' ? reply : '', ctx.opts.user).map((c) => ({ ...c, before_begin: elapsed !== undefined && c.age_s > elapsed }));
+    const connections = parseUserConnections(typeof reply === 'string' ? reply : '', ctx.opts.user).map((c) => ({ ...c, before_begin: elapsed !== undefined && c.age_s > elapsed }));
     if (!state) notes.push('no rotation state: no begin recorded, so no connection can be dated against it');
     else {
       notes.push(`phase ${state.phase}, begun ${state.began_at}`);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readState, writeState, type RotationState } from './state.js';
-import { parseClientList } from './password.js';
+import { parseUserConnections } from './password.js';
 import { InputError } from '../errors.js';
 
 let dir: string;
@@ -34,10 +34,10 @@ describe('rotation state file', () => {
   });
 });
 
-describe('parseClientList', () => {
+describe('parseUserConnections', () => {
   it('keeps the named user\'s connections with address, age and idle; control characters escaped', () => {
     const text = 'id=3 addr=127.0.0.1:5000 laddr=127.0.0.1:6379 fd=8 name= age=12 idle=1 flags=N user=app\nid=4 addr=127.0.0.1:5001 age=2 idle=0 user=admin\nid=5 addr=1.2.3.4:5\x1b[2J age=0 idle=0 user=app\n';
-    expect(parseClientList(text, 'app')).toEqual([
+    expect(parseUserConnections(text, 'app')).toEqual([
       { id: '3', addr: '127.0.0.1:5000', age_s: 12, idle_s: 1 },
       { id: '5', addr: '1.2.3.4:5\\x1b[2J', age_s: 0, idle_s: 0 },
     ]);
