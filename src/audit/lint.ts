@@ -1,7 +1,7 @@
 /** `redsec lint` as a library: config files → facts → the same rules → report. */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { inferServer, loadConfigFile, type LoadOptions, type ServerGuess } from '../config/index.js';
+import { inferServer, loadConfigFile, type LoadOptions, type ParsedConfig, type ServerGuess } from '../config/index.js';
 import { InputError } from '../errors.js';
 import { collectFiles } from '../facts/index.js';
 import type { Report } from '../report/types.js';
@@ -49,27 +49,33 @@ function head(file: string, bytes = 4096): string {
 }
 
 /** Without --redis-version or a profile's version: the server the file was written for (Valkey's header, flavour-only directives). */
-function guessFromFile(confPath: string, cwd: string, access: LoadOptions['access']): ServerGuess {
+function guessFromFile(confPath: string, cwd: string, access: LoadOptions['access']): { guess: ServerGuess; parsed: ParsedConfig } {
   const parsed = loadConfigFile(confPath, { cwd, access });
   const text = access ? access.readFile(resolve(confPath)).slice(0, 4096) : head(confPath);
-  return inferServer(text, parsed.directives, DEFAULT_LINT_VERSION);
+  return { guess: inferServer(text, parsed.directives, DEFAULT_LINT_VERSION), parsed };
+}
+
+function targetFromGuess(guess: ServerGuess): { version: VersionId; tables: TablesUsed } | undefined {
+  if (!guess.fromFile) return undefined;
+  return { version: guess.version, tables: { id: guess.version, from: tableName(guess.version), target: tableName(guess.version), note: guess.why } };
 }
 
 /** The tables inferred from the file, with the reason as the report's note; undefined when the file names no server. */
 export function inferredLintTarget(confPath: string, cwd: string, access?: LoadOptions['access']): { version: VersionId; tables: TablesUsed } | undefined {
-  const guess = guessFromFile(confPath, cwd, access);
-  if (!guess.fromFile) return undefined;
-  return { version: guess.version, tables: { id: guess.version, from: tableName(guess.version), target: tableName(guess.version), note: guess.why } };
+  return targetFromGuess(guessFromFile(confPath, cwd, access).guess);
 }
 
 export function lintFiles(confPath: string, opts: LintOptions): Report {
   const started = new Date();
   let target = lintTarget(opts.redisVersion, opts.profile?.redis_version, '--redis-version');
   const given = opts.redisVersion?.trim();
-  const inferred = !given && !opts.profile?.redis_version ? inferredLintTarget(confPath, resolve(opts.cwd ?? dirname(confPath))) : undefined;
+  const guessed = !given && !opts.profile?.redis_version ? guessFromFile(confPath, resolve(opts.cwd ?? dirname(confPath)), undefined) : undefined;
+  const inferred = guessed && targetFromGuess(guessed.guess);
   if (inferred) target = inferred;
   const facts = collectFiles(confPath, {
     ...target,
+    // The guess already parsed the same file from the same directory: a 10 MB config is not read twice.
+    parsed: guessed?.parsed,
     ...(opts.aclPath !== undefined ? { aclPath: opts.aclPath } : {}),
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     ...(opts.systemdUnit !== undefined ? { systemdUnit: opts.systemdUnit } : {}),

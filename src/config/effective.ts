@@ -137,7 +137,9 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
       if (!saveLoaded) save = [];
       saveLoaded = true;
       if (args.length === 1 && args[0] === '') save = [];
-      else if (version !== '6.2') save.push(...args.map((a) => BigInt(a).toString()));
+      // check() above accepted these as canonical decimal integers (no sign, no leading zero), which
+      // is how CONFIG GET prints them: they are pushed as written.
+      else if (version !== '6.2') for (const a of args) save.push(a);
       else if (args.length === 2) save.push(...args.map((a) => String(atoi(a))));
       // Joined once after the loop: joining per line is quadratic in the number of `save` lines.
       saveAt = d.location;

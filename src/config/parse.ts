@@ -13,16 +13,9 @@ import { ConfigSyntaxError, isRedsecError, UsageError } from '../errors.js';
 import type { Location } from '../report/types.js';
 import { expandGlob, GlobLimitError, hasWildcard } from './glob.js';
 import { CONFIG_LIMITS } from './limits.js';
-import { trimSet } from '../text/index.js';
 import { directiveChecker } from './support.js';
 import { splitArgs, UNBALANCED_QUOTES } from './tokenize.js';
 import type { Directive, ParseOptions, ParsedConfig } from './types.js';
-
-interface SourceLine {
-  text: string;
-  file: string;
-  line: number;
-}
 
 interface ParseState {
   opts: ParseOptions;
@@ -56,7 +49,7 @@ export function parseConfig(text: string, opts: ParseOptions): ParsedConfig {
     check: opts.check && opts.version !== undefined ? directiveChecker(opts.version) : undefined,
   };
   countInput(state, { file: opts.file, line: 0 }, text);
-  parseLines(joinAsRedis([{ file: opts.file, text }]), [], state);
+  parseSources([{ file: opts.file, text }], [], state);
   return { file: opts.file, directives: state.directives, files: state.files, paths: state.paths };
 }
 
@@ -92,60 +85,96 @@ function skippable(text: string, from: number, to: number): boolean {
 }
 
 /**
- * Concatenates files as Redis does and remembers where each resulting line came from. Blank and
- * comment lines (most of a stock redis.conf) are dropped here without allocating anything.
+ * Concatenates files as Redis does and hands each resulting line, with where it came from, to
+ * `onLine` in order. Blank and comment lines (most of a stock redis.conf) are dropped here without
+ * allocating anything, and no per-line record is built: lines go straight to the parser.
  */
-function joinAsRedis(sources: { file: string; text: string }[]): SourceLine[] {
-  const lines: SourceLine[] = [];
-  let open: SourceLine | undefined;
+function joinAsRedis(sources: { file: string; text: string }[], onLine: (text: string, file: string, line: number) => void): void {
+  // The last line of a file without a final newline runs into the next file's first line.
+  let open: string | undefined;
+  let openFile = '';
+  let openLine = 0;
   for (const { file, text } of sources) {
     let start = 0;
     for (let k = 0; ; k++) {
       const nl = text.indexOf('\n', start);
       const end = nl === -1 ? text.length : nl;
-      if (k === 0 && open !== undefined && open.text !== '') open.text += text.slice(start, end);
+      if (k === 0 && open !== undefined && open !== '') open += text.slice(start, end);
       else if (nl !== -1 && skippable(text, start, end)) open = undefined;
-      else open = { text: text.slice(start, end), file, line: k + 1 };
+      else {
+        open = text.slice(start, end);
+        openFile = file;
+        openLine = k + 1;
+      }
       if (nl === -1) break;
-      if (open !== undefined) lines.push(open);
+      if (open !== undefined) onLine(open, openFile, openLine);
       open = undefined;
       start = nl + 1;
     }
   }
-  if (open !== undefined) lines.push(open);
-  return lines;
+  if (open !== undefined) onLine(open, openFile, openLine);
 }
 
-/** sdstolower: ASCII only. */
+/** sdstolower: ASCII only (a copy only when there is an upper-case letter). */
 function asciiLower(s: string): string {
-  return /[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x41 && c <= 0x5a) return s.replace(/[A-Z]/g, (u) => u.toLowerCase());
+  }
+  return s;
 }
 
-function parseLines(lines: SourceLine[], includedFrom: Location[], state: ParseState): void {
-  for (const source of lines) {
-    const trimmed = trimSet(source.text, ' \t\r\n'); // sdstrim
-    if (trimmed === '' || trimmed.startsWith('#')) continue;
-    const location: Location = { file: source.file, line: source.line };
-    const tokens = splitArgs(trimmed);
-    if (tokens === null) throw new ConfigSyntaxError(UNBALANCED_QUOTES, location.file, location.line);
-    if (tokens.length === 0) continue;
-    const directive: Directive = {
-      name: asciiLower(tokens[0] as string),
-      args: tokens.slice(1),
-      location,
-      ...(includedFrom.length > 0 ? { includedFrom } : {}),
-    };
-    if (directive.name === 'user' && directive.args.length - 1 > CONFIG_LIMITS.maxRulesPerUser) {
-      throw limitError(`more than ${CONFIG_LIMITS.maxRulesPerUser} rules for one user`, location);
-    }
-    const problem = state.check?.(directive);
-    if (problem !== undefined) throw new ConfigSyntaxError(problem, location.file, location.line);
-    state.directives.push(directive);
-    if (directive.args.length !== 1) continue;
-    const arg = directive.args[0] as string;
-    if (directive.name === 'include') include(arg, location, includedFrom, state);
-    else if (directive.name === 'dir') changeDir(arg, location, state);
+// One string per directive name rather than one per line: hundreds of thousands of `save` lines
+// then share a name (less memory to keep, and later lookups compare the same string). Names come
+// from input: the table is bounded.
+const names = new Map<string, string>();
+
+function internName(name: string): string {
+  const known = names.get(name);
+  if (known !== undefined) return known;
+  if (names.size >= 10_000) names.clear();
+  names.set(name, name);
+  return name;
+}
+
+/** sdstrim(line, " \t\r\n"). */
+function trimBlanks(s: string): string {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isTrimmed(s.charCodeAt(start))) start++;
+  while (end > start && isTrimmed(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+}
+
+function parseSources(sources: { file: string; text: string }[], includedFrom: Location[], state: ParseState): void {
+  joinAsRedis(sources, (text, file, line) => parseLine(text, file, line, includedFrom, state));
+}
+
+function parseLine(text: string, file: string, line: number, includedFrom: Location[], state: ParseState): void {
+  const trimmed = trimBlanks(text); // sdstrim
+  if (trimmed === '' || trimmed.charCodeAt(0) === 0x23 /* # */) return;
+  const tokens = splitArgs(trimmed);
+  if (tokens === null) throw new ConfigSyntaxError(UNBALANCED_QUOTES, file, line);
+  if (tokens.length === 0) return;
+  const location: Location = { file, line };
+  const name = internName(asciiLower(tokens[0] as string));
+  const args = tokens.slice(1);
+  const directive: Directive =
+    includedFrom.length > 0 ? { name, args, location, includedFrom } : { name, args, location };
+  if (name === 'user' && args.length - 1 > CONFIG_LIMITS.maxRulesPerUser) {
+    throw limitError(`more than ${CONFIG_LIMITS.maxRulesPerUser} rules for one user`, location);
   }
+  const problem = state.check?.(directive);
+  if (problem !== undefined) throw new ConfigSyntaxError(problem, file, line);
+  state.directives.push(directive);
+  if (args.length !== 1) return;
+  const arg = args[0] as string;
+  if (name === 'include') include(arg, location, includedFrom, state);
+  else if (name === 'dir') changeDir(arg, location, state);
 }
 
 /** Redis chdir()s on `dir` while loading, which moves every later relative include. */
@@ -203,7 +232,7 @@ function include(arg: string, at: Location, includedFrom: Location[], state: Par
     state.paths.push(absolute);
   }
   state.stack.push(...real);
-  parseLines(joinAsRedis(sources), [...includedFrom, at], state);
+  parseSources(sources, [...includedFrom, at], state);
   state.stack.length -= real.length;
 }
 

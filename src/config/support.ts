@@ -35,17 +35,20 @@ export interface DirectiveSupport {
   reason?: string;
 }
 
-const canonicalCache = new Map<string, string | null>();
+// Per version, then per name: no key string is built per line. Names come from input, so each
+// version's cache is bounded (cleared past 10,000 names).
+const canonicalCache = new Map<VersionId, Map<string, string | null>>();
 
 /** Canonical name of a config in a version, or undefined when the version has no such config. */
 export function canonicalConfigName(name: string, version: VersionId): string | undefined {
-  // Memoised: it runs for every line of a config file (names come from input: the cache is bounded).
-  const key = `${version}\0${name}`;
-  let c = canonicalCache.get(key);
+  // Memoised: it runs for every line of a config file.
+  let cache = canonicalCache.get(version);
+  if (cache === undefined) canonicalCache.set(version, (cache = new Map()));
+  let c = cache.get(name);
   if (c === undefined) {
-    if (canonicalCache.size > 10_000) canonicalCache.clear();
+    if (cache.size > 10_000) cache.clear();
     c = computeCanonical(name, version) ?? null;
-    canonicalCache.set(key, c);
+    cache.set(name, c);
   }
   return c ?? undefined;
 }
@@ -59,16 +62,17 @@ function computeCanonical(name: string, version: VersionId): string | undefined 
   return Object.hasOwn(names, lower) || hiddenDirectives(version).includes(lower) ? lower : undefined;
 }
 
-const supportCache = new Map<string, DirectiveSupport>();
+const supportCache = new Map<VersionId, Map<string, DirectiveSupport>>();
 
 /** Memoised per (version, name): it runs for every line of a config file. */
 export function directiveSupport(name: string, version: VersionId): DirectiveSupport {
-  const key = `${version}\0${name}`;
-  let support = supportCache.get(key);
+  let cache = supportCache.get(version);
+  if (cache === undefined) supportCache.set(version, (cache = new Map()));
+  let support = cache.get(name);
   if (support === undefined) {
-    if (supportCache.size > 10_000) supportCache.clear(); // names come from input: keep the cache bounded
+    if (cache.size > 10_000) cache.clear(); // names come from input: keep the cache bounded
     support = computeSupport(name, version);
-    supportCache.set(key, support);
+    cache.set(name, support);
   }
   return support;
 }
@@ -178,12 +182,12 @@ function valueProblem(name: string, args: string[], version: VersionId): string 
   const defaultValue = versionTable(version).config[name];
   const accepted = enumValues(name, version);
   if (accepted !== undefined) {
-    const ok = (v: string) => accepted.includes(v.toLowerCase());
     const multi = MULTI_ARG_CONFIGS.has(name);
-    if (!((multi ? args : [value]).every(ok) && args.length > 0)) {
+    if (args.length === 0 || !(multi ? args.every((v) => accepted.includes(v.toLowerCase())) : accepted.includes(value.toLowerCase()))) {
       const lead = version === '6.2' ? 'argument must be' : 'argument(s) must be';
       return `${lead} one of the following: ${accepted.join(', ')}`;
     }
+    if (args.length < 2) return undefined;
     const lower = args.map((a) => a.toLowerCase());
     if (lower.includes('save') && lower.includes('nosave')) return "shutdown options SAVE and NOSAVE can't be used simultaneously";
     return undefined;
@@ -218,21 +222,45 @@ function valueProblem(name: string, args: string[], version: VersionId): string 
     return /^(yes|no)$/i.test(value) ? undefined : "argument must be 'yes' or 'no'";
   }
   if (NUMERIC_BOUNDS[name] !== undefined || (defaultValue !== undefined && INTEGER.test(defaultValue))) {
-    if (!INTEGER.test(value) || BigInt(value) > LLONG_MAX || BigInt(value) < -LLONG_MAX - 1n) return "argument couldn't be parsed into an integer";
-    return boundsProblem(name, BigInt(value));
+    if (!INTEGER.test(value)) return "argument couldn't be parsed into an integer";
+    // Most values are small and in range: decided exactly with doubles, no BigInt. Anything
+    // else (long, negative unsigned, out of bounds) takes the exact path for Redis's message.
+    if (value.length <= 15 && withinBounds(name, Number(value))) return undefined;
+    const n = BigInt(value);
+    if (n > LLONG_MAX || n < -LLONG_MAX - 1n) return "argument couldn't be parsed into an integer";
+    return boundsProblem(name, n);
   }
   return undefined;
 }
 
 const LLONG_MAX = 2n ** 63n - 1n;
 
+/**
+ * Whether a safe-integer value is inside the config's bounds (true when it has none). Only a
+ * "yes" is trusted; a "no" goes through boundsProblem for the exact answer and message.
+ */
+function withinBounds(name: string, value: number): boolean {
+  const bounds = NUMERIC_BOUNDS[name];
+  if (bounds === undefined) return true;
+  const [lower, upper] = boundsOf(name, bounds);
+  // A safe integer compares with a bound's double exactly enough: a bound past 2^53 is beyond it.
+  return value >= 0 && value >= Number(lower) && value <= Number(upper);
+}
+
+const boundsCache = new Map<string, [bigint, bigint, boolean]>();
+
+/** NUMERIC_BOUNDS as bigints, converted once per config rather than once per line. */
+function boundsOf(name: string, [lowerText, upperText, unsigned]: (typeof NUMERIC_BOUNDS)[string] & {}): [bigint, bigint, boolean] {
+  let b = boundsCache.get(name);
+  if (b === undefined) boundsCache.set(name, (b = [BigInt(lowerText), BigInt(upperText), Boolean(unsigned)]));
+  return b;
+}
+
 /** numericBoundaryCheck(): unsigned configs compare the value as unsigned, percentages against their own limit. */
 function boundsProblem(name: string, value: bigint): string | undefined {
   const bounds = NUMERIC_BOUNDS[name];
   if (bounds === undefined) return undefined;
-  const [lowerText, upperText, unsigned] = bounds;
-  const lower = BigInt(lowerText);
-  const upper = BigInt(upperText);
+  const [lower, upper, unsigned] = boundsOf(name, bounds);
   if (unsigned) {
     const asUnsigned = value < 0n ? value + 2n ** 64n : value;
     if (asUnsigned >= lower && asUnsigned <= upper) return undefined;

@@ -41,7 +41,9 @@ const ESCAPED: Readonly<Record<number, number>> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74
  * byte-level decoding is needed (the same result as the byte path below, without its copies).
  */
 function splitPlain(line: string): string[] | null {
-  const tokens: string[] = [];
+  // Token bounds go to a reused buffer first, so the result is allocated once at its exact length
+  // (the caller keeps it as a directive's arguments; a grown array would keep spare capacity).
+  let count = 0;
   let start = -1;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
@@ -49,12 +51,28 @@ function splitPlain(line: string): string[] | null {
     if (start === -1) {
       if (!isSpace(c)) start = i;
     } else if (endsBareToken(c)) {
-      tokens.push(line.slice(start, i));
+      count = mark(count, start, i);
       start = -1;
     }
   }
-  if (start !== -1) tokens.push(line.slice(start));
+  if (start !== -1) count = mark(count, start, line.length);
+  const tokens: string[] = [];
+  for (let t = 0; t < count; t++) tokens.push(line.slice(bounds[2 * t] as number, bounds[2 * t + 1] as number));
   return tokens;
+}
+
+let bounds = new Int32Array(64);
+
+/** Records token `count` as [from, to) in `bounds`, growing it when full; returns the new count. */
+function mark(count: number, from: number, to: number): number {
+  if (2 * count + 2 > bounds.length) {
+    const grown = new Int32Array(bounds.length * 2);
+    grown.set(bounds);
+    bounds = grown;
+  }
+  bounds[2 * count] = from;
+  bounds[2 * count + 1] = to;
+  return count + 1;
 }
 
 /** Splits one line into tokens, or returns null where Redis reports unbalanced quotes. */

@@ -18,13 +18,20 @@ const ULLONG_MAX = 2n ** 64n - 1n;
  * digits read as 0, strtoull saturating at 2^64-1, and the multiplication wrapping like C's.
  */
 export function parseMemory(text: string): bigint | undefined {
-  const m = /^(\d*)([^\d]*)$/.exec(text);
-  if (!m) return undefined;
-  const digits = m[1] as string;
-  const mul = UNITS[(m[2] as string).toLowerCase()];
-  if (mul === undefined || digits.length >= 128) return undefined;
-  const parsed = BigInt(digits || '0');
-  return ((parsed > ULLONG_MAX ? ULLONG_MAX : parsed) * mul) % 2n ** 64n;
+  // By hand rather than /^(\d*)([^\d]*)$/: it runs for every memory line of a config file.
+  let i = 0;
+  while (i < text.length && isDigit(text.charCodeAt(i))) i++;
+  for (let j = i; j < text.length; j++) if (isDigit(text.charCodeAt(j))) return undefined;
+  const mul = UNITS[(i === text.length ? '' : text.slice(i)).toLowerCase()];
+  if (mul === undefined || i >= 128) return undefined;
+  const parsed = BigInt(i === 0 ? '0' : text.slice(0, i));
+  return ((parsed > ULLONG_MAX ? ULLONG_MAX : parsed) * mul) % TWO_TO_64;
+}
+
+const TWO_TO_64 = 2n ** 64n;
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** CONFIG GET's spelling of a memory value (bytes), or the text unchanged when it is not one. */

@@ -7,7 +7,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { readInputBytes, readInputFile } from '../input-file.js';
 import { trimSet } from '../text/index.js';
-import { effectiveConfig, loadConfigFile, quoteArg, type ConfigAccess } from '../config/index.js';
+import { effectiveConfig, loadConfigFile, quoteArg, type ConfigAccess, type ParsedConfig } from '../config/index.js';
 import { parseAclFile, unknownCategoryNote, type AclOptions } from '../acl/index.js';
 import { AclRuleError } from '../errors.js';
 import { inspectCertificate } from '../certs/inspect.js';
@@ -38,6 +38,11 @@ export interface FilesCollectOptions {
    * are listed in filesWithheld). Default: the plain filesystem.
    */
   access?: (ConfigAccess & { mayLook: (path: string) => boolean; refused: (what: string) => Error }) | undefined;
+  /**
+   * `confPath` already parsed (without a version, from the same `cwd` and `access`), so it is not
+   * read again; ignored for 6.2, whose includes read differently.
+   */
+  parsed?: ParsedConfig | undefined;
   /** A Docker Compose file that runs the server, and the service when several could be it. */
   compose?: string;
   composeService?: string;
@@ -46,7 +51,9 @@ export interface FilesCollectOptions {
 export function collectFiles(confPath: string, opts: FilesCollectOptions): ServerFacts {
   const cwd = resolve(opts.cwd ?? dirname(confPath));
   const access = opts.access;
-  const parsed = loadConfigFile(confPath, { cwd, version: opts.version, access });
+  // A parse without a version (as `parsed` may be) reads the same directives as one for any version
+  // but 6.2, whose `include` does not expand globs.
+  const parsed = opts.parsed !== undefined && opts.version !== '6.2' ? opts.parsed : loadConfigFile(confPath, { cwd, version: opts.version, access });
   const eff = effectiveConfig(parsed, opts.version);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
   /** A directive the files set themselves (not a default filled in for it). */
