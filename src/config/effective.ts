@@ -90,6 +90,8 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
   let save: string[] = (result.values['save']?.value ?? '').split(' ').filter(Boolean);
   const setAt = new Map<string, Location[]>();
   const userAt = new Map<string, number>();
+  /** The last line of each last-wins config (but `dir`), normalised once after the loop. */
+  const last = new Map<string, Directive>();
   const check = directiveChecker(version);
 
   for (const d of parsed.directives) {
@@ -126,12 +128,16 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
         continue;
       }
     }
+    let first = false;
     if (!ACCUMULATING.has(canonical)) {
       const at = setAt.get(canonical);
       if (at) at.push(d.location);
-      else setAt.set(canonical, [d.location]);
+      else {
+        setAt.set(canonical, [d.location]);
+        first = true;
+      }
     }
-    const args = MULTI_ARG_CONFIGS.has(canonical) && d.args.length === 1 && d.args[0] !== '' ? (splitArgs(d.args[0] as string) ?? []) : d.args;
+    const args = valueArgs(canonical, d);
     if (canonical === 'save') {
       // The first `save` line in the files drops the compiled-in schedule; `save ""` clears.
       if (!saveLoaded) save = [];
@@ -149,8 +155,19 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
       setValue(result, namesOf, canonical, mergeBufferLimits(result.values[canonical]?.value ?? '', args), d.location);
       continue;
     }
-    if (canonical === 'dir') cwd = cwd === undefined && !path.isAbsolute(args[0] as string) ? undefined : path.resolve(cwd ?? '/', args[0] as string);
-    setValue(result, namesOf, canonical, normalizeValue(canonical, args, table[canonical], cwd), d.location);
+    if (canonical === 'dir') {
+      cwd = cwd === undefined && !path.isAbsolute(args[0] as string) ? undefined : path.resolve(cwd ?? '/', args[0] as string);
+      setValue(result, namesOf, canonical, normalizeValue(canonical, args, table[canonical], cwd), d.location);
+      continue;
+    }
+    // Last wins: only each config's last line is normalised, after the loop (a file can set one
+    // config hundreds of thousands of times). The first line sets it now, so that a name the
+    // defaults lack enters `values` in the same order as before.
+    if (first) setValue(result, namesOf, canonical, normalizeValue(canonical, args, table[canonical], cwd), d.location);
+    last.set(canonical, d);
+  }
+  for (const [canonical, d] of last) {
+    setValue(result, namesOf, canonical, normalizeValue(canonical, valueArgs(canonical, d), table[canonical], cwd), d.location);
   }
 
   if (saveAt !== undefined) setValue(result, namesOf, 'save', save.join(' '), saveAt);
@@ -161,6 +178,11 @@ export function effectiveConfig(parsed: ParsedConfig, version: VersionId, opts: 
   }
   result.conflict = result.users.length > 0 && result.aclfile !== undefined;
   return result;
+}
+
+/** A config's arguments as Redis applies them: one quoted argument of a multi-argument config is split again. */
+function valueArgs(canonical: string, d: Directive): string[] {
+  return MULTI_ARG_CONFIGS.has(canonical) && d.args.length === 1 && d.args[0] !== '' ? (splitArgs(d.args[0] as string) ?? []) : d.args;
 }
 
 function setValue(result: EffectiveConfig, namesOf: Map<string, string[]>, canonical: string, value: string, location: Location | undefined): void {
