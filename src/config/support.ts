@@ -242,17 +242,18 @@ const LLONG_MAX = 2n ** 63n - 1n;
 function withinBounds(name: string, value: number): boolean {
   const bounds = NUMERIC_BOUNDS[name];
   if (bounds === undefined) return true;
-  const [lower, upper] = boundsOf(name, bounds);
+  const b = boundsOf(name, bounds);
   // A safe integer compares with a bound's double exactly enough: a bound past 2^53 is beyond it.
-  return value >= 0 && value >= Number(lower) && value <= Number(upper);
+  return value >= 0 && value >= b[3] && value <= b[4];
 }
 
-const boundsCache = new Map<string, [bigint, bigint, boolean]>();
+type Bounds = [lower: bigint, upper: bigint, unsigned: boolean, lowerDouble: number, upperDouble: number];
+const boundsCache = new Map<string, Bounds>();
 
-/** NUMERIC_BOUNDS as bigints, converted once per config rather than once per line. */
-function boundsOf(name: string, [lowerText, upperText, unsigned]: (typeof NUMERIC_BOUNDS)[string] & {}): [bigint, bigint, boolean] {
+/** NUMERIC_BOUNDS as bigints (and doubles), converted once per config rather than once per line. */
+function boundsOf(name: string, [lowerText, upperText, unsigned]: (typeof NUMERIC_BOUNDS)[string] & {}): Bounds {
   let b = boundsCache.get(name);
-  if (b === undefined) boundsCache.set(name, (b = [BigInt(lowerText), BigInt(upperText), Boolean(unsigned)]));
+  if (b === undefined) boundsCache.set(name, (b = [BigInt(lowerText), BigInt(upperText), Boolean(unsigned), Number(lowerText), Number(upperText)]));
   return b;
 }
 
