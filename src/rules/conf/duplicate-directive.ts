@@ -18,9 +18,11 @@ export const confDuplicateDirective: Rule = {
     if (facts.duplicateDirectives.length === 0) return pass('no single-value directive is set more than once');
     return facts.duplicateDirectives.map((d) => {
       const last = d.locations[d.locations.length - 1];
-      return fail(`'${d.name}' is set ${d.locations.length} times (${d.locations.map(at).join(', ')}); only the last${last ? `, ${at(last)},` : ''} counts`, {
+      // Formatted once: a generated file can set one directive hundreds of thousands of times.
+      const where = d.locations.map(at).join(', ');
+      return fail(`'${d.name}' is set ${d.locations.length} times (${where}); only the last${last ? `, ${at(last)},` : ''} counts`, {
         location: last,
-        remediation: { text: `Keep one '${d.name}' line and delete the others (${d.locations.map(at).join(', ')}).` },
+        remediation: { text: `Keep one '${d.name}' line and delete the others (${where}).` },
       });
     });
   },
