@@ -104,7 +104,7 @@ function phaseCommand(parent: Command, phase: Phase): void {
 }
 
 export function registerRotate(program: Command): void {
-  const rotate = program.command('rotate').description('rotate secrets on a live server, verified at every step');
+  const rotate = program.command('rotate').description('Rotate secrets on a live server, verified at every step (passwords today)');
   const password = rotate
     .command('password')
     .description("rotate an ACL user's password in two phases with zero failed clients: begin, (move clients), status, finish");
