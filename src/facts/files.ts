@@ -26,8 +26,9 @@ export interface FilesCollectOptions {
   /** An ACL file to use instead of (or in the absence of) the config's `aclfile`. */
   aclPath?: string;
   /**
-   * The server's working directory: relative include/aclfile/tls paths resolve against it, as
-   * redis-server would. Default: the config file's own directory.
+   * The server's working directory when it starts: relative includes (and `dir`) resolve against
+   * it, as redis-server would; the aclfile, TLS files and logfile against `dir` when one is set.
+   * Default: the config file's own directory.
    */
   cwd?: string;
   /** A systemd unit file; drop-ins in FILE.d/*.conf are applied in file-name order. */
@@ -56,6 +57,10 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const parsed = opts.parsed !== undefined && opts.version !== '6.2' ? opts.parsed : loadConfigFile(confPath, { cwd, version: opts.version, access });
   const eff = effectiveConfig(parsed, opts.version);
   const at = (p: string) => (isAbsolute(p) ? p : resolve(cwd, p));
+  // redis-server chdir()s to `dir` while it reads the config, and opens the aclfile, the TLS files
+  // and the logfile only after that: their relative paths resolve against `dir`, not where it started.
+  const serverDir = eff.values['dir']?.isDefault === true || !eff.values['dir']?.value ? cwd : at(eff.values['dir'].value);
+  const atRuntime = (p: string) => (isAbsolute(p) ? p : resolve(serverDir, p));
   /** A directive the files set themselves (not a default filled in for it). */
   const written = (name: string) => (eff.values[name]?.isDefault === true ? undefined : value(name));
   const value = (name: string) => {
@@ -68,7 +73,7 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   let users: Known<UserFacts[]> = known(inlineUsers);
   const aclFiles: string[] = [];
   if (aclPath !== undefined) {
-    const file = opts.aclPath !== undefined ? opts.aclPath : at(aclPath);
+    const file = opts.aclPath !== undefined ? opts.aclPath : atRuntime(aclPath);
     if (opts.aclPath === undefined && access !== undefined && !access.mayLook(file)) throw access.refused(`aclfile ${aclPath}`);
     if (opts.aclPath === undefined && !(access ? access.realPath(file) !== undefined : existsSync(file))) {
       users = unknown(`aclfile ${aclPath} is not readable here; pass it with --acl FILE`);
@@ -81,8 +86,8 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const tlsCert = value('tls-cert-file');
   const certificates: CertificateFacts[] = [];
   if (tlsCert) {
-    if (access !== undefined && !access.mayLook(at(tlsCert))) throw access.refused(`tls-cert-file ${tlsCert}`);
-    const cert = readCertificate(at(tlsCert));
+    if (access !== undefined && !access.mayLook(atRuntime(tlsCert))) throw access.refused(`tls-cert-file ${tlsCert}`);
+    const cert = readCertificate(atRuntime(tlsCert));
     if (cert) certificates.push(cert);
   }
   const dir = value('dir');
@@ -90,12 +95,12 @@ export function collectFiles(confPath: string, opts: FilesCollectOptions): Serve
   const named: { path: string | undefined; kind: FileFacts['kind'] }[] = [
     ...parsed.paths.map((f) => ({ path: f, kind: 'config' as const })),
     ...aclFiles.map((f) => ({ path: f, kind: 'acl' as const })),
-    { path: value('tls-key-file') && at(value('tls-key-file') as string), kind: 'tls-key' },
-    { path: tlsCert && at(tlsCert), kind: 'tls-cert' },
-    { path: value('tls-ca-cert-file') && at(value('tls-ca-cert-file') as string), kind: 'tls-ca' },
+    { path: value('tls-key-file') && atRuntime(value('tls-key-file') as string), kind: 'tls-key' },
+    { path: tlsCert && atRuntime(tlsCert), kind: 'tls-cert' },
+    { path: value('tls-ca-cert-file') && atRuntime(value('tls-ca-cert-file') as string), kind: 'tls-ca' },
     { path: dir && at(dir), kind: 'dir' },
     { path: dir && dbfilename ? resolve(at(dir), dbfilename) : undefined, kind: 'data' },
-    { path: value('logfile') && at(value('logfile') as string), kind: 'log' },
+    { path: value('logfile') && atRuntime(value('logfile') as string), kind: 'log' },
   ];
   const withheld = access ? named.filter((f): f is { path: string; kind: FileFacts['kind'] } => f.path !== undefined && !access.mayLook(f.path)) : [];
   const files = statFiles(named.filter((f) => !withheld.includes(f as (typeof withheld)[number])));

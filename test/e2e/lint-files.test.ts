@@ -3,6 +3,7 @@
  * with file:line. The same files are booted in a real redis-server and audited live: for rules
  * decided by the configuration, lint and the live audit must agree (the server is the oracle).
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,6 +122,26 @@ describe('redsec lint (CLI): aclfile, formats and errors', () => {
     const other = write('aclcase/other.acl', 'user default off\nuser app on #' + 'b'.repeat(64) + ' ~app:* -@all +get\n');
     const r2 = await cli(['lint', conf, '--acl', other, '--format', 'json', '--redis-version', '7.0']);
     expect((JSON.parse(r2.stdout) as Report).findings.find((x) => x.id === 'ACL-ALLCOMMANDS')?.status).not.toBe('fail');
+  });
+
+  it('a relative aclfile after `dir` is read from dir, where redis-server opens it after its chdir', async () => {
+    const data = join(root, 'dircase/data');
+    write('dircase/data/users.acl', 'user default off\nuser fromdir on nopass ~* &* +@all\n');
+    // A decoy beside the config (and in the directory the server starts in): neither reads it.
+    const decoy = `user default off\nuser decoy on #${'c'.repeat(64)} ~app:* resetchannels -@all +get\n`;
+    write('dircase/users.acl', decoy);
+    const conf = write('dircase/redis.conf', `dir ${data}\naclfile users.acl\nbind 127.0.0.1\n`);
+    const server = await startRedis({ config: 'aclfile users.acl', files: { 'users.acl': decoy }, overrides: { dir: data } });
+    try {
+      const users = execFileSync('redis-cli', ['-p', String(server.port), '--user', 'fromdir', '--pass', 'any', '--no-auth-warning', 'ACL', 'USERS'], { encoding: 'utf8' });
+      expect(users.split('\n').filter(Boolean).sort()).toEqual(['default', 'fromdir']);
+    } finally {
+      await server.stop();
+    }
+    const r = await cli(['lint', conf, '--format', 'json', '--redis-version', '7.0']);
+    const report = JSON.parse(r.stdout) as Report;
+    const nopass = report.findings.find((x) => x.id === 'AUTH-ANY-NOPASS-USER' && x.status === 'fail');
+    expect(nopass?.location).toEqual({ file: join(data, 'users.acl'), line: 2 });
   });
 
   it('an aclfile that is not here makes users unknown, not empty', async () => {
