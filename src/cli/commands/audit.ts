@@ -11,15 +11,10 @@ import { configCommandName } from '../config-command.js';
 import { action, err, out } from '../action.js';
 import { EXIT, errorLine } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
+import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
 
-interface AuditFlags {
+interface AuditFlags extends ClientTlsFlags {
   sarifArtifact?: string[];
-  tls?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  insecure?: boolean;
-  sni?: string;
   user?: string;
   passwordFile?: string;
   profile?: string;
@@ -82,16 +77,11 @@ export function textOptions(env: NodeJS.ProcessEnv = process.env, isTTY = proces
 const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
 
 export function registerAudit(program: Command): void {
-  program
+  const cmd = program
     .command('audit')
     .description('Audit live servers without changing them: findings with IDs, evidence and fixes, the level reached, the gap to a profile')
-    .argument('[urls...]', 'redis://[user@]host:port or rediss://... (several audit a fleet)')
-    .option('--tls', 'use TLS for redis:// URLs too (rediss:// always uses it)')
-    .option('--cacert <file>', 'CA certificate(s) to verify the server with')
-    .option('--cert <file>', 'client certificate (mTLS)')
-    .option('--key <file>', 'client private key (mTLS)')
-    .option('--insecure', 'do not verify the server certificate')
-    .option('--sni <name>', 'TLS server name to send and verify')
+    .argument('[urls...]', 'redis://[user@]host:port or rediss://... (several audit a fleet)');
+  addClientTlsOptions(cmd, 'use TLS for redis:// URLs too (rediss:// always uses it)')
     .option('--user <name>', 'ACL user to authenticate as (read-only rights suffice; see README)')
     .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
     .option('--profile <level|file>', 'target profile: basic|standard|hardened|compliance or a profile.json (adds the gap)')
@@ -117,7 +107,7 @@ export function registerAudit(program: Command): void {
         const format = reportFormat(flags.format);
         const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
         const timeout = positiveInt('--timeout', flags.timeout, 600_000);
-        if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        checkClientCert(flags);
         const artifacts = (flags.sarifArtifact ?? []).map(parseArtifactSpec);
         const shardSpec = flags.shard ?? (process.env['REDSEC_SHARD'] || undefined);
         const shard = shardSpec !== undefined ? parseShard(shardSpec, flags.shard !== undefined ? '--shard' : 'REDSEC_SHARD') : undefined;

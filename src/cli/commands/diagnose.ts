@@ -6,16 +6,11 @@ import { action, out } from '../action.js';
 import { configCommandName } from '../config-command.js';
 import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
+import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
 
-interface DiagnoseFlags {
+interface DiagnoseFlags extends ClientTlsFlags {
   user?: string;
   passwordFile?: string;
-  tls?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  insecure?: boolean;
-  sni?: string;
   tlsMin?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
   tlsMax?: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
   command?: string;
@@ -30,18 +25,13 @@ interface DiagnoseFlags {
 const TLS_VERSIONS = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
 
 export function registerDiagnose(program: Command): void {
-  program
+  const cmd = program
     .command('diagnose')
     .description('Connect as the application would and name what fails (E601-E605, network, server state), its cause and the fix')
     .argument('<url>', 'redis://[user@]host:port or rediss://... (a password in the URL works but is better in a file)')
     .option('--user <name>', 'ACL user to authenticate as')
-    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
-    .option('--tls', 'use TLS (implied by rediss://)')
-    .option('--cacert <file>', 'CA certificate(s) to verify the server with')
-    .option('--cert <file>', 'client certificate (mTLS)')
-    .option('--key <file>', 'client private key (mTLS)')
-    .option('--insecure', 'do not verify the server certificate')
-    .option('--sni <name>', 'TLS server name to send and verify')
+    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)');
+  addClientTlsOptions(cmd, 'use TLS (implied by rediss://)')
     .addOption(new Option('--tls-min <version>', 'lowest TLS version the client allows').choices(TLS_VERSIONS))
     .addOption(new Option('--tls-max <version>', 'highest TLS version the client allows').choices(TLS_VERSIONS))
     .option('--command <command>', 'the command the application runs, e.g. "SET foo bar" (checked with ACL DRYRUN or queued in MULTI and discarded, never executed unless read-only; AUTH, HELLO, SELECT, CLIENT ... are refused)')
@@ -55,7 +45,7 @@ export function registerDiagnose(program: Command): void {
       action(async (url: string, flags: DiagnoseFlags) => {
         warnPasswordInUrls([url]);
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
-        if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        checkClientCert(flags);
         const timeout = Number(flags.timeout);
         const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni || flags.tlsMin || flags.tlsMax;
         const opts: DiagnoseOptions = {

@@ -5,8 +5,9 @@ import type { RotateOptions, RotateResult } from '../../rotate/index.js';
 import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
+import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
 
-interface RotateFlags {
+interface RotateFlags extends ClientTlsFlags {
   user: string;
   adminUser?: string;
   adminPasswordFile?: string;
@@ -16,12 +17,6 @@ interface RotateFlags {
   secretFile?: string;
   apply?: boolean;
   persist: boolean;
-  tls?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  insecure?: boolean;
-  sni?: string;
   timeout: string;
   format: 'text' | 'json';
 }
@@ -52,20 +47,14 @@ function phaseCommand(parent: Command, phase: Phase): void {
     cmd.option('--apply', 'change the server (default: print the commands and checks only)');
     cmd.option('--no-persist', 'do not send ACL SAVE / CONFIG REWRITE (the change is lost on restart)');
   }
-  cmd
-    .option('--tls', 'use TLS (implied by rediss://)')
-    .option('--cacert <file>', 'CA certificate(s) to verify the server with')
-    .option('--cert <file>', 'client certificate (mTLS)')
-    .option('--key <file>', 'client private key (mTLS)')
-    .option('--insecure', 'do not verify the server certificate')
-    .option('--sni <name>', 'TLS server name to send and verify')
+  addClientTlsOptions(cmd, 'use TLS (implied by rediss://)')
     .option('--timeout <ms>', 'connect and reply deadline', '5000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       action(async (url: string, flags: RotateFlags) => {
         warnPasswordInUrls([url]);
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
-        if ((flags.cert === undefined) !== (flags.key === undefined)) throw new UsageError('--cert and --key go together');
+        checkClientCert(flags);
         const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
         const opts: RotateOptions = {
