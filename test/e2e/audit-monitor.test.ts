@@ -12,26 +12,9 @@ import { rawConnect, type RawClient } from '../helpers/raw-client.js';
 import { ALLOWLIST, isAllowed } from '../../src/resp/index.js';
 import { SUSPICIOUS_KEYS } from '../../src/facts/probes.js';
 import { cli } from '../helpers/run-cli.js';
+import { commandCounts, monitorArgs } from '../helpers/server-watch.js';
 
 const PW = 'monitor-admin-pw-55c1';
-
-/** `+1700000000.123456 [0 127.0.0.1:5555] "INFO" "everything"` → ['INFO', 'everything']. */
-/** INFO commandstats → "config|get" → calls (+ rejected and failed calls, 7.0+). */
-function commandCounts(info: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)[^\r\n]*?(?:rejected_calls=(\d+),failed_calls=(\d+))?\r?$/gm)) {
-    out.set(m[1] ?? '', Number(m[2]) + Number(m[3] ?? 0) + Number(m[4] ?? 0));
-  }
-  return out;
-}
-
-function monitorArgs(line: string): string[] {
-  const args: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"/g;
-  const body = line.slice(line.indexOf(']') + 1);
-  for (let m = re.exec(body); m; m = re.exec(body)) args.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
-  return args;
-}
 
 describe('audit under MONITOR', () => {
   let server: RedisServer;

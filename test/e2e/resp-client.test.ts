@@ -5,8 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient } from '../helpers/raw-client.js';
-import { connect, parseTarget, ConnectionError, RespError, type RespReply } from '../../src/resp/index.js';
+import { connect, parseTarget, RespError, type RespReply } from '../../src/resp/index.js';
 import { ForbiddenCommandError } from '../../src/errors.js';
+import { failure } from '../helpers/connection-failure.js';
 
 const ADMIN_PASSWORD = 'adm1n-Pass-0001';
 const APP_PASSWORD = 'app-Pass-0002';
@@ -30,14 +31,6 @@ afterAll(async () => {
 
 const url = () => parseTarget(`redis://127.0.0.1:${server.port}`);
 
-async function failure(p: Promise<unknown>): Promise<ConnectionError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectionError);
-  return e as ConnectionError;
-}
 
 /** INFO stats/commandstats through the unrestricted test client. */
 async function serverStats(): Promise<Record<string, string>> {

@@ -3,9 +3,10 @@
  * mid-reply close, a hung socket, garbage, -DENIED before any command, resets then success.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, parseTarget, ConnectionError, RespError } from '../../src/resp/index.js';
+import { connect, parseTarget, RespError } from '../../src/resp/index.js';
 import { TargetError } from '../../src/errors.js';
 import { MAX_CLIENTS, PROTECTED_MODE_DENIED, startFakeResp, type FakeRespServer } from '../helpers/fake-resp-server.js';
+import { failure } from '../helpers/connection-failure.js';
 
 let server: FakeRespServer | undefined;
 afterEach(async () => {
@@ -15,14 +16,6 @@ afterEach(async () => {
 
 const target = (port: number, scheme = 'redis') => parseTarget(`${scheme}://127.0.0.1:${port}`);
 
-async function failure(p: Promise<unknown>): Promise<ConnectionError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectionError);
-  return e as ConnectionError;
-}
 
 describe('RESP client faults (fake server)', () => {
   it('a server that closes in the middle of a reply gives CLOSED, not a partial value', async () => {

@@ -5,10 +5,11 @@
  * are capped in size, and what would have hung or exhausted memory fails with a clear error.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { connect, parseTarget, ConnectionError } from '../../src/resp/index.js';
+import { connect, parseTarget } from '../../src/resp/index.js';
 import { diagnose } from '../../src/diagnose/index.js';
 import { cli } from '../helpers/run-cli.js';
 import { startFakeResp, type FakeConnection, type FakeRespServer } from '../helpers/fake-resp-server.js';
+import { failure } from '../helpers/connection-failure.js';
 
 let server: FakeRespServer | undefined;
 const timers = new Set<NodeJS.Timeout>();
@@ -21,14 +22,6 @@ afterEach(async () => {
 
 const target = (port: number) => parseTarget(`redis://127.0.0.1:${port}`);
 
-async function failure(p: Promise<unknown>): Promise<ConnectionError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectionError);
-  return e as ConnectionError;
-}
 
 /** Answers every command with a bulk string of 1000 bytes sent one byte every `everyMs`. */
 function drip(c: FakeConnection, everyMs: number): void {

@@ -13,8 +13,9 @@ import { join } from 'node:path';
 import { DEFAULT_CIPHERS, getCiphers } from 'node:tls';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { testPki, type TestPki } from '../helpers/pki.js';
-import { connect, parseTarget, probeTls, ConnectionError, TLS12_CANDIDATES, TLS13_CANDIDATES, type TlsProbeResult } from '../../src/resp/index.js';
+import { connect, parseTarget, probeTls, TLS12_CANDIDATES, TLS13_CANDIDATES, type TlsProbeResult } from '../../src/resp/index.js';
 import { certificateFactsFromDer } from '../../src/certs/index.js';
+import { failure } from '../helpers/connection-failure.js';
 
 let pki: TestPki;
 let only13: RedisServer; // tls-protocols "TLSv1.3", client certificate required, no plain port
@@ -80,14 +81,6 @@ afterAll(async () => {
 const clientTls = () => ({ ca: pki.ca, cert: pki.clientCert, key: pki.clientKey });
 const tlsUrl = (s: RedisServer, host = '127.0.0.1') => parseTarget(`rediss://${host}:${s.tlsPort}`);
 
-async function failure(p: Promise<unknown>): Promise<ConnectionError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  expect(e).toBeInstanceOf(ConnectionError);
-  return e as ConnectionError;
-}
 
 interface SClient {
   ok: boolean;

@@ -12,6 +12,7 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type Reply } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
 import { isRotationAllowed, ROTATION_ALLOWLIST } from '../../src/resp/index.js';
+import { commandCounts, monitorArgs } from '../helpers/server-watch.js';
 
 const ADMIN_PW = 'load-admin-pw-71c0';
 const OLD = 'load-app-old-pw-e83a';
@@ -105,23 +106,6 @@ describe('rotation under load', () => {
     console.log(`rotation under load: ${ops} ops in ${seconds.toFixed(1)} s (${Math.round(ops / seconds)}/s), ${auths.old} AUTH old, ${auths.new} AUTH new, 0 failures`);
   }, 30_000);
 });
-
-/** INFO commandstats → "acl|setuser" → calls (+ rejected and failed calls). */
-function commandCounts(info: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const m of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)[^\r\n]*?(?:rejected_calls=(\d+),failed_calls=(\d+))?\r?$/gm)) {
-    out.set(m[1] ?? '', Number(m[2]) + Number(m[3] ?? 0) + Number(m[4] ?? 0));
-  }
-  return out;
-}
-
-function monitorArgs(line: string): string[] {
-  const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"/g;
-  const body = line.slice(line.indexOf(']') + 1);
-  for (let m = re.exec(body); m; m = re.exec(body)) out.push((m[1] ?? '').replace(/\\(.)/g, '$1'));
-  return out;
-}
 
 describe('rotation seen from the server', () => {
   it('commandstats and MONITOR show only the rotation allowlist during begin, status and finish', async () => {
