@@ -1,0 +1,1 @@
+export { WATCH_EVENT_KINDS, type WatchEvent, type WatchEventKind, type EventBaseline } from './event.js';
