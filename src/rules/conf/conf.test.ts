@@ -55,6 +55,17 @@ describe('CONF-DUPLICATE-DIRECTIVE', () => {
     expect(r[1]?.evidence).toContain('redis.conf:4, redis.conf:9, redis.conf:12');
   });
 
+  it('a directive set 100,000 times: the evidence names ten lines, the last among them, and counts the rest', () => {
+    const f = lintFacts({ timeout: '60' });
+    f.duplicateDirectives = [{ name: 'save', locations: Array.from({ length: 100_000 }, (_, i) => ({ file: 'gen.conf', line: i + 1 })) }];
+    const [r] = checkOne('CONF-DUPLICATE-DIRECTIVE', f, LINT);
+    expect(r?.evidence).toBe(
+      "'save' is set 100000 times (gen.conf:1, gen.conf:2, gen.conf:3, gen.conf:4, gen.conf:5, gen.conf:6, gen.conf:7, gen.conf:8, gen.conf:9, … 99990 more …, gen.conf:100000); only the last, gen.conf:100000, counts",
+    );
+    expect(r?.location).toEqual({ file: 'gen.conf', line: 100_000 });
+    expect(r?.remediation.text.length).toBeLessThan(300);
+  });
+
   it('passes without duplicates; not_applicable live', () => {
     expect(checkOne('CONF-DUPLICATE-DIRECTIVE', lintFacts({ timeout: '60' }), LINT)[0]?.status).toBe('pass');
     expect(checkOne('CONF-DUPLICATE-DIRECTIVE', baselineFacts(), LIVE).map((x) => x.status)).toEqual(['not_applicable']);
