@@ -60,7 +60,7 @@ describe('CONF-DUPLICATE-DIRECTIVE', () => {
     f.duplicateDirectives = [{ name: 'save', locations: Array.from({ length: 100_000 }, (_, i) => ({ file: 'gen.conf', line: i + 1 })) }];
     const [r] = checkOne('CONF-DUPLICATE-DIRECTIVE', f, LINT);
     expect(r?.evidence).toBe(
-      "'save' is set 100000 times (gen.conf:1, gen.conf:2, gen.conf:3, gen.conf:4, gen.conf:5, gen.conf:6, gen.conf:7, gen.conf:8, gen.conf:9, … 99990 more …, gen.conf:100000); only the last, gen.conf:100000, counts",
+      "'save' is set 100000 times (gen.conf:1, gen.conf:2, gen.conf:3, gen.conf:4, gen.conf:5, gen.conf:6, gen.conf:7, gen.conf:8, gen.conf:9, ... 99990 more ..., gen.conf:100000); only the last, gen.conf:100000, counts",
     );
     expect(r?.location).toEqual({ file: 'gen.conf', line: 100_000 });
     expect(r?.remediation.text.length).toBeLessThan(300);

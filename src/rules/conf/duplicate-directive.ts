@@ -13,7 +13,7 @@ function listLocations(locations: readonly Location[]): string {
   if (locations.length <= SHOWN_LOCATIONS) return locations.map(at).join(', ');
   const head = locations.slice(0, SHOWN_LOCATIONS - 1).map(at).join(', ');
   const last = locations[locations.length - 1];
-  return `${head}, … ${locations.length - SHOWN_LOCATIONS} more …, ${last ? at(last) : ''}`;
+  return `${head}, ... ${locations.length - SHOWN_LOCATIONS} more ..., ${last ? at(last) : ''}`;
 }
 
 export const confDuplicateDirective: Rule = {
