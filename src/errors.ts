@@ -86,7 +86,7 @@ export class ForbiddenCommandError extends RedsecError {
   constructor(
     readonly command: string,
     /** Which allowlist refused it: the audit's read-only one or a rotation's write allowlist. */
-    readonly allowlist: 'read-only' | 'password-rotation' = 'read-only',
+    readonly allowlist: 'read-only' | 'password-rotation' | 'tls-rotation' = 'read-only',
   ) {
     super(`refusing to send '${command}': not on redsec's ${allowlist} allowlist`);
   }

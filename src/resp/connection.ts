@@ -14,6 +14,7 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { assertAllowed, type KeyReadPolicy } from './allowlist.js';
 import { assertRotationAllowed } from './rotation-allowlist.js';
+import { assertTlsRotationAllowed } from './tls-rotation-allowlist.js';
 import { encodeCommands } from './encode.js';
 import { ConnectionError, socketError } from './faults.js';
 import { RespLimitError, RespParser, RespProtocolError } from './parser.js';
@@ -53,6 +54,11 @@ export interface ConnectOptions {
    * (rotation-allowlist.ts), which replaces the read-only allowlist instead of adding to it.
    */
   rotationUser?: string | undefined;
+  /**
+   * A certificate rotation's connection: the audit's reads plus CONFIG SET of TLS file directives
+   * and CONFIG REWRITE (tls-rotation-allowlist.ts), nothing else.
+   */
+  tlsRotation?: boolean | undefined;
   /**
    * CONFIG's name on a server with `rename-command CONFIG NAME` (--config-command). Right after
    * AUTH the connection asks COMMAND INFO NAME; only when the server says NAME is its CONFIG does
@@ -142,6 +148,7 @@ interface Guards {
   redactor: Redactor;
   keyReads: KeyReadPolicy | undefined;
   rotationUser: string | undefined;
+  tlsRotation: boolean;
   parser: RespParser;
   maxTotalBytes: number;
 }
@@ -175,6 +182,7 @@ class Connection implements RespConnection {
   private readonly redactor: Redactor;
   private readonly keyReads: KeyReadPolicy | undefined;
   private readonly rotationUser: string | undefined;
+  private readonly tlsRotation: boolean;
   private readonly maxTotalBytes: number;
   private received = 0;
   private fatal: Error | undefined;
@@ -196,6 +204,7 @@ class Connection implements RespConnection {
     this.redactor = guards.redactor;
     this.keyReads = guards.keyReads;
     this.rotationUser = guards.rotationUser;
+    this.tlsRotation = guards.tlsRotation;
     this.parser = guards.parser;
     this.maxTotalBytes = guards.maxTotalBytes;
     if (isTls) this.tlsInfo = sessionInfo(socket as TLSSocket);
@@ -228,6 +237,11 @@ class Connection implements RespConnection {
         assertRotationAllowed(commands, this.rotationUser);
         return this.send(commands);
       }
+      if (this.tlsRotation) {
+        // No CONFIG alias here: the rotation needs the real CONFIG (SET and REWRITE).
+        assertTlsRotationAllowed(commands);
+        return this.send(commands);
+      }
       assertAllowed(commands, policy);
       if (this.configAlias !== undefined) {
         commands = commands.map((c) => (isConfigGet(c) ? [this.configAlias!, ...c.slice(1)] : c));
@@ -245,6 +259,7 @@ class Connection implements RespConnection {
    */
   async queueCheck(argv: readonly string[]): Promise<QueueCheckReplies> {
     if (this.rotationUser !== undefined) throw new ForbiddenCommandError('MULTI', 'password-rotation');
+    if (this.tlsRotation) throw new ForbiddenCommandError('MULTI', 'tls-rotation');
     assertQueueable(argv);
     const [multi] = await this.send([['MULTI']]);
     // Not in a transaction (MULTI denied, a proxy without MULTI ...): the command would run. Stop.
@@ -498,6 +513,7 @@ async function connectOnce(target: Target, opts: ConnectOptions, attempt: number
     redactor: new Redactor([opts.auth?.password, target.password]),
     keyReads: opts.keyReads,
     rotationUser: opts.rotationUser,
+    tlsRotation: opts.tlsRotation === true,
     parser: new RespParser({ maxReplyBytes: opts.maxReplyBytes, maxReplyElements: opts.maxReplyElements }),
     maxTotalBytes: opts.maxTotalBytes ?? DEFAULTS.maxTotalBytes,
   });

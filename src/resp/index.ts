@@ -10,6 +10,7 @@ export { encodeCommand } from './encode.js';
 export { RUN_INSIDE_MULTI, assertQueueable, type QueueCheckReplies } from './queue-check.js';
 export { ALLOWLIST, KEY_READ_COMMANDS, isAllowed, assertAllowed, commandName, type AllowPolicy, type KeyReadPolicy } from './allowlist.js';
 export { ROTATION_ALLOWLIST, isRotationAllowed, isRotationRule, assertRotationAllowed } from './rotation-allowlist.js';
+export { TLS_ROTATION_DIRECTIVES, TLS_ROTATION_WRITES, isTlsRotationWrite, isTlsRotationAllowed, assertTlsRotationAllowed } from './tls-rotation-allowlist.js';
 export { ConnectionError, redact, type Fault } from './faults.js';
 export { probeTls, TLS_VERSIONS, type TlsProbeOptions, type TlsProbeResult, type TlsVersion, type ProtocolOutcome, type AcceptedSuite, type CipherScope } from './tls-probe.js';
 export { NOT_TRIED_FAMILIES, TLS12_CANDIDATES, TLS13_CANDIDATES, tls12Candidates } from './tls-candidates.js';
