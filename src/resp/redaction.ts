@@ -18,10 +18,14 @@ const ARGS_ECHO = /with args beginning with:.*$/s;
 
 /**
  * The secrets inside one command: the password of AUTH, of HELLO's AUTH option, and every
- * `>password` rule of ACL SETUSER (a password rotation sends one).
+ * `>password` rule of ACL SETUSER (a password rotation sends one), and the value of CONFIG SET
+ * masterauth / SENTINEL SET <name> auth-pass (a rotation of the replication user sends them).
  */
 export function secretsOf(args: readonly string[]): string[] {
   const name = (args[0] ?? '').toUpperCase();
+  const sub = (args[1] ?? '').toUpperCase();
+  if (name === 'CONFIG' && sub === 'SET' && /^(masterauth|requirepass)$/i.test(args[2] ?? '') && args[3] !== undefined) return [args[3]];
+  if (name === 'SENTINEL' && sub === 'SET' && (args[3] ?? '').toLowerCase() === 'auth-pass' && args[4] !== undefined) return [args[4]];
   if (name === 'ACL' && (args[1] ?? '').toUpperCase() === 'SETUSER') {
     return args.slice(3).filter((a) => a.startsWith('>') && a.length > 1).map((a) => a.slice(1));
   }

@@ -20,6 +20,12 @@ describe('rotation write allowlist', () => {
       ['CONFIG', 'REWRITE'],
       ['CLIENT', 'LIST'],
       ['CLIENT', 'LIST', 'TYPE', 'normal'],
+      ['CONFIG', 'GET', 'masteruser'],
+      ['config', 'set', 'masterauth', 'new-secret'],
+      ['INFO', 'replication'],
+      ['CLIENT', 'KILL', 'TYPE', 'master'],
+      ['SENTINEL', 'MASTER', 'mymaster'],
+      ['sentinel', 'set', 'mymaster', 'auth-pass', 'new-secret'],
     ]) expect(isRotationAllowed(args, 'app'), args.join(' ')).toBe(true);
   });
 
@@ -59,6 +65,33 @@ describe('rotation write allowlist', () => {
       ['AUTH'],
       ['AUTH', 'a', 'b', 'c'],
       [],
+      ['CONFIG', 'SET', 'masterauth', ''],
+      ['CONFIG', 'SET', 'masterauth', 'x', 'masteruser', 'admin'],
+      ['CONFIG', 'SET', 'masteruser', 'admin'],
+      ['CONFIG', 'SET', 'requirepass', 'x'],
+      ['CONFIG', 'SET', 'replicaof', '10.0.0.1 6379'],
+      ['CONFIG', 'SET', 'dir', '/tmp'],
+      ['CONFIG', 'GET', 'masterauth'],
+      ['INFO'],
+      ['INFO', 'all'],
+      ['INFO', 'replication', 'clients'],
+      ['CLIENT', 'KILL', 'TYPE', 'normal'],
+      ['CLIENT', 'KILL', 'TYPE', 'replica'],
+      ['CLIENT', 'KILL', '127.0.0.1:5555'],
+      ['CLIENT', 'KILL', 'USER', 'app'],
+      ['SENTINEL', 'SET', 'mymaster', 'auth-pass', ''],
+      ['SENTINEL', 'SET', 'mymaster', 'auth-user', 'admin'],
+      ['SENTINEL', 'SET', 'mymaster', 'auth-pass', 'x', 'quorum', '1'],
+      ['SENTINEL', 'SET', 'mymaster', 'client-reconfig-script', '/tmp/x'],
+      ['SENTINEL', 'SET', 'mymaster', 'notification-script', '/tmp/x'],
+      ['SENTINEL', 'FAILOVER', 'mymaster'],
+      ['SENTINEL', 'REMOVE', 'mymaster'],
+      ['SENTINEL', 'MONITOR', 'm', '10.0.0.1', '6379', '1'],
+      ['SENTINEL', 'RESET', '*'],
+      ['SENTINEL', 'CONFIG', 'SET', 'resolve-hostnames', 'yes'],
+      ['SENTINEL', 'MASTERS'],
+      ['REPLICAOF', 'NO', 'ONE'],
+      ['SLAVEOF', '127.0.0.1', '1'],
     ]) expect(isRotationAllowed(args, 'app'), args.join(' ')).toBe(false);
   });
 
@@ -72,7 +105,7 @@ describe('rotation write allowlist', () => {
   });
 
   it('leaves the audit allowlist read-only: none of the writes is on it', () => {
-    for (const args of [['ACL', 'SETUSER', 'app', '>x'], ['ACL', 'SAVE'], ['CONFIG', 'REWRITE']]) expect(isAllowed(args)).toBe(false);
+    for (const args of [['ACL', 'SETUSER', 'app', '>x'], ['ACL', 'SAVE'], ['CONFIG', 'REWRITE'], ['CONFIG', 'SET', 'masterauth', 'x'], ['CLIENT', 'KILL', 'TYPE', 'master'], ['SENTINEL', 'SET', 'm', 'auth-pass', 'x']]) expect(isAllowed(args)).toBe(false);
     expect(ROTATION_ALLOWLIST).toContain('ACL SETUSER');
   });
 
@@ -94,5 +127,7 @@ describe('rotation write allowlist', () => {
 
   it('the >password of ACL SETUSER is a secret the connection hides from replies', () => {
     expect(secretsOf(['ACL', 'SETUSER', 'app', '>n3w-pass', `!${H}`])).toEqual(['n3w-pass']);
+    expect(secretsOf(['CONFIG', 'SET', 'masterauth', 'n3w-pass'])).toEqual(['n3w-pass']);
+    expect(secretsOf(['SENTINEL', 'SET', 'mymaster', 'auth-pass', 'n3w-pass'])).toEqual(['n3w-pass']);
   });
 });
