@@ -14,3 +14,5 @@ export {
   type AnomalyVerdict,
   type RateBaseline,
 } from './anomaly.js';
+export { WebhookSink, parseWebhookUrl, describeWebhook, type WebhookOptions, type WebhookStats } from './webhook.js';
+export { scrubSecrets } from './scrub.js';
