@@ -16,3 +16,22 @@ export {
 } from './anomaly.js';
 export { WebhookSink, parseWebhookUrl, describeWebhook, type WebhookOptions, type WebhookStats } from './webhook.js';
 export { scrubSecrets } from './scrub.js';
+export {
+  POLL_INFO_SECTIONS,
+  POLL_ACL_LOG_COUNT,
+  pollCommands,
+  parseSnapshot,
+  parseConfigMap,
+  parseAclLogRecords,
+  parseClientRecords,
+  infoNumber,
+  commandStats,
+  type WatchSnapshot,
+  type SnapshotMeta,
+  type AclLogRecord,
+  type ClientRecord,
+  type CommandStat,
+  type PollCommandOptions,
+} from './snapshot.js';
+export { pollTarget, type PollOptions } from './poll.js';
+export { DANGEROUS_COMMANDS, DANGEROUS_COMMAND_NAMES, type DangerousCommand } from './dangerous.js';
