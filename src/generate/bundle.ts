@@ -3,7 +3,9 @@ import { generatePki, type IssuedCert, type Pki } from '../certs/index.js';
 import type { Profile } from '../profile/index.js';
 import { buildPlan } from './plan.js';
 import { renderChecklist } from './render/checklist-md.js';
+import { renderAlertmanagerExample } from './render/alertmanager.js';
 import { renderAwsSecurityGroup, renderIptables, renderK8sNetworkPolicy, renderNftables, renderUfw } from './render/firewall.js';
+import { renderPrometheusRules } from './render/prometheus-rules.js';
 import { renderPlanJson, type CertificateInventoryEntry } from './render/output.js';
 import { renderRedisConf } from './render/redis-conf.js';
 import { renderSecretsEnv } from './render/secrets-env.js';
@@ -101,6 +103,8 @@ export async function generateBundle(profile: Profile, opts: GenerateOptions = {
     { path: 'firewall/ufw.sh', content: renderUfw(fw), mode: SCRIPT_MODE },
     { path: 'firewall/aws-security-group.json', content: renderAwsSecurityGroup(fw), mode: PUBLIC_MODE },
     { path: 'firewall/k8s-networkpolicy.yaml', content: renderK8sNetworkPolicy(fw), mode: PUBLIC_MODE },
+    { path: 'monitoring/prometheus-rules.yml', content: renderPrometheusRules(plan.profile.security_level), mode: PUBLIC_MODE },
+    { path: 'monitoring/alertmanager-example.yml', content: renderAlertmanagerExample(), mode: PUBLIC_MODE },
     { path: 'CHECKLIST.md', content: renderChecklist(plan), mode: PUBLIC_MODE },
     { path: 'plan.json', content: renderPlanJson(plan, plan.tls ? certificates : undefined), mode: PUBLIC_MODE },
   ];

@@ -39,7 +39,7 @@ export const GenerateInputSchema = ProfileSchema.extend({
     .min(1)
     .max(1024)
     .optional()
-    .describe('Write the bundle (redis.conf, users.acl, secrets.env, tls/, firewall/, CHECKLIST.md) to this new directory under the server\'s --allow-write directory'),
+    .describe('Write the bundle (redis.conf, users.acl, secrets.env, tls/, firewall/, monitoring/, CHECKLIST.md) to this new directory under the server\'s --allow-write directory'),
 });
 
 const ChecklistItemSchema = z.object({

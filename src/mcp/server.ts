@@ -57,7 +57,7 @@ export function createMcpServer(ctx: McpContext): McpServer {
         'build a version-correct hardened configuration: security_config (redis.conf directives), acl_rules, tls_config, audit_checklist and warnings. ' +
         'No secrets are returned. ' +
         (ctx.writeRoot
-          ? 'With out_dir, the full bundle (redis.conf, users.acl with hashes, secrets.env, TLS certificates, firewall rules, CHECKLIST.md) is written to a new directory under the allowed write directory.'
+          ? 'With out_dir, the full bundle (redis.conf, users.acl with hashes, secrets.env, TLS certificates, firewall rules, CHECKLIST.md, monitoring/ Prometheus rules) is written to a new directory under the allowed write directory.'
           : 'This server does not write files (out_dir is refused): it was started without --allow-write.'),
       inputSchema: GenerateInputSchema,
       outputSchema: GenerateOutputSchema,

@@ -80,7 +80,8 @@ describe('redsec generate (CLI)', () => {
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as Record<string, unknown>;
     expect(Object.keys(json)).toEqual(expect.arrayContaining(['security_config', 'acl_rules', 'tls_config', 'audit_checklist', 'warnings']));
-    expect(readdirSync(out).sort()).toEqual(['CHECKLIST.md', 'firewall', 'plan.json', 'redis.conf', 'secrets.env', 'tls', 'users.acl']);
+    expect(readdirSync(out).sort()).toEqual(['CHECKLIST.md', 'firewall', 'monitoring', 'plan.json', 'redis.conf', 'secrets.env', 'tls', 'users.acl']);
+    expect(readdirSync(join(out, 'monitoring')).sort()).toEqual(['alertmanager-example.yml', 'prometheus-rules.yml']);
     expect(readdirSync(join(out, 'firewall')).sort()).toEqual(['aws-security-group.json', 'iptables.sh', 'k8s-networkpolicy.yaml', 'nftables.nft', 'ufw.sh']);
     const first = secretsOf(out);
     expect(first.length).toBeGreaterThan(3);

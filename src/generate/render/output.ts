@@ -102,7 +102,7 @@ export function renderText(plan: Plan, extra: { bundle?: BundleSummary } = {}): 
     for (const f of extra.bundle.files) lines.push(`  ${f.mode}  ${f.path}`);
     lines.push('', 'Passwords are in secrets.env (mode 0600): move them to a vault, then delete the file.');
   } else {
-    lines.push('', 'Nothing written: pass --out DIR to write the bundle (redis.conf, users.acl, secrets.env, tls/, firewall/, CHECKLIST.md, plan.json).');
+    lines.push('', 'Nothing written: pass --out DIR to write the bundle (redis.conf, users.acl, secrets.env, tls/, firewall/, monitoring/, CHECKLIST.md, plan.json).');
   }
   return `${lines.join('\n')}\n`;
 }
