@@ -9,9 +9,13 @@ import { collectTarget, targetCredentials, type ConnectionSettings } from './col
 import { hideSecrets } from './hide-secrets.js';
 import { evaluateFacts, type EvaluateOptions } from './evaluate.js';
 import { mapPool } from './pool.js';
+import { passwordDatesFor, type PasswordRecords } from './password-dates.js';
 import { buildAuditReport, stampTimes } from './report.js';
 
-export interface AuditOptions extends EvaluateOptions, ConnectionSettings {}
+export interface AuditOptions extends EvaluateOptions, ConnectionSettings {
+  /** Password dates for every target (--rotation-state, --password-dates); each audit keeps its own server's. */
+  passwordRecords?: PasswordRecords | undefined;
+}
 
 export interface FleetOptions extends AuditOptions {
   /** Targets audited at once (default 16). */
@@ -26,7 +30,8 @@ export async function auditTarget(url: string | Target, opts: AuditOptions): Pro
   const target = typeof url === 'string' ? parseTarget(url) : url;
   const creds = targetCredentials(target, opts);
   const facts = await collectTarget(target, opts, creds);
-  return stampTimes(hideSecrets(evaluateFacts(facts, opts), [creds.password]), started, new Date());
+  const passwordDates = opts.passwordRecords ? passwordDatesFor(opts.passwordRecords, target) : opts.passwordDates;
+  return stampTimes(hideSecrets(evaluateFacts(facts, { ...opts, passwordDates }), [creds.password]), started, new Date());
 }
 
 /**

@@ -17,6 +17,12 @@ export interface EvaluateOptions {
   today?: string;
   /** CVE and end-of-life data (--cve-data; default: the data shipped with redsec). */
   cveData?: CveData | undefined;
+  /** When this server's passwords were set (AUTH-PASSWORD-AGE); audit narrows its records to the target. */
+  passwordDates?: RuleContext['passwordDates'];
+  /** TLS-CERT's expiry window in days (default 30). */
+  certExpiryWindowDays?: number | undefined;
+  /** The clock for expiry and age checks (tests pin it; default now). */
+  now?: Date | undefined;
 }
 
 export function evaluateFacts(facts: ServerFacts, opts: EvaluateOptions): Report {
@@ -27,11 +33,15 @@ export function evaluateFacts(facts: ServerFacts, opts: EvaluateOptions): Report
           security_level: opts.profile.security_level,
           network_exposure: opts.profile.network_exposure,
           compliance_requirements: [...opts.profile.compliance_requirements],
+          password_max_age_days: opts.profile.password_max_age_days,
         }
       : null,
     ...(opts.allowlists ? { allowlists: opts.allowlists } : {}),
     ...(opts.baseline ? { baseline: opts.baseline } : {}),
     cveData: opts.cveData,
+    passwordDates: opts.passwordDates,
+    certExpiryWindowDays: opts.certExpiryWindowDays,
+    ...(opts.now ? { now: opts.now } : {}),
   };
   const raw = runRules(facts, ctx);
   const { findings, uses } = applyWaivers(raw, opts.waivers ?? [], facts.target, opts.today ?? today());

@@ -10,5 +10,6 @@ export { failsAt, isSeverity } from './summary.js';
 export { driftFromPlan, type Drift } from './drift.js';
 export { parseTargetsFile, loadTargetsFile } from './targets-file.js';
 export { parseBaseline, loadBaseline } from './baseline.js';
+export { loadPasswordRecords, parsePasswordDates, rotationStateRecords, passwordDatesFor, type PasswordRecord, type PasswordRecords } from './password-dates.js';
 export { parseShard, shardKey, shardOf, selectShard, MAX_SHARDS, type Shard } from './shard.js';
 export { parseReportFile, mergeReports, NOT_REPORTED, type ShardReports } from './merge.js';

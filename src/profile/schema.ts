@@ -53,6 +53,13 @@ export const ProfileSchema = z
     app_cidrs: z.array(cidr).default([]).describe('Application sources allowed by the firewall (single addresses only for public exposure)'),
     peer_cidrs: z.array(cidr).default([]).describe('Other Redis nodes and sentinels (cluster bus, 26379)'),
     config_dir: absolutePath.default('/etc/redis').describe('Where the bundle is installed; redis.conf paths point here'),
+    password_max_age_days: z
+      .number()
+      .int()
+      .min(1)
+      .max(3650)
+      .optional()
+      .describe("Audit: the longest a password may live (AUTH-PASSWORD-AGE); default 90 for the compliance level or pci_dss (PCI DSS 8.3.9), else 365"),
   })
   .strict();
 

@@ -17,6 +17,7 @@ import { weakPassword } from './auth/weak-password.js';
 import { cleartextSecret } from './auth/cleartext-secret.js';
 import { confPerms } from './auth/conf-perms.js';
 import { sharedPassword } from './auth/shared-password.js';
+import { authPasswordAge } from './auth/password-age.js';
 import { replCreds } from './auth/repl-creds.js';
 import { bruteforceSignals } from './auth/bruteforce-signals.js';
 import { aclAllcommands } from './acl/allcommands.js';
@@ -85,6 +86,7 @@ export const RULES: readonly Rule[] = [
   cleartextSecret,
   confPerms,
   sharedPassword,
+  authPasswordAge,
   replCreds,
   bruteforceSignals,
   aclAllcommands,

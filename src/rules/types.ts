@@ -13,6 +13,8 @@ export interface RuleProfile {
   security_level: string;
   network_exposure: string;
   compliance_requirements: string[];
+  /** The profile's own password lifetime (AUTH-PASSWORD-AGE); else one follows from level and frameworks. */
+  password_max_age_days?: number | undefined;
 }
 
 export interface RuleContext {
@@ -25,6 +27,30 @@ export interface RuleContext {
   now?: Date;
   /** CVE and end-of-life data (--cve-data); defaults to the data shipped with redsec. */
   cveData?: CveData | undefined;
+  /** When this server's passwords were set (rotation state files, --password-dates), for AUTH-PASSWORD-AGE. */
+  passwordDates?: PasswordDates | undefined;
+  /** TLS-CERT fails a certificate expiring within this many days (--cert-expiry-window; default 30). */
+  certExpiryWindowDays?: number | undefined;
+}
+
+/**
+ * Dates of password hashes, already narrowed to one server. `set`: the hash was set at `at`;
+ * `before`: it was set at or before `at` (a rotation's old hashes: only their removal is dated).
+ */
+export interface PasswordDate {
+  user: string;
+  /** SHA-256 hex of the password. */
+  hash: string;
+  at: string;
+  kind: 'set' | 'before';
+  /** The file it came from, for the evidence. */
+  source: string;
+}
+
+export interface PasswordDates {
+  /** Every file given, even those with nothing for this server (the evidence names them). */
+  sources: string[];
+  entries: PasswordDate[];
 }
 
 export interface UserBaseline {

@@ -32,6 +32,9 @@ interface AuditFlags extends ClientTlsFlags {
   probeKeys?: boolean;
   cveData?: string;
   configCommand?: string;
+  rotationState?: string[];
+  passwordDates?: string[];
+  certExpiryWindow: string;
 }
 
 /**
@@ -74,6 +77,16 @@ export function textOptions(env: NodeJS.ProcessEnv = process.env, isTTY = proces
   return { color: isTTY };
 }
 
+/** `--cert-expiry-window 30d` (or 30): whole days, 1 to 3650. */
+export function expiryWindowDays(value: string): number {
+  const m = /^(\d{1,4})d?$/.exec(value.trim());
+  const days = m ? Number(m[1]) : NaN;
+  if (!(days >= 1 && days <= 3650)) throw new UsageError(`--cert-expiry-window must be a number of days from 1 to 3650 (e.g. 30d), got ${JSON.stringify(value)}`);
+  return days;
+}
+
+const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
+
 const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
 
 export function registerAudit(program: Command): void {
@@ -100,6 +113,9 @@ export function registerAudit(program: Command): void {
     .option('--probe-keys', 'also ask EXISTS for backup1..4 and crackit in db 0, keys compromised servers carry (IOC-CRON-KEYS)')
     .option('--baseline <aclfile>', 'the approved users and password hashes, e.g. generate\'s users.acl (IOC-HIJACKED-PASSWORD)')
     .option('--cve-data <file>', 'CVE and end-of-life data to use instead of the bundled file (VER-CVE, VER-EOL)')
+    .option('--rotation-state <file>', "a state file of redsec rotate password: when that user's password was set (AUTH-PASSWORD-AGE; repeatable)", repeat)
+    .option('--password-dates <file>', 'a dated password baseline, JSON {"version":1,"passwords":[{"user","sha256","set_at"}]} (AUTH-PASSWORD-AGE; repeatable)', repeat)
+    .option('--cert-expiry-window <days>', 'TLS-CERT fails certificates expiring within this many days (e.g. 30d)', '30d')
     .action(
       action(async (urls: string[], flags: AuditFlags) => {
         warnPasswordInUrls(urls);
@@ -108,6 +124,7 @@ export function registerAudit(program: Command): void {
         const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
         const timeout = positiveInt('--timeout', flags.timeout, 600_000);
         checkClientCert(flags);
+        const certExpiryWindowDays = expiryWindowDays(flags.certExpiryWindow);
         const artifacts = (flags.sarifArtifact ?? []).map(parseArtifactSpec);
         const shardSpec = flags.shard ?? (process.env['REDSEC_SHARD'] || undefined);
         const shard = shardSpec !== undefined ? parseShard(shardSpec, flags.shard !== undefined ? '--shard' : 'REDSEC_SHARD') : undefined;
@@ -141,6 +158,11 @@ export function registerAudit(program: Command): void {
           ...(flags.baseline !== undefined ? { baseline: await loadBaseline(flags.baseline) } : {}),
           ...(flags.probeKeys ? { probeKeys: true } : {}),
           configCommand: configCommandName(flags.configCommand),
+          passwordRecords:
+            flags.rotationState !== undefined || flags.passwordDates !== undefined
+              ? (await import('../../audit/password-dates.js')).loadPasswordRecords(flags.rotationState ?? [], flags.passwordDates ?? [])
+              : undefined,
+          certExpiryWindowDays,
           ...(masters || modules || clients
             ? { allowlists: { ...(masters ? { masters } : {}), ...(modules ? { modules } : {}), ...(clients ? { clients } : {}) } }
             : {}),

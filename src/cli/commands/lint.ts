@@ -3,7 +3,7 @@ import { failsAt } from '../../audit/summary.js';
 import { action, out } from '../action.js';
 import { VERSION_IDS } from '../../versions/types.js';
 import { EXIT } from '../exit.js';
-import { FORMATS, failOnSeverity, renderOptions, reportFormat } from './audit.js';
+import { FORMATS, expiryWindowDays, failOnSeverity, renderOptions, reportFormat } from './audit.js';
 
 interface LintFlags {
   acl?: string;
@@ -17,6 +17,7 @@ interface LintFlags {
   compose?: string;
   composeService?: string;
   cveData?: string;
+  certExpiryWindow: string;
 }
 
 export function registerLint(program: Command): void {
@@ -35,10 +36,12 @@ export function registerLint(program: Command): void {
     .option('--compose <file>', 'the Docker Compose file that runs the server, for OS-CONTAINER')
     .option('--compose-service <name>', 'the service in --compose, when several run redis or valkey')
     .option('--cve-data <file>', 'CVE and end-of-life data to use instead of the bundled file (VER-CVE, VER-EOL)')
+    .option('--cert-expiry-window <days>', 'TLS-CERT fails certificates expiring within this many days (e.g. 30d)', '30d')
     .action(
       action(async (file: string, flags: LintFlags) => {
         const failOn = failOnSeverity(flags.failOn);
         const format = reportFormat(flags.format);
+        const certExpiryWindowDays = expiryWindowDays(flags.certExpiryWindow);
         // Imported when the action runs: start-up stays small for every other command.
         // Module by module: profiles and waivers bring zod, which a plain lint never needs (see audit).
         const [{ lintFiles }, { renderReport }] = await Promise.all([import('../../audit/lint.js'), import('../../report/render.js')]);
@@ -49,6 +52,7 @@ export function registerLint(program: Command): void {
           profile,
           waivers,
           cveData,
+          certExpiryWindowDays,
           ...(flags.acl !== undefined ? { aclPath: flags.acl } : {}),
           ...(flags.redisVersion !== undefined ? { redisVersion: flags.redisVersion } : {}),
           ...(flags.cwd !== undefined ? { cwd: flags.cwd } : {}),

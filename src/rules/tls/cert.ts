@@ -7,15 +7,16 @@ import { pci } from '../compliance.js';
 import { tlsEnabled } from './common.js';
 
 const DAY = 86_400_000;
-const WARN_DAYS = 30;
+/** The expiry window unless --cert-expiry-window says otherwise. */
+export const CERT_EXPIRY_WINDOW_DAYS = 30;
 
-function certProblems(c: CertificateFacts, now: number): string[] {
+function certProblems(c: CertificateFacts, now: number, windowDays: number): string[] {
   const p: string[] = [];
   const end = Date.parse(c.notAfter);
   if (Number.isFinite(end)) {
     const days = Math.floor((end - now) / DAY);
     if (days < 0) p.push(`expired ${-days} day(s) ago`);
-    else if (days < WARN_DAYS) p.push(`expires in ${days} day(s)`);
+    else if (days < windowDays) p.push(`expires in ${days} day(s), within the ${windowDays}-day window`);
   }
   if (c.selfSigned && !c.isCa) p.push('self-signed');
   if (c.trusted === false) p.push(`untrusted chain${c.trustError ? ` (${c.trustError})` : ''}`);
@@ -39,9 +40,10 @@ export const tlsCert: Rule = {
     const t = tlsEnabled(facts);
     if (t.known && !t.on) return notApplicable('TLS is not enabled');
     const now = (ctx.now ?? new Date()).getTime();
+    const windowDays = ctx.certExpiryWindowDays ?? CERT_EXPIRY_WINDOW_DAYS;
     const results: RuleResult[] = [];
     for (const c of facts.certificates) {
-      const problems = certProblems(c, now);
+      const problems = certProblems(c, now, windowDays);
       if (problems.length > 0) results.push(fail(`${c.file ?? c.subject}: ${problems.join(', ')}`));
     }
     if (facts.files.known)
@@ -56,6 +58,6 @@ export const tlsCert: Rule = {
     }
     if (results.length > 0) return results;
     if (facts.certificates.length === 0) return notApplicable('no certificate was seen (no handshake and no certificate files)');
-    return pass(`${facts.certificates.length} certificate(s) valid for at least ${WARN_DAYS} days, with SANs`);
+    return pass(`${facts.certificates.length} certificate(s) valid for at least ${windowDays} days, with SANs`);
   },
 };

@@ -65,7 +65,7 @@ describe('TLS rules', () => {
     f.files = { known: true, value: [{ path: 'server.key', kind: 'tls-key', mode: 0o644 }] };
     setConfig(f, { 'tls-ca-cert-file': '' });
     expect(checkOne('TLS-CERT', f, LIVE).map((x) => x.evidence)).toEqual([
-      'server.crt: expires in 12 day(s), self-signed, no subjectAltName (CN alone is obsolete), RSA 1024-bit key, signed with sha1WithRSAEncryption',
+      'server.crt: expires in 12 day(s), within the 30-day window, self-signed, no subjectAltName (CN alone is obsolete), RSA 1024-bit key, signed with sha1WithRSAEncryption',
       'server.key: private key mode 644 is readable by others',
       'tls-auth-clients yes without tls-ca-cert-file or tls-ca-cert-dir',
     ]);
