@@ -49,8 +49,8 @@ const ITEMS: ItemSpec[] = [
   { id: 'auth-no-default', section: 'Authentication', text: 'No default user with full access', checks: ['AUTH-NOPASS-DEFAULT', 'AUTH-DEFAULT-USER-ENABLED'], refs: { pci_dss: ['2.2.2', '8.3.1'], gdpr: ['Art. 25'] },
     status: (p) => (level(p) === 'basic' ? { status: 'enforced', note: 'basic level: default user kept, with a secret and without @dangerous' } : 'enforced') },
   { id: 'auth-hashes-only', section: 'Authentication', text: 'Passwords stored as SHA-256 hashes only', checks: ['AUTH-CLEARTEXT-SECRET', 'AUTH-CONF-PERMS'], refs: { pci_dss: ['8.3.2', '8.6.2'], hipaa: ['164.312(d)'] }, status: enforced },
-  { id: 'auth-rotation', section: 'Authentication', text: 'Regular password rotation', checks: [], refs: { pci_dss: ['8.3.9', '8.6.3'], sox: ['access to programs and data'] },
-    status: () => ({ status: 'manual', note: 'add the new #hash, roll clients, then remove the old hash (two passwords per user)' }) },
+  { id: 'auth-rotation', section: 'Authentication', text: 'Regular password rotation', checks: ['AUTH-PASSWORD-AGE'], refs: { pci_dss: ['8.3.9', '8.6.3'], sox: ['access to programs and data'] },
+    status: () => ({ status: 'manual', note: 'redsec rotate password begin/finish (two passwords per user while clients move); audit with --rotation-state for the age' }) },
   // Encryption
   { id: 'tls-clients', section: 'Encryption', text: 'TLS enabled for client connections', checks: ['TLS-DISABLED', 'NET-PLAINTEXT-PORT-WITH-TLS'], refs: { pci_dss: ['4.2.1', '8.3.2'], hipaa: ['164.312(e)(1)', '164.312(e)(2)(ii)'], gdpr: ['Art. 32(1)(a)'] },
     status: (p) => (p.tls ? 'enforced' : 'verifiable') },
