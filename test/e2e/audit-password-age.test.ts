@@ -110,7 +110,11 @@ describe('TLS-CERT expiry window as a flag', () => {
     const run = (...extra: string[]) =>
       cli(['audit', `rediss://127.0.0.1:${server.tlsPort}`, '--cacert', pki.ca, '--user', 'admin', '--password-file', join(work, 'admin.pw'), '--format', 'json', '--fail-on', 'critical', ...extra]);
     const cert = (stdout: string) => (JSON.parse(stdout) as Report).findings.filter((f) => f.id === 'TLS-CERT');
-    const [byDefault, narrow, wide] = await Promise.all([run(), run('--cert-expiry-window', '7d'), run('--cert-expiry-window', '400')]);
+    // One after another: cli() captures this process's stdout, so runs must not overlap.
+    const byDefault = await run();
+    const narrow = await run('--cert-expiry-window', '7d');
+    const wide = await run('--cert-expiry-window', '400');
+    for (const r of [byDefault, narrow, wide]) expect([r.code, r.stderr]).toEqual([0, '']);
     expect(cert(byDefault.stdout).some((f) => f.status === 'fail' && /expires in \d+ day\(s\), within the 30-day window/.test(f.evidence))).toBe(true);
     expect(cert(narrow.stdout).some((f) => /expires in/.test(f.evidence))).toBe(false);
     expect(cert(wide.stdout).some((f) => /within the 400-day window/.test(f.evidence))).toBe(true);
