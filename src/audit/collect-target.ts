@@ -11,21 +11,21 @@ import { certificateFactsFromDer } from '../certs/inspect.js';
 import { connect, isRespError, probeTls, resolveCredentials, type ConnectOptions, type Credentials, type RespConnection, type Target, type TlsOptions, type TlsProbeOptions, type TlsProbeResult } from '../resp/index.js';
 
 export interface ConnectionSettings {
-  user?: string;
-  passwordFile?: string;
-  env?: NodeJS.ProcessEnv;
+  user?: string | undefined;
+  passwordFile?: string | undefined;
+  env?: NodeJS.ProcessEnv | undefined;
   /** TLS settings (--cacert --cert --key --insecure --sni), used for rediss:// targets (or all with forceTls). */
-  tls?: TlsOptions;
+  tls?: TlsOptions | undefined;
   /** Use TLS for redis:// targets too (--tls). */
-  forceTls?: boolean;
-  connectTimeoutMs?: number;
-  replyTimeoutMs?: number;
-  retries?: number;
-  backoffMs?: number;
+  forceTls?: boolean | undefined;
+  connectTimeoutMs?: number | undefined;
+  replyTimeoutMs?: number | undefined;
+  retries?: number | undefined;
+  backoffMs?: number | undefined;
   /** Probe the TLS listener's protocols and ciphers (default true). */
-  tlsProbe?: boolean;
+  tlsProbe?: boolean | undefined;
   /** Opt-in IOC-CRON-KEYS probe: EXISTS for a few known attack key names in database 0. */
-  probeKeys?: boolean;
+  probeKeys?: boolean | undefined;
   /** CONFIG's name where rename-command renamed it (--config-command); see resp/'s ConnectOptions. */
   configCommand?: string | undefined;
 }

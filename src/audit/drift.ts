@@ -20,22 +20,31 @@ const DEPLOYMENT_SPECIFIC = /(^|-)(file|dir|path)$|^(dir|aclfile|pidfile|logfile
 /** Never echoed, whatever the plan says. */
 const SECRET = /^(requirepass|masterauth|primaryauth|masteruser|primaryuser)$|-pass$/;
 
-export function driftFromPlan(facts: ServerFacts, profile: Profile): Drift[] | undefined {
-  if (!facts.config.known) return undefined;
-  const version = facts.versionId ?? profile.redis_version;
+/**
+ * The values the plan for `profile` sets, directive → value in CONFIG GET's spelling, for a server
+ * of `version`; deployment details and secrets left out.
+ */
+export function planExpectations(profile: Profile, version: Profile['redis_version']): Map<string, string> {
   const plan = buildPlan({ ...profile, redis_version: version });
   const parsed = parseConfig(renderRedisConf(plan), { file: 'plan' });
   const expected = effectiveConfig(parsed, version).values;
-  const actual = facts.config.value;
-  const drift: Drift[] = [];
-  const seen = new Set<string>();
+  const out = new Map<string, string>();
   for (const d of parsed.directives) {
     const name = d.name;
-    if (seen.has(name) || DEPLOYMENT_SPECIFIC.test(name) || SECRET.test(name)) continue;
-    seen.add(name);
+    if (out.has(name) || DEPLOYMENT_SPECIFIC.test(name) || SECRET.test(name)) continue;
     const want = expected[name]?.value;
     if (want === undefined) continue;
     if (name === 'port' && want !== '0') continue;
+    out.set(name, want);
+  }
+  return out;
+}
+
+export function driftFromPlan(facts: ServerFacts, profile: Profile): Drift[] | undefined {
+  if (!facts.config.known) return undefined;
+  const actual = facts.config.value;
+  const drift: Drift[] = [];
+  for (const [name, want] of planExpectations(profile, facts.versionId ?? profile.redis_version)) {
     const have = actual[name]?.value;
     if (have === undefined || norm(have) !== norm(want)) drift.push({ directive: name, expected: want, actual: have ?? '(not set)' });
   }

@@ -3,6 +3,7 @@ import { VERSION } from '../version.js';
 import { registerAcl } from './commands/acl.js';
 import { registerAudit } from './commands/audit.js';
 import { registerDiagnose } from './commands/diagnose.js';
+import { registerExporter } from './commands/exporter.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerLint } from './commands/lint.js';
 import { registerMcp } from './commands/mcp.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerAcl(program);
   registerAudit(program);
   registerDiagnose(program);
+  registerExporter(program);
   registerGenerate(program);
   registerLint(program);
   registerMcp(program);

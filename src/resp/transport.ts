@@ -9,16 +9,16 @@ import { loadPem } from './pem.js';
 
 export interface TlsOptions {
   /** PEM text, Buffer, or a file path. */
-  ca?: string | Buffer;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  servername?: string;
+  ca?: string | Buffer | undefined;
+  cert?: string | Buffer | undefined;
+  key?: string | Buffer | undefined;
+  servername?: string | undefined;
   /** Skip certificate verification (the result still reports `authorized: false`). */
-  insecure?: boolean;
-  minVersion?: SecureVersion;
-  maxVersion?: SecureVersion;
+  insecure?: boolean | undefined;
+  minVersion?: SecureVersion | undefined;
+  maxVersion?: SecureVersion | undefined;
   /** OpenSSL cipher string; TLS 1.3 suites (TLS_...) go here too. */
-  ciphers?: string;
+  ciphers?: string | undefined;
 }
 
 /** Errors a socket raised between connect and the moment its owner attached listeners. */

@@ -1,0 +1,112 @@
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+// The exporter, the audit and the HTTP server are imported when the action runs.
+import { parseDurationMs } from '../../text/duration.js';
+import { configCommandName } from '../config-command.js';
+import { action, err } from '../action.js';
+import { warnPasswordInUrls } from '../url-password.js';
+import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { positiveInt } from './audit.js';
+
+interface ExporterFlags extends ClientTlsFlags {
+  targets?: string;
+  listen: string;
+  listenAny?: boolean;
+  user?: string;
+  passwordFile?: string;
+  timeout: string;
+  concurrency: string;
+  auditEvery: string;
+  labelUsers?: string | boolean;
+  baseline?: string;
+  profile?: string;
+  configCommand?: string;
+}
+
+/** Users labelled by default with a bare --label-users (attackers choose the names failed AUTHs carry). */
+const DEFAULT_LABEL_USERS = 20;
+
+function labelUsers(value: string | boolean | undefined): number {
+  if (value === undefined || value === false) return 0;
+  if (value === true) return DEFAULT_LABEL_USERS;
+  return positiveInt('--label-users', value, 1000);
+}
+
+function auditEvery(value: string): number {
+  const ms = parseDurationMs(value);
+  if (ms === undefined || ms < 1000) throw new UsageError(`--audit-every must be a duration such as 15m or 1h (at least 1s), got ${JSON.stringify(value.slice(0, 40))}`);
+  return ms;
+}
+
+export function registerExporter(program: Command): void {
+  const cmd = program
+    .command('exporter')
+    .description('Serve Prometheus metrics with security meaning (failed AUTHs, drift, new users, dangerous commands, findings, level) for a list of servers, read-only')
+    .argument('[urls...]', 'redis://[user@]host:port or rediss://... to export');
+  addClientTlsOptions(cmd, 'use TLS for redis:// URLs too (rediss:// always uses it)')
+    .option('--targets <file>', 'file with one URL per line (# comments)')
+    .option('--listen <host:port>', 'address to serve /metrics and /scrape?target= on', '127.0.0.1:10121')
+    .option('--listen-any', 'allow --listen on a non-loopback address (the exporter has no authentication of its own)')
+    .option('--user <name>', 'ACL user to authenticate as (read-only rights suffice; see README)')
+    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
+    .option('--timeout <ms>', 'connect and reply deadline per target', '5000')
+    .option('--concurrency <n>', 'targets polled at once by /metrics', '16')
+    .option('--audit-every <duration>', 'rerun the audit rules (findings, level) this often; scrapes in between serve the last result', '1h')
+    .option('--label-users [max]', `label redsec_acl_auth_failures_total by user (from ACL LOG), at most max users (default ${DEFAULT_LABEL_USERS}), the rest as "(other)"`)
+    .option('--baseline <aclfile>', 'the approved users, e.g. generate\'s users.acl (redsec_acl_user_changes; else the first poll)')
+    .option('--profile <level|file>', 'target profile: config drift is measured against the plan generate builds for it (else the first poll)')
+    .option('--config-command <name>', 'CONFIG\'s name where rename-command renamed it (the audit\'s CONFIG GET goes out as NAME GET)')
+    .action(
+      action(async (urls: string[], flags: ExporterFlags) => {
+        warnPasswordInUrls(urls);
+        checkClientCert(flags);
+        const timeout = positiveInt('--timeout', flags.timeout, 600_000);
+        const concurrency = positiveInt('--concurrency', flags.concurrency, 1024);
+        const everyMs = auditEvery(flags.auditEvery);
+        const maxUsers = labelUsers(flags.labelUsers);
+        const { parseListen } = await import('../../exporter/listen.js');
+        const listen = parseListen(flags.listen, flags.listenAny === true);
+        const [{ loadTargetEntries }, { parseTarget }, { targetCredentials }, exporter] = await Promise.all([
+          import('../../audit/targets-file.js'),
+          import('../../resp/target.js'),
+          import('../../audit/collect-target.js'),
+          import('../../exporter/start.js'),
+        ]);
+        const given = [...urls, ...(flags.targets !== undefined ? loadTargetEntries(flags.targets).map((e) => e.url) : [])];
+        if (given.length === 0) throw new UsageError('give at least one URL or --targets FILE');
+        const targets = given.map((u) => parseTarget(u));
+        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
+        const settings = {
+          user: flags.user,
+          passwordFile: flags.passwordFile,
+          forceTls: flags.tls === true,
+          tls: tlsGiven ? { ca: flags.cacert, cert: flags.cert, key: flags.key, servername: flags.sni, insecure: flags.insecure } : undefined,
+          connectTimeoutMs: timeout,
+          replyTimeoutMs: timeout,
+          configCommand: configCommandName(flags.configCommand),
+        };
+        // Bad credentials input (an unreadable password file) stops here, before anything listens.
+        for (const t of targets) targetCredentials(t, settings);
+        const running = await exporter.startExporter({
+          targets,
+          settings,
+          listen,
+          concurrency,
+          auditEveryMs: everyMs,
+          labelUsers: maxUsers,
+          baselineFile: flags.baseline,
+          profile: flags.profile,
+        });
+        err(`redsec exporter: ${targets.length} target${targets.length === 1 ? '' : 's'}, serving ${running.url}/metrics and ${running.url}/scrape?target=NAME`);
+        await new Promise<void>((resolve) => {
+          const stop = (): void => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            void running.close().then(resolve);
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+      }),
+    );
+}
