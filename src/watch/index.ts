@@ -35,3 +35,19 @@ export {
 } from './snapshot.js';
 export { pollTarget, type PollOptions } from './poll.js';
 export { DANGEROUS_COMMANDS, DANGEROUS_COMMAND_NAMES, type DangerousCommand } from './dangerous.js';
+export {
+  WATCH_STATE_VERSION,
+  MAX_STATE_EVENTS,
+  MAX_SEEN_KEYS,
+  StateSaver,
+  emptyState,
+  isSecretDirective,
+  markSeen,
+  readWatchState,
+  recordEvents,
+  rememberSnapshot,
+  restoreSnapshot,
+  writeWatchState,
+  type TargetMemory,
+  type WatchState,
+} from './state.js';
