@@ -8,3 +8,5 @@ export type { CertPolicy, CertPolicyLevel } from './policy.js';
 export type { InspectOptions } from './inspect.js';
 export type { ChainResult } from './chain.js';
 export type { IssuedCert, KeyAlgorithm, Pki, PkiOptions } from './types.js';
+export { renewCertificate, keyAlgorithmOf, lifetimeDays, isIssuedBy } from './renew.js';
+export type { CaFiles, RenewOptions } from './renew.js';
