@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
-import type { RotateOptions, RotateResult } from '../../rotate/index.js';
+import type { RotateOptions, RotateResult, TlsRotateOptions, TlsRotateResult } from '../../rotate/index.js';
 import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
@@ -92,12 +92,100 @@ function phaseCommand(parent: Command, phase: Phase): void {
     );
 }
 
+interface TlsFlags extends ClientTlsFlags {
+  bundle?: string;
+  caCert?: string;
+  caKey?: string;
+  keyAlgorithm?: string;
+  days?: string;
+  renewWithin?: string;
+  check?: boolean;
+  clients?: string;
+  apply?: boolean;
+  persist: boolean;
+  adminUser?: string;
+  adminPasswordFile?: string;
+  timeout: string;
+  format: 'text' | 'json';
+}
+
+const KEY_ALGORITHM_CHOICES = ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'];
+
+/** `30d` or `30`: whole days. */
+function parseDays(flag: string, value: string): number {
+  const m = /^(\d{1,5})d?$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 36_500) throw new UsageError(`${flag} must be a whole number of days from 1 to 36500 (e.g. 30d), got ${JSON.stringify(value)}`);
+  return Number(m[1]);
+}
+
+function tlsCommand(parent: Command): void {
+  const cmd = parent
+    .command('tls')
+    .description('renew the server certificate from its CA with the same names and key type, reload it live (one CONFIG SET), verify, persist (dry run unless --apply); --check reports days left')
+    .argument('<url>', 'redis://host:port (the TLS port is read from tls-port) or rediss://host:tls-port')
+    .option('--bundle <dir>', 'a bundle redsec generate wrote: its tls/ca.crt + tls/ca.key issue, its tls/clients/* can be renewed')
+    .option('--ca-cert <file>', 'CA certificate that issues (instead of --bundle)')
+    .option('--ca-key <file>', 'its private key (unencrypted PEM)')
+    .addOption(new Option('--key-algorithm <alg>', 'key type of the new certificates (default: the current one)').choices(KEY_ALGORITHM_CHOICES))
+    .option('--days <n>', 'lifetime of the new certificates in days (default: that of the current ones)')
+    .option('--renew-within <days>', 'rotate only certificates expiring within this window, e.g. 30d (cron-safe); with --check the window counted as due (default 30d)')
+    .option('--check', 'only report the days left of the served certificate (and the bundle client certificates); exit 1 when one is due')
+    .option('--clients <names>', "renew these bundle client certificates too (comma-separated, or 'all'), with deploy commands")
+    .option('--apply', 'write the files and change the server (default: print the commands, files and checks only)')
+    .option('--no-persist', 'do not send CONFIG REWRITE (the change is lost on restart)')
+    .option('--admin-user <name>', 'user redsec connects as (needs CONFIG GET/SET/REWRITE, INFO, CLUSTER INFO/NODES in cluster mode)')
+    .option('--admin-password-file <file>', 'its password (else REDSEC_ADMIN_PASSWORD, else the URL)');
+  addClientTlsOptions(cmd, 'connect with TLS (implied by rediss://)')
+    .option('--timeout <ms>', 'connect and reply deadline', '5000')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(
+      action(async (url: string, flags: TlsFlags) => {
+        warnPasswordInUrls([url]);
+        if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
+        checkClientCert(flags);
+        if (flags.check && (flags.apply || flags.clients !== undefined)) throw new UsageError('--check only reads: it takes neither --apply nor --clients');
+        const clients = flags.clients?.split(',').map((c) => c.trim()).filter((c) => c !== '');
+        if (clients !== undefined && clients.length === 0) throw new UsageError('--clients needs names (comma-separated) or all');
+        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
+        const rotate = await import('../../rotate/index.js');
+        const opts: TlsRotateOptions = {
+          url,
+          bundle: flags.bundle,
+          caCert: flags.caCert,
+          caKey: flags.caKey,
+          keyAlgorithm: flags.keyAlgorithm as TlsRotateOptions['keyAlgorithm'],
+          days: flags.days !== undefined ? parseDays('--days', flags.days) : undefined,
+          renewWithinDays: flags.renewWithin !== undefined ? parseDays('--renew-within', flags.renewWithin) : undefined,
+          clients,
+          apply: flags.apply,
+          persist: flags.persist !== false,
+          adminUser: flags.adminUser,
+          adminPasswordFile: flags.adminPasswordFile,
+          timeoutMs: Number(flags.timeout),
+          tls: tlsGiven
+            ? {
+                ...(flags.cacert !== undefined ? { ca: flags.cacert } : {}),
+                ...(flags.cert !== undefined ? { cert: flags.cert } : {}),
+                ...(flags.key !== undefined ? { key: flags.key } : {}),
+                ...(flags.sni !== undefined ? { servername: flags.sni } : {}),
+                ...(flags.insecure ? { insecure: true } : {}),
+              }
+            : undefined,
+        };
+        const result: TlsRotateResult = flags.check ? await rotate.checkTls(opts) : await rotate.rotateTls(opts);
+        out(flags.format === 'json' ? rotate.renderTlsRotateJson(result) : rotate.renderTlsRotateText(result));
+        return result.ok ? EXIT.ok : EXIT.findings;
+      }),
+    );
+}
+
 export function registerRotate(program: Command): void {
-  const rotate = program.command('rotate').description('Rotate secrets on a live server, verified at every step (passwords today)');
+  const rotate = program.command('rotate').description('Rotate secrets on a live server, verified at every step: passwords and TLS certificates');
   const password = rotate
     .command('password')
     .description("rotate an ACL user's password in two phases with zero failed clients: begin, (move clients), status, finish");
   phaseCommand(password, 'begin');
   phaseCommand(password, 'status');
   phaseCommand(password, 'finish');
+  tlsCommand(rotate);
 }
