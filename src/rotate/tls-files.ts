@@ -4,13 +4,13 @@
  * completed and synced, then linked to its final name, which never replaces an existing file), the
  * key 0600, and owned like the file it replaces when redsec runs as root (redis-server must read it).
  */
-import { closeSync, fchmodSync, fchownSync, fsyncSync, linkSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, fchownSync, fsyncSync, linkSync, openSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InputError } from '../errors.js';
 
 /** A stamp earlier rotations put in a name (`redis.20261206T041638Z.crt`), dropped before adding the new one. */
-const STAMP = /\.\d{8}T\d{6}Z$/;
+const STAMP = /\.\d{8}T\d{6}Z(?:-\d{1,3})?$/;
 
 /** `2026-12-06T04:16:38.123Z` → `20261206T041638Z`. */
 export function rotationStamp(now: Date): string {
@@ -22,6 +22,16 @@ export function pathBeside(current: string, stamp: string): string {
   const ext = extname(current);
   const stem = basename(current, ext).replace(STAMP, '');
   return join(dirname(current), `${stem}.${stamp}${ext}`);
+}
+
+/** A stamp under which none of `paths` exists yet (`…Z`, then `…Z-2`, `…Z-3` ...: two rotations in one second). */
+export function freeStamp(paths: readonly string[], now: Date): string {
+  const base = rotationStamp(now);
+  for (let i = 1; i < 1000; i++) {
+    const stamp = i === 1 ? base : `${base}-${i}`;
+    if (paths.every((p) => !existsSync(pathBeside(p, stamp)))) return stamp;
+  }
+  throw new InputError('no free file name for the new certificate', dirname(paths[0] ?? '.'));
 }
 
 /** Writes `content` to the new file `path` (never over an existing one); returns `path`. */

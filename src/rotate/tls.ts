@@ -29,7 +29,7 @@ import { connect, parseTarget, RespError, resolveCredentials, type RespConnectio
 import { visible } from '../text/visible.js';
 import type { RotateCheck } from './password.js';
 import { clusterLinks, describeLinks, droppedLinks, replicationLinks, type LinkState } from './tls-links.js';
-import { pathBeside, removeFiles, rotationStamp, writeNewFile } from './tls-files.js';
+import { freeStamp, pathBeside, removeFiles, writeNewFile } from './tls-files.js';
 
 const DAY_MS = 86_400_000;
 const ADMIN_ENV = 'REDSEC_ADMIN_PASSWORD';
@@ -55,8 +55,10 @@ export interface TlsRotateOptions {
   adminUser?: string | undefined;
   adminPasswordFile?: string | undefined;
   env?: NodeJS.ProcessEnv | undefined;
-  /** How redsec connects (TLS is used when the URL is rediss:// or this is given); also the probe's client cert. */
+  /** Client TLS settings (CA, client certificate ...) of every TLS connection: the probes, and the admin connection when it uses TLS. */
   tls?: TlsOptions | undefined;
+  /** The URL's port speaks TLS although it is redis:// (--tls); else the admin connection is plain and the probes use tls-port. */
+  urlTls?: boolean | undefined;
   timeoutMs?: number | undefined;
   now?: (() => Date) | undefined;
 }
@@ -154,8 +156,13 @@ function connectOptions(ctx: Ctx, tls: TlsOptions | undefined, auth = true) {
 
 /** The admin connection; on a rediss:// URL without --cacert it trusts the CA given (the server's own, normally). */
 function adminConnection(ctx: Ctx): Promise<RespConnection> {
-  const tls = ctx.target.tls && ctx.opts.tls?.ca === undefined && ctx.ca ? { ...ctx.opts.tls, ca: ctx.ca.certPem } : ctx.opts.tls;
+  if (!urlIsTls(ctx)) return connect({ ...ctx.target, tls: false }, connectOptions(ctx, undefined));
+  const tls = ctx.opts.tls?.ca === undefined && ctx.ca ? { ...ctx.opts.tls, ca: ctx.ca.certPem } : (ctx.opts.tls ?? {});
   return connect(ctx.target, connectOptions(ctx, tls));
+}
+
+function urlIsTls(ctx: Ctx): boolean {
+  return ctx.target.tls || ctx.opts.urlTls === true;
 }
 
 function fail(reply: RespReply, what: string, ctx: Ctx): void {
@@ -214,7 +221,7 @@ async function serverView(conn: RespConnection, ctx: Ctx, version: string, mode:
 
 /** Where the TLS port is: the URL's port when it is TLS, else tls-port. */
 function tlsTarget(ctx: Ctx, config: Map<string, string> | undefined): Target | undefined {
-  if (ctx.target.tls || ctx.opts.tls !== undefined) return ctx.target;
+  if (urlIsTls(ctx)) return { ...ctx.target, tls: true };
   const port = Number(config?.get('tls-port') ?? '0');
   if (!Number.isInteger(port) || port <= 0 || port > 65535) return undefined;
   const host = ctx.target.host.includes(':') ? `[${ctx.target.host}]` : ctx.target.host;
@@ -267,11 +274,19 @@ function bundleClients(bundle: string): Map<string, string> {
   const dir = join(bundle, 'tls', 'clients');
   const out = new Map<string, string>();
   if (!existsSync(dir)) return out;
-  for (const file of readdirSync(dir).sort()) {
-    const m = /^(.+?)(?:\.\d{8}T\d{6}Z)?\.crt$/.exec(file);
-    if (m?.[1] !== undefined && existsSync(join(dir, file.replace(/\.crt$/, '.key')))) out.set(m[1], join(dir, file));
+  const stamps = new Map<string, string>();
+  for (const file of readdirSync(dir)) {
+    const m = /^(.+?)(?:\.(\d{8}T\d{6}Z(?:-\d{1,3})?))?\.crt$/.exec(file);
+    const name = m?.[1];
+    if (name === undefined || !existsSync(join(dir, file.replace(/\.crt$/, '.key')))) continue;
+    // The newest stamp wins; the unstamped file (as generated) is the oldest.
+    const stamp = m?.[2] ?? '';
+    if (!stamps.has(name) || stamp > (stamps.get(name) ?? '')) {
+      stamps.set(name, stamp);
+      out.set(name, join(dir, file));
+    }
   }
-  return out;
+  return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function selectedClients(ctx: Ctx): Map<string, string> {
@@ -360,7 +375,6 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
   const written: string[] = [];
   const check = (name: string, ok: boolean | null, detail: string) => checks.push({ name, ok, detail });
   const done = (extra: Partial<TlsRotateResult> = {}) => result(ctx, 'rotate', { certificates, commands, files, checks, notes, deploy, ...extra });
-  const stamp = rotationStamp(ctx.now);
   const conn = await adminConnection(ctx);
   const extra: RespConnection[] = [];
   try {
@@ -420,6 +434,7 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
     const clientKeyPath = inDir(view.config.get('tls-client-key-file'));
     const sharedClient = clientCertPath === certPath && clientKeyPath === keyPath;
     if (clientCertPath !== undefined && !sharedClient) notes.push(`tls-client-cert-file (${visible(clientCertPath)}) is a separate certificate: not rotated here`);
+    const stamp = freeStamp([certPath, keyPath, ...clientPlans.flatMap((c) => [c.file, c.file.replace(/\.crt$/, '.key')])], ctx.now);
     const newCertPath = pathBeside(certPath, stamp);
     const newKeyPath = pathBeside(keyPath, stamp);
     const set = ['CONFIG', 'SET', 'tls-cert-file', newCertPath, 'tls-key-file', newKeyPath, ...(sharedClient ? ['tls-client-cert-file', newCertPath, 'tls-client-key-file', newKeyPath] : [])];

@@ -135,7 +135,7 @@ function tlsCommand(parent: Command): void {
     .option('--no-persist', 'do not send CONFIG REWRITE (the change is lost on restart)')
     .option('--admin-user <name>', 'user redsec connects as (needs CONFIG GET/SET/REWRITE, INFO, CLUSTER INFO/NODES in cluster mode)')
     .option('--admin-password-file <file>', 'its password (else REDSEC_ADMIN_PASSWORD, else the URL)');
-  addClientTlsOptions(cmd, 'connect with TLS (implied by rediss://)')
+  addClientTlsOptions(cmd, "the URL's port speaks TLS (implied by rediss://); --cacert/--cert/--key apply to every TLS connection, the probes of tls-port included")
     .option('--timeout <ms>', 'connect and reply deadline', '5000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
@@ -146,9 +146,12 @@ function tlsCommand(parent: Command): void {
         if (flags.check && (flags.apply || flags.clients !== undefined)) throw new UsageError('--check only reads: it takes neither --apply nor --clients');
         const clients = flags.clients?.split(',').map((c) => c.trim()).filter((c) => c !== '');
         if (clients !== undefined && clients.length === 0) throw new UsageError('--clients needs names (comma-separated) or all');
+        // The flags configure every TLS connection (the probes of the TLS port above all); only
+        // rediss:// or --tls make the admin connection on the URL's port TLS.
         const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
         const opts: TlsRotateOptions = {
+          urlTls: flags.tls,
           url,
           bundle: flags.bundle,
           caCert: flags.caCert,
