@@ -18,4 +18,6 @@ export interface McpContext {
   env: NodeJS.ProcessEnv;
   /** CVE and end-of-life data the operator chose (--cve-data); absent: the bundled file. */
   cveData?: CveData | undefined;
+  /** The state file of a running `redsec watch --state FILE` (--watch): watch_events reads its events. */
+  watchStateFile?: string | undefined;
 }

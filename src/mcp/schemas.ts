@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { ProfileSchema, SECURITY_LEVELS } from '../profile/index.js';
 import { SEVERITIES } from '../report/index.js';
+import { WATCH_EVENT_KINDS } from '../watch/event.js';
 import { VERSION_IDS, VERSION_LIST } from '../versions/index.js';
 
 export { ReportSchema } from '../report/index.js';
@@ -209,3 +210,39 @@ export const CheckSchema = z.object({
 });
 
 export const ListChecksOutputSchema = z.object({ count: z.number().int(), checks: z.array(CheckSchema) });
+
+// ---------- watch_events ----------
+
+export const WatchEventsInputSchema = z
+  .object({
+    since: z
+      .string()
+      .max(64)
+      .optional()
+      .describe('Events at or after this time: an ISO 8601 time, or a duration back from now such as "15m", "1h", "2d" (default "1h")'),
+    target: z.string().max(4096).optional().describe("Only this target's events (its name as the watcher reports it)"),
+    kinds: z.array(z.enum(WATCH_EVENT_KINDS)).max(WATCH_EVENT_KINDS.length).optional().describe('Only these event kinds'),
+    min_severity: z.enum(SEVERITIES).optional().describe('Only events of this severity or higher'),
+    limit: z.number().int().min(1).max(1000).default(100).describe('At most this many events, the newest (default 100)'),
+  })
+  .strict();
+
+const WatchEventSchema = z.object({
+  time: z.string(),
+  target: z.string(),
+  kind: z.enum(WATCH_EVENT_KINDS),
+  severity: z.enum(SEVERITIES),
+  summary: z.string(),
+  evidence: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  baseline: z.object({ observed: z.number(), expected: z.number(), deviation: z.number().optional(), threshold: z.number() }).optional(),
+  investigate: z.string().optional(),
+});
+
+export const WatchEventsOutputSchema = z.object({
+  since: z.string().describe('The start of the window, ISO 8601'),
+  watcher_saved_at: z.string().nullable().describe('When the watcher last wrote its state file (null: it has not written it yet)'),
+  watcher_age_seconds: z.number().nullable().describe('Seconds since then: a large value means the watcher may have stopped'),
+  matched: z.number().int().describe('Events in the window that match the filters (the file keeps the last 1000 of all targets)'),
+  truncated: z.boolean().describe('More matched than limit: only the newest are returned'),
+  events: z.array(WatchEventSchema).describe('Oldest first'),
+});

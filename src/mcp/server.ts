@@ -21,6 +21,8 @@ import {
   ListChecksInputSchema,
   ListChecksOutputSchema,
   ReportSchema,
+  WatchEventsInputSchema,
+  WatchEventsOutputSchema,
   auditInputSchema,
   diagnoseInputSchema,
 } from './schemas.js';
@@ -30,6 +32,7 @@ import { lintOffLoop } from './offload.js';
 import { listChecks, renderChecksText } from './tools/list-checks.js';
 import { auditServer, diagnoseConnection } from './tools/live.js';
 import { describeTarget } from './targets.js';
+import { renderWatchEventsText, watchEvents } from './tools/watch-events.js';
 
 /** Pure computation on the arguments alone: no I/O beyond reading allowed files. */
 const OFFLINE: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
@@ -181,6 +184,31 @@ export function createMcpServer(ctx: McpContext): McpServer {
         return toolResult(r, renderChecksText(r));
       }),
   );
+
+  const watchStateFile = ctx.watchStateFile;
+  if (watchStateFile !== undefined) {
+    server.registerTool(
+      'watch_events',
+      {
+        title: 'Recent events of the redsec watcher',
+        description:
+          'What the running `redsec watch` saw, newest last: failed authentications, brute force, permission denials, connection spikes, ' +
+          'dangerous commands, configuration drift, ACL changes, new or resolved findings, certificate expiry, anomalies against each ' +
+          "target's learned normal, targets down/up. Each event has time, target, kind, severity, a summary, evidence and, for rates, " +
+          'observed/expected/threshold. Read from the watcher\'s state file: no server is contacted. Filter by since (default the last hour), ' +
+          'target, kinds and min_severity.',
+        inputSchema: WatchEventsInputSchema,
+        outputSchema: WatchEventsOutputSchema,
+        // Reads a local file another process rewrites: read-only, but the answer changes as events arrive.
+        annotations: { title: 'Watch events', readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+      },
+      (input) =>
+        guarded(ctx.log, 'watch_events', () => {
+          const r = watchEvents(watchStateFile, input);
+          return toolResult(r as unknown as Record<string, unknown>, renderWatchEventsText(r));
+        }),
+    );
+  }
 
   return server;
 }

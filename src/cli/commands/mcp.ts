@@ -22,6 +22,7 @@ interface McpFlags {
   allowWrite?: string;
   timeout: string;
   cveData?: string;
+  watch?: string;
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -74,7 +75,7 @@ function targetSpecs(flags: McpFlags): Map<string, TargetSpec> {
 export function registerMcp(program: Command): void {
   program
     .command('mcp')
-    .description('Serve redsec as MCP tools over stdio for AI agents (generate, audit, lint, acl, diagnose, list checks)')
+    .description('Serve redsec as MCP tools over stdio for AI agents (generate, audit, lint, acl, diagnose, list checks; watch events with --watch)')
     .option('--target <name=url>', 'an auditable server, by name: prod=rediss://audit@10.0.0.5:6380 (repeatable; no password in the URL)', collect, [])
     .option('--password-env <name=VAR>', "read the target's password from this environment variable", collect, [])
     .option('--password-file <name=file>', "read the target's password from this file (one line)", collect, [])
@@ -91,6 +92,7 @@ export function registerMcp(program: Command): void {
     .option('--allow-write <dir>', 'directory generate_security_config may write bundles under (created if missing)')
     .option('--timeout <ms>', 'connect and reply deadline for live tools', '5000')
     .option('--cve-data <file>', 'CVE and end-of-life data for audit_server and lint_config instead of the bundled file')
+    .option('--watch <state-file>', 'serve watch_events: the recent events of a running `redsec watch --state <state-file>` (read-only; no target is polled for it)')
     .action(
       action(async (flags: McpFlags) => {
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1 || Number(flags.timeout) > 600_000) {
@@ -103,12 +105,15 @@ export function registerMcp(program: Command): void {
         const writeRoot = flags.allowWrite !== undefined ? makeRoot(flags.allowWrite, '--allow-write', { create: true }) : undefined;
         // Read and validated before serving: a bad file is exit 2 at start, never a tool error later.
         const cveData = flags.cveData !== undefined ? (await import('../../cve/load.js')).loadCveData(flags.cveData) : undefined;
+        // A state file that exists must be one redsec wrote; a missing one is fine (the watcher may start later).
+        if (flags.watch !== undefined) (await import('../../watch/state.js')).readWatchState(flags.watch);
         await serveStdio({
           cveData,
           targets,
           readRoots,
           ...(writeRoot ? { writeRoot } : {}),
           timeoutMs: Number(flags.timeout),
+          watchStateFile: flags.watch,
           log: err,
           env: process.env,
         });
