@@ -22,6 +22,13 @@ export interface CollectorOptions extends ObserveOptions {
   poll: (t: ExporterTarget) => Promise<WatchSnapshot>;
   audit: (t: ExporterTarget) => Promise<Report>;
   auditEveryMs: number;
+  /** Audits running at once across all targets (default 4): a big list's first scrape must not audit it all at once. */
+  auditConcurrency?: number | undefined;
+  /**
+   * How long a target's first scrape waits for its first audit (default 5 s); past that the scrape
+   * answers without findings and level, which follow once the audit is done.
+   */
+  firstAuditWaitMs?: number | undefined;
   /** Targets polled at once by /metrics. */
   concurrency: number;
   now?: () => number;
@@ -41,6 +48,8 @@ interface Slot {
 
 export class Collector {
   private readonly slots = new Map<string, Slot>();
+  private auditsRunning = 0;
+  private readonly auditQueue: (() => void)[] = [];
 
   constructor(
     targets: readonly ExporterTarget[],
@@ -93,12 +102,20 @@ export class Collector {
     }
     const observation = observe(slot.state, snap, this.opts);
     if (this.now() >= slot.nextAuditAt && !slot.auditRunning) slot.auditRunning = this.runAudit(slot);
-    // Only the first audit is waited for; later ones refresh in the background.
-    if (!slot.audit && slot.auditRunning) await slot.auditRunning;
+    // Only the first audit is waited for, and only so long; later ones refresh in the background.
+    if (!slot.audit && slot.auditRunning) {
+      let timer: NodeJS.Timeout | undefined;
+      const bound = new Promise<void>((r) => (timer = setTimeout(r, this.opts.firstAuditWaitMs ?? 5000)));
+      await Promise.race([slot.auditRunning, bound]);
+      clearTimeout(timer);
+    }
     return { target: slot.entry.name, up: true, durationSeconds: (performance.now() - started) / 1000, observation, audit: slot.audit };
   }
 
   private async runAudit(slot: Slot): Promise<void> {
+    // A finishing audit hands its place straight to the next one waiting.
+    if (this.auditsRunning >= (this.opts.auditConcurrency ?? 4)) await new Promise<void>((r) => this.auditQueue.push(r));
+    else this.auditsRunning++;
     try {
       const report = await this.opts.audit(slot.entry);
       if (report.level_achieved !== null) slot.audit = { report, at: this.now() };
@@ -109,6 +126,9 @@ export class Collector {
       slot.nextAuditAt = this.now() + Math.min(this.opts.auditEveryMs, AUDIT_RETRY_MS);
     } finally {
       slot.auditRunning = undefined;
+      const next = this.auditQueue.shift();
+      if (next) next();
+      else this.auditsRunning--;
     }
   }
 }

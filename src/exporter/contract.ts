@@ -16,7 +16,7 @@ const spec = (name: string, type: MetricType, help: string): MetricSpec => ({ na
 
 export const METRICS = {
   up: spec('redsec_up', 'gauge', '1 when the last poll of the target succeeded (connect, AUTH, replies), else 0.'),
-  scrapeDuration: spec('redsec_scrape_duration_seconds', 'gauge', 'Wall time of the last poll of the target, in seconds.'),
+  scrapeDuration: spec('redsec_scrape_duration_seconds', 'gauge', 'Wall time of the last scrape of the target (its poll, and its first audit when that was waited for), in seconds.'),
   levelAchieved: spec('redsec_level_achieved', 'gauge', 'Security level (0-4) the last audit of the target reached.'),
   findingFailing: spec('redsec_finding_failing', 'gauge', '1 when the audit rule fails on the target, 0 when it passes or is waived (one series per rule with a verdict).'),
   findingsUnknown: spec('redsec_findings_unknown', 'gauge', 'Audit rules the last audit could not verify on the target (status unknown).'),

@@ -30,6 +30,8 @@ export interface ExporterOptions {
   baselineFile?: string | undefined;
   /** --profile level|file: config drift against its plan (and the audit's gap). */
   profile?: string | undefined;
+  /** How long a target's first scrape waits for its first audit (default 5 s). */
+  firstAuditWaitMs?: number | undefined;
 }
 
 export const DEFAULT_AUDIT_EVERY_MS = 3_600_000;
@@ -49,6 +51,7 @@ export async function startExporter(opts: ExporterOptions): Promise<RunningExpor
     poll: (e) => pollTarget(e.target, opts.settings, { name: e.name, credentials: credentials.get(e.name) }),
     audit: (e) => auditTarget(e.target, { ...opts.settings, profile, ...(baseline ? { baseline } : {}) }),
     auditEveryMs: opts.auditEveryMs ?? DEFAULT_AUDIT_EVERY_MS,
+    firstAuditWaitMs: opts.firstAuditWaitMs,
     concurrency: opts.concurrency ?? 16,
     labelUsers: opts.labelUsers ?? 0,
     userBaseline: baseline,

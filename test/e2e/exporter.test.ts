@@ -5,11 +5,11 @@
  * it from the server); /scrape takes names from its own list only, and connects nowhere else;
  * hostile replies (control characters, quotes, huge numbers) stay escaped and bounded.
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter } from '../../src/exporter/start.js';
 import type { RunningExporter } from '../../src/exporter/serve.js';
@@ -20,6 +20,7 @@ import { startReplayProxy, type FakeRespServer } from '../helpers/fake-resp-serv
 import { commandCounts, monitorArgs } from '../helpers/server-watch.js';
 import { freePort } from '../helpers/ports.js';
 import { cli } from '../helpers/run-cli.js';
+import { testPki } from '../helpers/pki.js';
 
 const PW = 'exporter-admin-pw-6c2e';
 const LOOPBACK = { host: '127.0.0.1', port: 0, loopback: true };
@@ -64,6 +65,8 @@ describe('redsec exporter on real servers', () => {
       settings: { env: { REDSEC_PASSWORD: PW }, connectTimeoutMs: 3000, replyTimeoutMs: 3000 },
       listen: LOOPBACK,
       labelUsers: 5,
+      // The first scrape's findings are asserted: wait for the audit however loaded the machine is.
+      firstAuditWaitMs: 60_000,
     });
   });
   afterAll(async () => {
@@ -254,7 +257,51 @@ describe('redsec exporter against hostile replies', () => {
   });
 });
 
+describe('redsec exporter on a TLS server', () => {
+  it('dates the served certificate (redsec_tls_cert_expiry_seconds) as openssl does', async () => {
+    const pki = testPki();
+    const server = await startRedis({ tls: { cert: pki.serverCert, key: pki.serverKey, ca: pki.ca, plain: false } });
+    const exporter = await startExporter({ targets: [parseTarget(`rediss://localhost:${server.tlsPort}`)], settings: { tls: { ca: pki.ca }, connectTimeoutMs: 3000, replyTimeoutMs: 3000 }, listen: LOOPBACK });
+    try {
+      const r = await get(`${exporter.url}/metrics`);
+      expect(promtoolCheck(r.text).code).toBe(0);
+      const t = `target="rediss://localhost:${server.tlsPort}"`;
+      expect(value(r.text, `redsec_up{${t}}`)).toBe(1);
+      const end = execFileSync('openssl', ['x509', '-noout', '-enddate', '-in', pki.serverCert], { encoding: 'utf8' }).trim().replace(/^notAfter=/, '');
+      const expected = (Date.parse(end) - Date.now()) / 1000;
+      expect(Math.abs((value(r.text, `redsec_tls_cert_expiry_seconds{${t}}`) ?? NaN) - expected)).toBeLessThan(120);
+    } finally {
+      await exporter.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('redsec exporter CLI', () => {
+  it('serves until SIGTERM, then exits 0 and closes its port', async () => {
+    const server = await startRedis();
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../dist/cli.js'), 'exporter', `redis://127.0.0.1:${server.port}`, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const deadline = Date.now() + 15_000;
+      while (!/serving (http:\/\/127\.0\.0\.1:\d+)\/metrics/.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const url = /serving (http:\/\/127\.0\.0\.1:\d+)\/metrics/.exec(stderr)?.[1];
+      expect(url, stderr).toBeDefined();
+      const r = await get(`${url}/metrics`);
+      expect(value(r.text, `redsec_up{target="redis://127.0.0.1:${server.port}"}`)).toBe(1);
+      const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      await expect(fetch(`${url}/metrics`)).rejects.toThrow();
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      child.kill('SIGKILL');
+      await server.stop();
+    }
+  });
+
+
   it('refuses a non-loopback address without --listen-any, and bad flags, with one line and exit 2', async () => {
     const r = await cli(['exporter', 'redis://127.0.0.1:1', '--listen', '0.0.0.0:0']);
     expect(r.code).toBe(2);
