@@ -39,14 +39,14 @@ export interface AuthOptions {
 
 export interface ConnectOptions {
   /** TLS settings; TLS is used when the target is rediss:// or this is given. */
-  tls?: TlsOptions;
+  tls?: TlsOptions | undefined;
   connectTimeoutMs?: number | undefined;
   replyTimeoutMs?: number | undefined;
   /** How often a connection reset while connecting is retried (default 2). */
   retries?: number | undefined;
   /** First backoff, doubled on each retry (default 1000 ms). */
   backoffMs?: number | undefined;
-  auth?: AuthOptions;
+  auth?: AuthOptions | undefined;
   /** Opt-in EXISTS / capped SCAN (IOC-CRON-KEYS only); without it they are refused like writes. */
   keyReads?: KeyReadPolicy | undefined;
   /**

@@ -16,6 +16,21 @@ import { connect, parseTarget, RespError, type RespConnection, type RespReply, t
 import { visible } from '../text/visible.js';
 import { readState, writeState, type RotationState } from './state.js';
 
+/** A target's rotation state, read and replaced as a whole. */
+export interface StateStore {
+  read(): RotationState | undefined;
+  write(state: RotationState): void;
+}
+
+function load(opts: RotateOptions): RotationState | undefined {
+  return opts.stateStore ? opts.stateStore.read() : readState(opts.statePath);
+}
+
+function save(opts: RotateOptions, state: RotationState): void {
+  if (opts.stateStore) opts.stateStore.write(state);
+  else writeState(opts.statePath, state);
+}
+
 export type RotatePhase = 'begin' | 'status' | 'finish';
 
 export interface RotateOptions {
@@ -26,6 +41,13 @@ export interface RotateOptions {
   adminPasswordFile?: string | undefined;
   /** The state file (hashes and times only). */
   statePath: string;
+  /** Where this target's state lives when not alone in `statePath` (a fleet keeps one per node). */
+  stateStore?: StateStore | undefined;
+  /**
+   * begin: the new password, chosen by the caller (a fleet uses one for every node and writes it
+   * out itself); secretOut and printSecret are then not used.
+   */
+  secret?: string | undefined;
   /** begin: write the new password to this new file (0600, never over an existing one). */
   secretOut?: string | undefined;
   /** begin: hand the new password back in `secret` for the caller to print. */
@@ -221,7 +243,7 @@ function result(ctx: Ctx, phase: RotatePhase, persistence: Persistence, commands
 }
 
 function stateFor(ctx: Ctx): RotationState | undefined {
-  const state = readState(ctx.opts.statePath);
+  const state = load(ctx.opts);
   if (state && (state.target !== ctx.target.display || state.user !== ctx.opts.user)) {
     throw new UsageError(`${ctx.opts.statePath}: this state file belongs to user '${visible(state.user)}' on ${visible(state.target)}, not '${visible(ctx.opts.user)}' on ${ctx.target.display}`);
   }
@@ -252,9 +274,13 @@ function resumable(ctx: Ctx, state: RotationState | undefined): string | undefin
 
 export async function beginRotation(opts: RotateOptions): Promise<RotateResult> {
   const ctx = context(opts);
-  if (opts.apply && opts.secretOut === undefined && !opts.printSecret) throw new UsageError('begin --apply needs --secret-out FILE or --print-secret: the new password must go somewhere');
+  const given = opts.secret;
+  if (given === undefined && opts.apply && opts.secretOut === undefined && !opts.printSecret) throw new UsageError('begin --apply needs --secret-out FILE or --print-secret: the new password must go somewhere');
   if (opts.secretOut !== undefined && opts.printSecret) throw new UsageError('--secret-out and --print-secret exclude each other');
   let state = stateFor(ctx);
+  if (given !== undefined && state?.phase === 'begun' && state.new_hash !== passwordHash(given)) {
+    throw new UsageError(`${opts.statePath}: ${ctx.target.display} was begun with another new password than this run's`);
+  }
   const commands: string[] = [];
   const checks: RotateCheck[] = [];
   const notes: string[] = [];
@@ -269,7 +295,7 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
       notes.push(`already begun at ${state.began_at}: nothing sent; move the clients, then run finish`);
       return result(ctx, 'begin', persistence, commands, checks, notes, { state });
     }
-    let secret = resumable(ctx, state);
+    let secret = given !== undefined ? (state?.phase === 'pending' && state.new_hash !== passwordHash(given) ? undefined : given) : resumable(ctx, state);
     // A pending begin whose secret nobody holds (crash before it was handed out): its hash is removed.
     const orphan = state?.phase === 'pending' && secret === undefined && current.includes(state.new_hash) ? state.new_hash : undefined;
     if (orphan !== undefined) {
@@ -297,7 +323,7 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
       return result(ctx, 'begin', persistence, commands, checks, notes);
     }
     // Checked before anything is sent; the exclusive create below still guards the race.
-    if (!resumed && opts.secretOut !== undefined && existsSync(opts.secretOut)) {
+    if (given === undefined && !resumed && opts.secretOut !== undefined && existsSync(opts.secretOut)) {
       throw new InputError('already exists: redsec never overwrites a secret file (move it away or choose another)', opts.secretOut);
     }
     // Refuse before any change when the server cannot persist (no config file, unwritable aclfile ...):
@@ -308,15 +334,15 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
       const r = await conn.call(cmd);
       if (r instanceof RespError) throw new TargetError('PROTOCOL', `${cmd.join(' ')} fails, so a rotation could not be persisted; nothing was changed (fix it, or pass --no-persist): ${visible(r.message.slice(0, 200))}`, ctx.target.display);
     }
-    secret ??= generatePassword(opts.random);
+    secret ??= given ?? generatePassword(opts.random);
     const newHash = passwordHash(secret);
     const oldHashes = current.filter((h) => h !== newHash);
     // A resumed begin keeps its first time: the password may have reached the server back then.
     const beganAt = resumed && state ? state.began_at : (opts.now?.() ?? new Date()).toISOString();
     state = { version: 1, target: ctx.target.display, user: ctx.opts.user, phase: 'pending', new_hash: newHash, old_hashes: oldHashes, began_at: beganAt };
     // Durable before the server knows the password: a crash from here on can be resumed.
-    writeState(opts.statePath, state);
-    if (opts.secretOut !== undefined && !resumed) writeSecretOut(opts.secretOut, secret);
+    save(opts, state);
+    if (given === undefined && opts.secretOut !== undefined && !resumed) writeSecretOut(opts.secretOut, secret);
     if (!current.includes(newHash)) {
       const cmd = ['ACL', 'SETUSER', ctx.opts.user, `>${secret}`];
       commands.push(masked(cmd));
@@ -332,9 +358,9 @@ export async function beginRotation(opts: RotateOptions): Promise<RotateResult> 
     if (checks.some((c) => c.ok === false)) return result(ctx, 'begin', persistence, commands, checks, notes, { state });
     await persist(conn, ctx, persistence, commands, checks, notes);
     state = { ...state, phase: 'begun' };
-    writeState(opts.statePath, state);
-    if (resumed) notes.push('resumed an interrupted begin with the password already in --secret-out');
-    return result(ctx, 'begin', persistence, commands, checks, notes, { state, ...(opts.printSecret ? { secret } : {}) });
+    save(opts, state);
+    if (resumed && given === undefined) notes.push('resumed an interrupted begin with the password already in --secret-out');
+    return result(ctx, 'begin', persistence, commands, checks, notes, { state, ...(opts.printSecret && given === undefined ? { secret } : {}) });
   } finally {
     conn.close();
   }
@@ -424,10 +450,43 @@ export async function finishRotation(opts: RotateOptions): Promise<RotateResult>
     if (checks.some((c) => c.ok === false)) return result(ctx, 'finish', persistence, commands, checks, notes, { state });
     await persist(conn, ctx, persistence, commands, checks, notes);
     const done: RotationState = { ...state, phase: 'finished', finished_at: state.finished_at ?? (opts.now?.() ?? new Date()).toISOString() };
-    writeState(opts.statePath, done);
+    save(opts, done);
     return result(ctx, 'finish', persistence, commands, checks, notes, { state: done });
   } finally {
     conn.close();
   }
 }
 
+
+/**
+ * The checks finish makes before it removes anything, alone and read-only: the new hash is on the
+ * user and `secret` authenticates on a fresh connection. A fleet runs this on every node first, so
+ * one failing node stops the rotation before any old password goes.
+ */
+export async function verifyBegun(opts: RotateOptions, secret: string): Promise<RotateCheck[]> {
+  const ctx = context(opts);
+  const state = stateFor(ctx);
+  const checks: RotateCheck[] = [];
+  if (!state || state.phase === 'pending') {
+    check(checks, 'begun', false, 'no completed begin recorded on this target');
+    return checks;
+  }
+  const conn = await adminConnection(ctx);
+  try {
+    const present = (await passwordHashes(conn, ctx)).includes(state.new_hash);
+    check(checks, 'new password hash present', present, present ? 'the new hash is on the user' : 'the new password is not on the user');
+  } finally {
+    conn.close();
+  }
+  const auth = await authWorks(ctx, secret);
+  check(checks, 'new password works', auth.ok, auth.detail);
+  return checks;
+}
+
+/**
+ * The admin credentials these options give for `url` (--admin-user / --admin-password-file,
+ * REDSEC_ADMIN_PASSWORD, else the URL's own): a fleet uses them for its replicas too.
+ */
+export function adminCredentials(opts: RotateOptions, url: string): { user?: string; password: string } | undefined {
+  return context({ ...opts, url }).adminAuth;
+}

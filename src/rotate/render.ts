@@ -1,6 +1,8 @@
 /** Text and JSON for a rotation phase's result. The secret is never part of either. */
 import { visible } from '../text/visible.js';
 import type { RotateResult } from './password.js';
+import type { FleetRotateResult } from './fleet.js';
+import type { PeerReport } from './peers.js';
 
 const MARK = (ok: boolean | null): string => (ok === true ? 'ok  ' : ok === false ? 'FAIL' : '-   ');
 
@@ -30,6 +32,54 @@ export function renderRotateText(r: RotateResult): string {
 }
 
 export function renderRotateJson(r: RotateResult): string {
+  const { secret: _secret, ...shown } = r;
+  return `${JSON.stringify(shown, null, 2)}\n`;
+}
+
+const indent = (text: string): string =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
+
+function peerText(p: PeerReport, applied: boolean): string {
+  const lines: string[] = [`${p.role} ${visible(p.target)}`];
+  if (p.commands.length > 0) {
+    lines.push(applied ? 'commands sent:' : 'commands it would send:');
+    for (const c of p.commands) lines.push(`  ${visible(c)}`);
+  }
+  if (p.checks.length > 0) {
+    lines.push('checks:');
+    for (const c of p.checks) lines.push(`  [${MARK(c.ok)}] ${c.name}: ${visible(c.detail)}`);
+  }
+  for (const n of p.notes) lines.push(`note: ${visible(n)}`);
+  return lines.join('\n');
+}
+
+/** A fleet's phase: each node's report as for one target, then each replica and sentinel. */
+export function renderFleetText(r: FleetRotateResult): string {
+  const mode = r.phase === 'status' ? 'read-only' : r.applied ? 'applied' : 'dry run (nothing changed; --apply to run it)';
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const replicas = r.peers.filter((p) => p.role === 'replica').length;
+  const sentinels = r.peers.filter((p) => p.role === 'sentinel').length;
+  const parts = [count(r.nodes.length || (r.verified?.length ?? 0), 'node'), ...(replicas > 0 ? [count(replicas, 'replica')] : []), ...(sentinels > 0 ? [count(sentinels, 'sentinel')] : [])];
+  const out: string[] = [`rotate password ${r.phase} (fleet): user '${visible(r.user)}' on ${parts.join(', ')} — ${mode}`];
+  if (r.verified !== undefined && r.verified.length > 0) {
+    out.push('verified on every node before anything is removed:');
+    for (const v of r.verified) {
+      out.push(`  node ${visible(v.target)}`);
+      for (const c of v.checks) out.push(`    [${MARK(c.ok)}] ${c.name}: ${visible(c.detail)}`);
+    }
+  }
+  for (const n of r.nodes) out.push(`node ${visible(n.target)}`, indent(renderRotateText(n)));
+  for (const p of r.peers) out.push(indent(peerText(p, r.applied)).replace(/^ {2}/, ''));
+  for (const n of r.notes) out.push(`note: ${visible(n)}`);
+  out.push(r.ok ? 'result: ok' : r.failure === 'target' ? 'result: STOPPED, a target failed (nothing further was changed)' : 'result: VERIFICATION FAILED (nothing further was changed)');
+  return `${out.join('\n')}\n`;
+}
+
+export function renderFleetJson(r: FleetRotateResult): string {
   const { secret: _secret, ...shown } = r;
   return `${JSON.stringify(shown, null, 2)}\n`;
 }

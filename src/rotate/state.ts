@@ -30,27 +30,44 @@ export interface RotationState {
 
 const HEX64 = /^[0-9a-f]{64}$/;
 
-function bad(path: string, why: string): InputError {
+export function bad(path: string, why: string): InputError {
   return new InputError(`not a redsec rotation state file: ${why}`, path);
 }
 
 /** The state at `path`, or undefined when there is none. */
 export function readState(path: string): RotationState | undefined {
-  let text: string;
+  const text = readStateText(path);
+  if (text === undefined) return undefined;
+  const data = parseStateText(text, path, 64 * 1024);
+  if (typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'fleet') {
+    throw new InputError('this state file records a fleet rotation: run with the same --targets, --replica and --sentinel', path);
+  }
+  return validState(data, path);
+}
+
+/** The state file's text, or undefined when there is none. */
+export function readStateText(path: string): string | undefined {
   try {
-    text = readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     throw new InputError(`cannot read state file (${code ?? 'unreadable'})`, path);
   }
-  if (text.length > 64 * 1024) throw bad(path, 'larger than 64 KiB');
-  let data: unknown;
+}
+
+/** JSON of at most `max` characters, or an InputError. */
+export function parseStateText(text: string, path: string, max: number): unknown {
+  if (text.length > max) throw bad(path, `larger than ${max / 1024} KiB`);
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
     throw bad(path, 'not JSON');
   }
+}
+
+/** One target's state checked field by field (a fleet's file holds one per node). */
+export function validState(data: unknown, path: string): RotationState {
   const s = data as Partial<RotationState> | null;
   if (typeof s !== 'object' || s === null || s.version !== 1) throw bad(path, 'version is not 1');
   if (typeof s.target !== 'string' || typeof s.user !== 'string') throw bad(path, 'target or user missing');
@@ -64,6 +81,11 @@ export function readState(path: string): RotationState | undefined {
 
 /** Replaces the state file atomically, mode 0600. */
 export function writeState(path: string, state: RotationState): void {
+  writeStateJson(path, state);
+}
+
+/** Any state document, replaced atomically through a 0600 temporary file and a rename. */
+export function writeStateJson(path: string, state: object): void {
   const tmp = `${path}.${process.pid}.tmp`;
   try {
     writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, flag: 'wx' });

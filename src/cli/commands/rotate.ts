@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
-import type { RotateOptions, RotateResult, TlsRotateOptions, TlsRotateResult } from '../../rotate/index.js';
+import type { FleetRotateOptions, RotateOptions, RotateResult, TlsRotateOptions, TlsRotateResult } from '../../rotate/index.js';
 import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
@@ -19,7 +19,15 @@ interface RotateFlags extends ClientTlsFlags {
   persist: boolean;
   timeout: string;
   format: 'text' | 'json';
+  targets?: string;
+  replica: string[];
+  sentinel: string[];
+  sentinelMaster?: string;
+  sentinelPasswordFile?: string;
+  relinkReplicas?: boolean;
 }
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 type Phase = 'begin' | 'status' | 'finish';
 
@@ -33,7 +41,12 @@ function phaseCommand(parent: Command, phase: Phase): void {
   const cmd = parent
     .command(phase)
     .description(ABOUT[phase])
-    .argument('<url>', 'redis://host:port or rediss://... of the server')
+    .argument('[url]', 'redis://host:port or rediss://... of the server (or --targets FILE)')
+    .option('--targets <file>', 'rotate on every node listed (one URL per line, # comments): cluster nodes or servers sharing the user')
+    .option('--replica <url>', 'a replica whose masteruser is this user: its masterauth gets the new password (repeatable)', collect, [])
+    .option('--sentinel <url>', 'a sentinel monitoring the master with this user: its auth-pass gets the new password (repeatable)', collect, [])
+    .option('--sentinel-master <name>', 'the name the sentinels monitor the master under')
+    .option('--sentinel-password-file <file>', "the sentinels' own password, if they require one")
     .requiredOption('--user <name>', 'the ACL user whose password rotates')
     .option('--admin-user <name>', 'user redsec connects as (needs ACL SETUSER/GETUSER/SAVE, CONFIG GET/REWRITE, CLIENT LIST)')
     .option('--admin-password-file <file>', 'its password (else REDSEC_ADMIN_PASSWORD, else the URL)')
@@ -41,6 +54,7 @@ function phaseCommand(parent: Command, phase: Phase): void {
   if (phase === 'begin') {
     cmd.option('--secret-out <file>', 'write the new password to this new file (0600; never overwrites)');
     cmd.option('--print-secret', 'print the new password alone on stdout (the report goes to stderr)');
+    cmd.option('--relink-replicas', "drop each --replica's master link after its masterauth changed, so it re-links with the new password now (a brief partial resync)");
   }
   if (phase === 'finish') cmd.option('--secret-file <file>', "the new password (begin's --secret-out), to verify AUTH with it");
   if (phase !== 'status') {
@@ -51,14 +65,17 @@ function phaseCommand(parent: Command, phase: Phase): void {
     .option('--timeout <ms>', 'connect and reply deadline', '5000')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
-      action(async (url: string, flags: RotateFlags) => {
-        warnPasswordInUrls([url]);
+      action(async (url: string | undefined, flags: RotateFlags) => {
+        warnPasswordInUrls([url, ...flags.replica, ...flags.sentinel]);
         if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
         checkClientCert(flags);
         const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
+        const fleet = flags.targets !== undefined || flags.replica.length > 0 || flags.sentinel.length > 0;
+        if (!fleet && url === undefined) throw new UsageError('give a URL or --targets FILE');
+        if (flags.sentinelMaster !== undefined && flags.sentinel.length === 0) throw new UsageError('--sentinel-master needs at least one --sentinel URL');
         const opts: RotateOptions = {
-          url,
+          url: url ?? '',
           user: flags.user,
           adminUser: flags.adminUser,
           adminPasswordFile: flags.adminPasswordFile,
@@ -79,15 +96,29 @@ function phaseCommand(parent: Command, phase: Phase): void {
               }
             : undefined,
         };
-        const run = phase === 'begin' ? rotate.beginRotation : phase === 'status' ? rotate.rotationStatus : rotate.finishRotation;
-        const result: RotateResult = await run(opts);
-        const report = flags.format === 'json' ? rotate.renderRotateJson(result) : rotate.renderRotateText(result);
+        let report: string;
+        let result: { ok: boolean; secret?: string | undefined; failure?: 'verify' | 'target' | undefined };
+        if (fleet) {
+          const { loadTargetsFile } = await import('../../audit/targets-file.js');
+          const urls = [...(url !== undefined ? [url] : []), ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
+          const { url: _url, ...rest } = opts;
+          const fleetOpts: FleetRotateOptions = { ...rest, urls, replicas: flags.replica, sentinels: flags.sentinel, sentinelMaster: flags.sentinelMaster, sentinelPasswordFile: flags.sentinelPasswordFile, relinkReplicas: flags.relinkReplicas };
+          const run = phase === 'begin' ? rotate.beginFleetRotation : phase === 'status' ? rotate.fleetStatus : rotate.finishFleetRotation;
+          const r = await run(fleetOpts);
+          result = r;
+          report = flags.format === 'json' ? rotate.renderFleetJson(r) : rotate.renderFleetText(r);
+        } else {
+          const run = phase === 'begin' ? rotate.beginRotation : phase === 'status' ? rotate.rotationStatus : rotate.finishRotation;
+          const r: RotateResult = await run(opts);
+          result = r;
+          report = flags.format === 'json' ? rotate.renderRotateJson(r) : rotate.renderRotateText(r);
+        }
         if (result.secret !== undefined) {
           // stdout carries the secret alone, so `NEW=$(redsec rotate ... --print-secret)` works.
           out(result.secret);
           err(report);
         } else out(report);
-        return result.ok ? EXIT.ok : EXIT.findings;
+        return result.ok ? EXIT.ok : result.failure === 'target' ? EXIT.target : EXIT.findings;
       }),
     );
 }
