@@ -288,6 +288,31 @@ describe('rotate tls: mTLS, client certificates, replication, Sentinel', () => {
     expect(rr.r.checks.find((c) => c.name === 'replication/cluster links kept')?.detail).toBe('role slave, master_link_status:up');
   });
 
+  it('a two-node TLS cluster (tls-cluster yes): cluster_state and the bus links hold through the rotation', async () => {
+    const b = await bundle('cluster', 20);
+    const node = async () => {
+      const busPort = await freePort();
+      return { s: await server({ tls: tlsOf(b, 'yes'), overrides: { 'cluster-enabled': 'yes', 'cluster-port': String(busPort), 'tls-cluster': 'yes', 'tls-replication': 'yes' } }), busPort };
+    };
+    const [{ s: a }, { s: z, busPort: zBus }] = await Promise.all([node(), node()]);
+    const ca = await admin(a.port);
+    const cz = await admin(z.port);
+    const slots = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+    expect(await ca.call('CLUSTER', 'ADDSLOTS', ...slots(0, 8191))).toBe('OK');
+    expect(await cz.call('CLUSTER', 'ADDSLOTS', ...slots(8192, 16383))).toBe('OK');
+    expect(await ca.call('CLUSTER', 'MEET', '127.0.0.1', String(z.tlsPort), String(zBus))).toBe('OK');
+    const ok = async () => /cluster_state:ok/.test(String(await ca.call('CLUSTER', 'INFO'))) && /cluster_state:ok/.test(String(await cz.call('CLUSTER', 'INFO'))) && !/disconnected|handshake/.test(String(await ca.call('CLUSTER', 'NODES')));
+    for (let i = 0; i < 200 && !(await ok()); i++) await sleep(50);
+    expect(await ok()).toBe(true);
+    const adminCert = ['--cert', join(b, 'tls', 'clients', 'admin.crt'), '--key', join(b, 'tls', 'clients', 'admin.key')];
+    const { code, r } = await rotateJson([...rotateArgs(`redis://127.0.0.1:${a.port}`, b), '--apply', ...adminCert]);
+    expect(code, JSON.stringify(r.checks)).toBe(0);
+    expect(r.checks.find((c) => c.name === 'replication/cluster links kept')?.detail).toBe('role master, cluster_state:ok, 1/1 node link(s) connected');
+    expect(r.notes.join('\n')).toContain('tls-cluster yes');
+    ca.close();
+    cz.close();
+  });
+
   it('a Sentinel: detected, "restart needed", nothing changed; --check still reads its certificate', async () => {
     const b = await bundle('sentinel', 20);
     const data = await server({});
