@@ -1,5 +1,6 @@
 import type { Profile } from '../../profile/index.js';
 import type { Severity } from '../../report/types.js';
+import { DANGEROUS_COMMANDS } from '../../watch/dangerous.js';
 
 /**
  * monitoring/prometheus-rules.yml: alerting rules over the metrics `redsec exporter` serves (the
@@ -93,6 +94,14 @@ function anomalyAlert(b: Baselined, alert: string, runbook: string): AlertingRul
 
 const DAY = 86_400;
 
+/** A PromQL raw string (backquoted: no escaping on top of the regex's) matching exactly these values. */
+function exactly(values: readonly string[]): string {
+  return `\`${values.map((v) => v.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&')).join('|')}\``;
+}
+
+/** The fixed command list by the watcher's severity (low ones, EVAL, KEYS, FCALL, are everyday application commands: not alerted). */
+const dangerous = (severity: Severity): string => exactly(DANGEROUS_COMMANDS.filter((c) => c.severity === severity).map((c) => c.command));
+
 /** The rule groups for a bundle generated at this profile's level. */
 export function prometheusRuleGroups(level: Profile['security_level']): RuleGroup[] {
   const target = LEVEL_NUMBER[level];
@@ -165,12 +174,28 @@ export function prometheusRuleGroups(level: Profile['security_level']): RuleGrou
       name: 'redsec-changes',
       rules: [
         {
+          alert: 'RedsecDangerousCommandCritical',
+          expr: `increase(redsec_dangerous_commands_total{command=~${dangerous('critical')}}[5m]) > 0`,
+          severity: 'critical',
+          summary: '{{ $labels.target }}: {{ $labels.command }} was run',
+          description: '{{ $labels.command }} ran about {{ printf "%.0f" $value }} times in 5 minutes (INFO commandstats): native code loaded or a new master followed, the last steps of a takeover',
+          runbook: `${audit} (IOC-ROGUE-MASTER, IOC-UNKNOWN-MODULE; ACL-DANGEROUS names the users who may run it)`,
+        },
+        {
           alert: 'RedsecDangerousCommand',
-          expr: 'increase(redsec_dangerous_commands_total[5m]) > 0',
+          expr: `increase(redsec_dangerous_commands_total{command=~${dangerous('high')}}[5m]) > 0`,
           severity: 'high',
           summary: '{{ $labels.target }}: {{ $labels.command }} was run',
           description: '{{ $labels.command }} ran about {{ printf "%.0f" $value }} times in 5 minutes (INFO commandstats)',
           runbook: `${audit} (ACL-DANGEROUS names the users who may run it; compare with your change log)`,
+        },
+        {
+          alert: 'RedsecScriptingChange',
+          expr: `increase(redsec_dangerous_commands_total{command=~${dangerous('medium')}}[5m]) > 0`,
+          severity: 'medium',
+          summary: '{{ $labels.target }}: {{ $labels.command }} was run',
+          description: 'the server-side code changed: {{ $labels.command }} ran about {{ printf "%.0f" $value }} times in 5 minutes (INFO commandstats)',
+          runbook: `${audit} (ACL-SCRIPTING names the users who may load scripts and functions)`,
         },
         {
           alert: 'RedsecConfigDriftIoc',
@@ -273,8 +298,14 @@ export function prometheusAlertNames(level: Profile['security_level'] = 'standar
   return prometheusRuleGroups(level).flatMap((g) => g.rules.flatMap((r) => ('alert' in r ? [r.alert] : [])));
 }
 
-// JSON strings are YAML double-quoted scalars: every character is escaped the way both read it.
-const q = (s: string): string => JSON.stringify(s);
+/**
+ * A YAML single-quoted scalar: nothing is an escape inside but '' (PromQL's quotes and backslashes
+ * stay as written). Rule texts are ours, one line, no control characters.
+ */
+function q(s: string): string {
+  if (/[\u0000-\u001f\u007f]/.test(s)) throw new Error(`internal: rule text with a control character: ${JSON.stringify(s)}`);
+  return `'${s.replaceAll("'", "''")}'`;
+}
 
 function renderRule(r: RecordingRule | AlertingRule): string[] {
   if (!('alert' in r)) return [`      - record: ${r.record}`, `        expr: ${q(r.expr)}`];
