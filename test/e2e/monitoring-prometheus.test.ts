@@ -1,0 +1,174 @@
+/**
+ * End to end, with the real parts: Debian's prometheus (1 s scrape and rule evaluation) scrapes
+ * `redsec exporter` (dist/cli.js) in front of a real redis-server, with the rules `redsec generate`
+ * wrote loaded and a real alertmanager running the generated example routing. 50 failed AUTHs in
+ * one burst from one client must make RedsecAuthFailureBurst fire in Prometheus's HTTP API and
+ * reach the page receiver (a loopback webhook) through alertmanager. Without a prometheus binary
+ * the file says so and proves nothing itself: monitoring-rules.test.ts proves the rules with
+ * promtool.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderAlertmanagerExample } from '../../src/generate/index.js';
+import { startAlertmanager, startPrometheus, type Alertmanager, type Prometheus } from '../helpers/prometheus.js';
+import { freePort } from '../helpers/ports.js';
+import { rawConnect } from '../helpers/raw-client.js';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { cli } from '../helpers/run-cli.js';
+
+const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
+const PASSWORD = 'exporter-test-password-0a9f';
+const installed = (bin: string): boolean => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
+const havePrometheus = installed('prometheus');
+const haveAlertmanager = installed('prometheus-alertmanager');
+if (!havePrometheus) {
+  console.warn('monitoring-prometheus: prometheus is not installed (Debian package prometheus): NOT RUN; the rules are proven by promtool alone (monitoring-rules.test.ts)');
+}
+
+interface Delivery {
+  path: string;
+  body: { alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[] };
+}
+
+/** Polls until check returns a value (not undefined) or the time is up. */
+async function until<T>(what: string, check: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the generated rules and alertmanager', () => {
+  const root = mkdtempSync(join(tmpdir(), 'redsec-prom-'));
+  let redis: RedisServer;
+  let exporter: ChildProcess | undefined;
+  let exporterLog = '';
+  let prom: Prometheus | undefined;
+  let am: Alertmanager | undefined;
+  let receiver: Server | undefined;
+  const deliveries: Delivery[] = [];
+  let target = '';
+
+  const query = async (q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
+    const r = (await (await fetch(`${prom!.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+    return r.data.result;
+  };
+
+  beforeAll(async () => {
+    // The server and the bundle's rules.
+    const [server, gen] = await Promise.all([
+      startRedis({ config: `requirepass ${PASSWORD}\nuser app on >app-password-1 ~app:* +@read +@write\n` }),
+      cli(['generate', '--level', 'standard', '--exposure', 'localhost', '--out', join(root, 'bundle')]),
+    ]);
+    redis = server;
+    expect(gen.code, gen.stderr).toBe(0);
+    target = `redis://127.0.0.1:${redis.port}`;
+
+    // The exporter, as a user runs it.
+    const pwFile = join(root, 'password');
+    writeFileSync(pwFile, PASSWORD, { mode: 0o600 });
+    const exporterPort = await freePort();
+    exporter = spawn(process.execPath, [CLI, 'exporter', target, '--password-file', pwFile, '--listen', `127.0.0.1:${exporterPort}`, '--timeout', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    exporter.stdout!.on('data', (d: Buffer) => (exporterLog += d.toString()));
+    exporter.stderr!.on('data', (d: Buffer) => (exporterLog += d.toString()));
+    await until('the exporter to serve /metrics', async () => ((await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).ok ? true : undefined), 15_000).catch((e: Error) => {
+      throw new Error(`${e.message}: ${exporterLog.slice(-1000)}`);
+    });
+
+    // A webhook receiver standing in for the pager, and alertmanager with the generated routing.
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        deliveries.push({ path: req.url ?? '', body: JSON.parse(body) as Delivery['body'] });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
+    const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
+    let amTarget: string[] = [];
+    if (haveAlertmanager) {
+      const amConfig = join(root, 'alertmanager.yml');
+      writeFileSync(amConfig, renderAlertmanagerExample({ pageUrl: `${hook}/page`, ticketUrl: `${hook}/ticket`, groupWait: '1s' }));
+      am = await startAlertmanager(amConfig, root);
+      amTarget = [`127.0.0.1:${am.port}`];
+    } else {
+      console.warn('monitoring-prometheus: prometheus-alertmanager is not installed: delivery NOT checked');
+    }
+
+    const config = join(root, 'prometheus.yml');
+    writeFileSync(
+      config,
+      [
+        'global:',
+        '  scrape_interval: 1s',
+        '  scrape_timeout: 1s',
+        '  evaluation_interval: 1s',
+        `rule_files: [${JSON.stringify(join(root, 'bundle', 'monitoring', 'prometheus-rules.yml'))}]`,
+        ...(amTarget.length > 0 ? ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ${JSON.stringify(amTarget)} }]`] : []),
+        'scrape_configs:',
+        '  - job_name: redsec',
+        `    static_configs: [{ targets: ["127.0.0.1:${exporterPort}"] }]`,
+        '',
+      ].join('\n'),
+    );
+    prom = await startPrometheus(config, root);
+  }, 60_000);
+
+  afterAll(async () => {
+    exporter?.kill('SIGTERM');
+    await Promise.all([prom?.stop(), am?.stop(), redis?.stop(), new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()))]);
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('loads the generated rules and scrapes the exporter: the target is up', async () => {
+    const rules = (await (await fetch(`${prom!.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; type: string; health: string }[] }[] } };
+    const alerting = rules.data.groups.flatMap((g) => g.rules).filter((r) => r.type === 'alerting');
+    expect(alerting.map((r) => r.name)).toContain('RedsecAuthFailureBurst');
+    expect(alerting.length).toBeGreaterThanOrEqual(18);
+    const up = await until('redsec_up == 1', async () => ((await query('redsec_up == 1')).length > 0 ? true : undefined), 20_000);
+    expect(up).toBe(true);
+    expect((await query('redsec_up'))[0]?.metric['target']).toBe(target);
+  });
+
+  it('fires RedsecAuthFailureBurst after 50 failed AUTHs from one client, and alertmanager pages', async () => {
+    // Prometheus needs a sample from before the burst to see the counter rise.
+    await until('two samples of redsec_acl_auth_failures_total', async () => ((await query('count_over_time(redsec_acl_auth_failures_total[1m]) >= 2')).length > 0 ? true : undefined), 20_000);
+    const quiet = (await (await fetch(`${prom!.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string> }[] } };
+    expect(quiet.data.alerts.filter((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')).toEqual([]);
+
+    const started = Date.now();
+    const client = await rawConnect(redis.port);
+    const replies = await client.pipeline(Array.from({ length: 50 }, (_, i) => ['AUTH', 'app', `wrong-${i}`]));
+    client.close();
+    expect(replies.every((r) => typeof r === 'object' && r !== null && 'error' in r && /WRONGPASS/.test(r.error))).toBe(true);
+
+    const firing = await until(
+      'RedsecAuthFailureBurst firing',
+      async () => {
+        const r = (await (await fetch(`${prom!.url}/api/v1/alerts`)).json()) as { data: { alerts: { state: string; labels: Record<string, string>; annotations: Record<string, string>; value: string }[] } };
+        return r.data.alerts.find((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst' && a.state === 'firing');
+      },
+      20_000,
+    );
+    console.info(`monitoring-prometheus: RedsecAuthFailureBurst firing ${Date.now() - started} ms after the burst`);
+    expect(firing.labels).toMatchObject({ severity: 'high', target, job: 'redsec' });
+    expect(Number(firing.value)).toBeGreaterThanOrEqual(50);
+    expect(firing.annotations['runbook']).toBe(`redsec audit ${target} --user AUDITOR (AUTH-BRUTEFORCE-SIGNALS lists the ACL LOG failures by user and client address); redsec rotate password for a user whose password may be known`);
+    // The password of the exporter never reaches Prometheus.
+    expect(JSON.stringify(await query('{__name__=~"redsec_.+"}'))).not.toContain(PASSWORD);
+
+    if (!am) return;
+    const paged = await until('the page receiver to get the alert', async () => deliveries.find((d) => d.body.alerts.some((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')), 20_000);
+    console.info(`monitoring-prometheus: delivered through alertmanager ${Date.now() - started} ms after the burst`);
+    expect(paged.path).toBe('/page');
+    expect(paged.body.alerts.find((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')).toMatchObject({ status: 'firing', labels: { severity: 'high', target } });
+  });
+});
