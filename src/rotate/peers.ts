@@ -94,6 +94,7 @@ export async function replicaPreflight(opts: PeerOptions, report: PeerReport, ap
     report.checks.push({ name: 'replica link up before', ok: link === 'up', detail: `master_link_status:${visible(link)}` });
     if (link !== 'up') throw new TargetError('PROTOCOL', `the replica's link is ${visible(link)} before the rotation: fix replication first`, target.display);
     if (apply && opts.persist !== false) {
+      report.commands.push('CONFIG REWRITE');
       const r = await conn.call(['CONFIG', 'REWRITE']);
       if (r instanceof RespError) throw new TargetError('PROTOCOL', `CONFIG REWRITE fails on this replica, so its new masterauth could not be persisted; nothing was changed (fix it, or pass --no-persist): ${visible(r.message.slice(0, 200))}`, target.display);
     }

@@ -25,6 +25,8 @@ const sha = (s: string) => createHash('sha256').update(s).digest('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // `repl` is the user replicas and sentinels authenticate as (and the one rotated).
 const USERS = ['user default off', `user admin on >${ADMIN_PW} ~* &* +@all`, `user repl on >${OLD} ~* &* +@all`];
+// A master starts a replica's first sync at once (the default waits 5 s for more replicas).
+const NO_SYNC_DELAY = 'repl-diskless-sync-delay 0';
 
 let work: string;
 beforeAll(() => {
@@ -133,7 +135,7 @@ describe('rotating the replication user (masteruser/masterauth)', () => {
   let master: RedisServer;
   let replica: RedisServer;
   beforeAll(async () => {
-    master = await startRedis({ config: USERS.join('\n') });
+    master = await startRedis({ config: [...USERS, NO_SYNC_DELAY].join('\n') });
     replica = await startReplica(master);
   }, 30_000);
   afterAll(async () => {
@@ -213,7 +215,7 @@ describe('a replica update that fails stops the rotation with the old password s
   let master: RedisServer;
   let replica: RedisServer;
   beforeAll(async () => {
-    master = await startRedis({ config: USERS.join('\n') });
+    master = await startRedis({ config: [...USERS, NO_SYNC_DELAY].join('\n') });
     // On this replica the admin user may not CONFIG SET: the masterauth update is refused for real.
     replica = await startReplica(master, ['user default off', `user admin on >${ADMIN_PW} ~* &* +@all -config|set`, `user repl on >${OLD} ~* &* +@all`]);
   }, 30_000);
@@ -255,6 +257,51 @@ describe('a replica update that fails stops the rotation with the old password s
     expect(done.code, done.stdout + done.stderr).toBe(0);
     expect(await hashes(master.port)).toEqual([sha(NEW)]);
     expect(await linkStatus(replica.port)).toBe('up');
+  }, 60_000);
+});
+
+describe("a replica that authenticates with requirepass (no masteruser: the 'default' user)", () => {
+  it('--user default updates masterauth; the replica re-links with the new password after finish', async () => {
+    const conf = [`user admin on >${ADMIN_PW} ~* &* +@all`, `requirepass ${OLD}`, NO_SYNC_DELAY];
+    const master = await startRedis({ config: conf.join('\n') });
+    const replica = await startRedis({ config: [...conf, `replicaof 127.0.0.1 ${master.port}`, `masterauth ${OLD}`].join('\n') });
+    try {
+      await until('the replica link', async () => (await linkStatus(replica.port)) === 'up');
+      const f = files('default-replica');
+      const run = (phase: string, ...extra: string[]) =>
+        cli(['rotate', 'password', phase, url(master), '--replica', url(replica), '--user', 'default', '--admin-user', 'admin', '--admin-password-file', join(work, 'admin.pw'), '--state', f.state, ...extra]);
+      const b = await run('begin', '--apply', '--secret-out', f.secret);
+      expect(b.code, b.stdout + b.stderr).toBe(0);
+      const NEW = readFileSync(f.secret, 'utf8').trim();
+      expect(readFileSync(join(replica.dir, 'redis.conf'), 'utf8')).toMatch(new RegExp(`^masterauth "?${NEW}"?$`, 'm'));
+      const fin = await run('finish', '--apply', '--secret-file', f.secret);
+      expect(fin.code, fin.stdout + fin.stderr).toBe(0);
+      const c = await rawConnect(master.port);
+      expect(await c.call('AUTH', OLD)).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) });
+      c.close();
+      const r = await admin(replica.port);
+      expect(await r.call('CLIENT', 'KILL', 'TYPE', 'master')).toBe(1);
+      r.close();
+      await until('the replica to re-link with the new password', async () => (await linkStatus(replica.port)) === 'up');
+    } finally {
+      await replica.stop();
+      await master.stop();
+    }
+  }, 60_000);
+
+  it('a replica that authenticates as another user is refused before anything changes', async () => {
+    const master = await startRedis({ config: [...USERS, NO_SYNC_DELAY].join('\n') });
+    const replica = await startReplica(master);
+    try {
+      const f = files('other-user-replica');
+      const r = await cli(['rotate', 'password', 'begin', url(master), '--replica', url(replica), '--user', 'admin', '--admin-user', 'admin', '--admin-password-file', join(work, 'admin.pw'), '--state', f.state, '--apply', '--secret-out', f.secret]);
+      expect(r.code).toBe(3);
+      expect(r.stderr).toContain("authenticates to its master as 'repl', not 'admin'");
+      expect(existsSync(f.state) || existsSync(f.secret)).toBe(false);
+    } finally {
+      await replica.stop();
+      await master.stop();
+    }
   }, 60_000);
 });
 
@@ -304,7 +351,7 @@ async function sentinelView(port: number, name: string): Promise<{ flags: string
 
 describe('rotating the user Sentinel authenticates with (SENTINEL SET auth-pass)', () => {
   it('each sentinel gets the new auth-pass (persisted in its file); after finish it still reaches the master with it', async () => {
-    const master = await startRedis({ config: USERS.join('\n') });
+    const master = await startRedis({ config: [...USERS, NO_SYNC_DELAY].join('\n') });
     const sentinel = await startSentinel(master, 'mymaster');
     try {
       const f = files('sentinel');
@@ -342,7 +389,7 @@ describe('rotating the user Sentinel authenticates with (SENTINEL SET auth-pass)
   }, 60_000);
 
   it('a sentinel that does not monitor that master: nothing changes anywhere', async () => {
-    const master = await startRedis({ config: USERS.join('\n') });
+    const master = await startRedis({ config: [...USERS, NO_SYNC_DELAY].join('\n') });
     const sentinel = await startSentinel(master, 'mymaster');
     try {
       const f = files('sentinel-bad');
