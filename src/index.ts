@@ -17,3 +17,23 @@ export * from './report/index.js';
 export { renderText } from './generate/index.js';
 export * from './rotate/index.js';
 export * from './mcp/index.js';
+export {
+  Watcher,
+  pollTarget,
+  parseSnapshot,
+  pollCommands,
+  detectSnapshot,
+  renderEventText,
+  renderEventJson,
+  WATCH_EVENT_KINDS,
+  DANGEROUS_COMMANDS,
+  type WatchEvent,
+  type WatchEventKind,
+  type WatchSnapshot,
+  type WatcherOptions,
+  type WatchTarget,
+  type EventSink,
+  type TargetState,
+  type TargetStates,
+  type DetectOptions,
+} from './watch/index.js';

@@ -46,9 +46,14 @@ export function driftFromPlan(facts: ServerFacts, profile: Profile): Drift[] | u
   const drift: Drift[] = [];
   for (const [name, want] of planExpectations(profile, facts.versionId ?? profile.redis_version)) {
     const have = actual[name]?.value;
-    if (have === undefined || norm(have) !== norm(want)) drift.push({ directive: name, expected: want, actual: have ?? '(not set)' });
+    if (have === undefined || !sameConfigValue(have, want)) drift.push({ directive: name, expected: want, actual: have ?? '(not set)' });
   }
   return drift;
+}
+
+/** Equal as CONFIG GET values: case and runs of spaces do not matter. */
+export function sameConfigValue(a: string, b: string): boolean {
+  return norm(a) === norm(b);
 }
 
 const norm = (v: string): string => v.trim().replace(/\s+/g, ' ').toLowerCase();

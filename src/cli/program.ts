@@ -10,6 +10,7 @@ import { registerMcp } from './commands/mcp.js';
 import { registerReport } from './commands/report.js';
 import { registerRotate } from './commands/rotate.js';
 import { registerTls } from './commands/tls.js';
+import { registerWatch } from './commands/watch.js';
 
 /**
  * Builds the CLI. Each subcommand lives in cli/commands/<name>.ts and registers itself here.
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerRotate(program);
   registerTls(program);
+  registerWatch(program);
 
   return program;
 }

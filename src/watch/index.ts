@@ -51,3 +51,7 @@ export {
   type TargetMemory,
   type WatchState,
 } from './state.js';
+export { emptyTargetState, userDigest, configForState, type TargetState, type TargetStates, type UserDigest } from './target-state.js';
+export { detectSnapshot, detectFindings, newLogEvents, driftWeight, usersWhoMayRun, type DetectOptions } from './detect/index.js';
+export { Watcher, type WatcherOptions, type WatchTarget, type EventSink, type WatcherStats } from './watcher.js';
+export { renderEventText, renderEventJson } from './render.js';
