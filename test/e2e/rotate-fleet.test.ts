@@ -9,6 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
+import { resolve } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -467,6 +469,66 @@ describe('fleet rotation (--targets): begin on all, verify all, finish on all', 
     for (const cmd of seen.filter((x) => !(x[1] === 'SETUSER' && x[3]?.startsWith('<')))) expect(isRotationAllowed(cmd, 'repl'), cmd.join(' ')).toBe(true);
     noPlaintext(f.state, NEW, OLD);
   }, 60_000);
+
+  it('a real kill (SIGKILL) inside begin, right after the second node got ACL SETUSER: re-running begin converges on every node', async () => {
+    const pair = await Promise.all([0, 1].map(() => startRedis({ config: USERS.join('\n') })));
+    // The second node sits behind a loopback proxy that passes ACL SETUSER, then holds every byte.
+    let frozen = false;
+    let sawSetuser: () => void = () => {};
+    const setuserSeen = new Promise<void>((r) => (sawSetuser = r));
+    const sockets: Socket[] = [];
+    const proxy: Server = createServer((client) => {
+      const upstream = netConnect(pair[1]!.port, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.on('data', (chunk: Buffer) => {
+        if (frozen) return;
+        upstream.write(chunk);
+        if (chunk.includes('SETUSER')) {
+          frozen = true;
+          sawSetuser();
+        }
+      });
+      upstream.on('data', (chunk: Buffer) => client.write(chunk));
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const proxyPort = (proxy.address() as { port: number }).port;
+    try {
+      const f = files('fleet-kill');
+      const targets = join(f.dir, 'targets.txt');
+      writeFileSync(targets, `${url(pair[0]!)}\n${url(proxyPort)}\n`);
+      const argv = [...args('begin', f.state, '--targets', targets), '--apply', '--secret-out', f.secret, '--timeout', '20000'];
+      const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../dist/cli.js'), ...argv], { stdio: 'ignore' });
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      await setuserSeen;
+      for (let i = 0; i < 100 && (await hashes(pair[1]!.port)).length < 2; i++) await sleep(20);
+      child.kill('SIGKILL');
+      expect(await exited).toBeNull();
+      const NEW = readFileSync(f.secret, 'utf8').trim();
+      for (const n of pair) expect(await hashes(n.port)).toEqual([sha(OLD), sha(NEW)].sort());
+      const killed = JSON.parse(readFileSync(f.state, 'utf8')) as { phase: string; nodes: { target: string; phase: string }[] };
+      expect(killed.phase).toBe('pending');
+      expect(killed.nodes.map((n) => [n.target, n.phase]).sort()).toEqual([[url(pair[0]!), 'begun'], [url(proxyPort), 'pending']].sort());
+      noPlaintext(f.state, NEW, OLD);
+      frozen = false;
+      const again = await cli(argv);
+      expect(again.code, again.stdout + again.stderr).toBe(0);
+      expect(again.stdout).toContain('resumed an interrupted begin');
+      expect(readFileSync(f.secret, 'utf8').trim()).toBe(NEW);
+      expect(JSON.parse(readFileSync(f.state, 'utf8'))).toMatchObject({ phase: 'begun', new_hash: sha(NEW) });
+      for (const n of pair) {
+        expect(await hashes(n.port)).toEqual([sha(OLD), sha(NEW)].sort());
+        expect(await auth(n.port, OLD)).toBe('OK');
+        expect(await auth(n.port, NEW)).toBe('OK');
+      }
+      noPlaintext(f.state, NEW, OLD);
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => proxy.close(r));
+      await Promise.all(pair.map((n) => n.stop()));
+    }
+  }, 40_000);
 
   it('a node that cannot be reached stops begin before it reaches any node; a state file of another fleet is refused', async () => {
     const f = files('fleet-down');
