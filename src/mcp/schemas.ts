@@ -118,6 +118,60 @@ export function diagnoseInputSchema(targetNames: readonly string[]) {
     .strict();
 }
 
+// ---------- plan_rotation ----------
+
+export function planRotationInputSchema(targetNames: readonly string[]) {
+  return z
+    .object({
+      target: z.string().min(1).max(64).describe(targetDescription(targetNames)),
+      user: z
+        .string()
+        .min(1)
+        .max(128)
+        .regex(/^[^\s\x00-\x1f\x7f]+$/, 'an ACL user name without spaces or control characters')
+        .describe('The ACL user whose password would rotate'),
+      phase: z
+        .enum(['begin', 'status', 'finish'])
+        .default('begin')
+        .describe("begin: add a new password next to the old; status: the user's connections, flagging those older than begin; finish: remove the old password(s) by hash"),
+      state_path: z
+        .string()
+        .max(4096)
+        .optional()
+        .describe('The rotation state file the operator keeps (redsec rotate password --state), under a directory the server allows reading; finish needs it'),
+    })
+    .strict();
+}
+
+const RotateCheckSchema = z.object({ name: z.string(), ok: z.boolean().nullable().describe('null: not run (a plan)'), detail: z.string() });
+
+export const RotationPlanSchema = z.object({
+  phase: z.enum(['begin', 'status', 'finish']),
+  target: z.string(),
+  user: z.string(),
+  applied: z.literal(false),
+  persistence: z.enum(['acl-save', 'config-rewrite']).describe('How the server persists users: ACL SAVE (aclfile) or CONFIG REWRITE'),
+  commands: z.array(z.string()).describe('The exact commands the phase would send, passwords masked'),
+  checks: z.array(RotateCheckSchema).describe('The verifications the phase would make'),
+  ok: z.boolean(),
+  notes: z.array(z.string()),
+  state: z
+    .object({
+      version: z.literal(1),
+      target: z.string(),
+      user: z.string(),
+      phase: z.enum(['pending', 'begun', 'finished']),
+      new_hash: z.string(),
+      old_hashes: z.array(z.string()),
+      began_at: z.string(),
+      finished_at: z.string().optional(),
+    })
+    .optional(),
+  connections: z
+    .array(z.object({ id: z.string(), addr: z.string(), age_s: z.number(), idle_s: z.number(), before_begin: z.boolean() }))
+    .optional(),
+});
+
 function targetDescription(names: readonly string[]): string {
   return names.length === 0
     ? 'Name of an allowlisted target (none are configured on this server)'

@@ -21,16 +21,20 @@ import {
   ListChecksInputSchema,
   ListChecksOutputSchema,
   ReportSchema,
+  RotationPlanSchema,
   WatchEventsInputSchema,
   WatchEventsOutputSchema,
   auditInputSchema,
   diagnoseInputSchema,
+  planRotationInputSchema,
 } from './schemas.js';
 import { aclCheck, aclExplain, renderVerdictText } from './tools/acl.js';
 import { generateSecurityConfig } from './tools/generate.js';
 import { lintOffLoop } from './offload.js';
 import { listChecks, renderChecksText } from './tools/list-checks.js';
 import { auditServer, diagnoseConnection } from './tools/live.js';
+import { planRotation } from './tools/rotation.js';
+import { renderRotateText } from '../rotate/render.js';
 import { describeTarget } from './targets.js';
 import { renderWatchEventsText, watchEvents } from './tools/watch-events.js';
 
@@ -166,6 +170,26 @@ export function createMcpServer(ctx: McpContext): McpServer {
       guarded(ctx.log, 'diagnose_connection', async () => {
         const d = await diagnoseConnection(ctx, input);
         return toolResult(d as unknown as Record<string, unknown>, renderDiagnosisText(d));
+      }),
+  );
+
+  server.registerTool(
+    'plan_rotation',
+    {
+      title: 'Plan a password rotation (dry run)',
+      description:
+        "The plan of `redsec rotate password` for a user on an allowlisted target: the exact commands each phase would send (passwords masked), the checks it would make, " +
+        'how the server persists users, and with phase status the connections still on the old password. Read-only: it cannot rotate. ' +
+        'An agent must not rotate secrets itself: the new password would pass through the conversation, and clients must be moved between begin and finish by the operator, who runs the plan with --apply. ' +
+        (names.length ? `Targets: ${targetList.join(', ')}.` : 'No targets are configured on this server.'),
+      inputSchema: planRotationInputSchema(names),
+      outputSchema: RotationPlanSchema,
+      annotations: { title: 'Plan rotation', ...LIVE_READ_ONLY },
+    },
+    (input) =>
+      guarded(ctx.log, 'plan_rotation', async () => {
+        const plan = await planRotation(ctx, input);
+        return toolResult(plan as unknown as Record<string, unknown>, renderRotateText(plan));
       }),
   );
 

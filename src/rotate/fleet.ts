@@ -20,7 +20,9 @@ import { adminCredentials, beginRotation, finishRotation, rotationStatus, verify
 import { peerReport, replicaLinkCheck, replicaPreflight, sentinelCheck, updateReplica, updateSentinel, type PeerOptions, type PeerReport } from './peers.js';
 import type { RotationState } from './state.js';
 
-export interface FleetRotateOptions extends Omit<RotateOptions, 'url' | 'stateStore' | 'secret'> {
+export interface FleetRotateOptions extends Omit<RotateOptions, 'url' | 'stateStore' | 'secret' | 'statePath'> {
+  /** The fleet's state file (one record per node; hashes and times only). */
+  statePath: string;
   /** The nodes: every one gets the new password through ACL SETUSER. */
   urls: string[];
   /** Replicas whose masteruser is the rotated user: their masterauth gets the new password. */

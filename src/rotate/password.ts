@@ -23,12 +23,16 @@ export interface StateStore {
 }
 
 function load(opts: RotateOptions): RotationState | undefined {
-  return opts.stateStore ? opts.stateStore.read() : readState(opts.statePath);
+  if (opts.stateStore) return opts.stateStore.read();
+  // A plan without a state file (MCP plan_rotation's begin): nothing recorded yet.
+  return opts.statePath !== undefined ? readState(opts.statePath) : undefined;
 }
 
 function save(opts: RotateOptions, state: RotationState): void {
   if (opts.stateStore) opts.stateStore.write(state);
-  else writeState(opts.statePath, state);
+  else if (opts.statePath !== undefined) writeState(opts.statePath, state);
+  // context() refuses --apply with neither, so a change is always recorded.
+  else throw new UsageError('--apply needs --state FILE');
 }
 
 export type RotatePhase = 'begin' | 'status' | 'finish';
@@ -39,8 +43,8 @@ export interface RotateOptions {
   user: string;
   adminUser?: string | undefined;
   adminPasswordFile?: string | undefined;
-  /** The state file (hashes and times only). */
-  statePath: string;
+  /** The state file (hashes and times only); required to change anything, unless stateStore. */
+  statePath?: string | undefined;
   /** Where this target's state lives when not alone in `statePath` (a fleet keeps one per node). */
   stateStore?: StateStore | undefined;
   /**
@@ -56,6 +60,11 @@ export interface RotateOptions {
   secretFile?: string | undefined;
   /** Change the server; without it a dry run. */
   apply?: boolean | undefined;
+  /**
+   * A plan that cannot write (MCP plan_rotation): the connection carries the audit's read-only
+   * allowlist instead of the rotation's, so no code path can send a change; `apply` is refused.
+   */
+  readOnly?: boolean | undefined;
   /** false: do not persist (ACL SAVE / CONFIG REWRITE), say so instead. */
   persist?: boolean | undefined;
   env?: NodeJS.ProcessEnv | undefined;
@@ -130,6 +139,8 @@ interface Ctx {
 
 function context(opts: RotateOptions): Ctx {
   if (opts.user === '' || /[\s\x00-\x1f\x7f]/.test(opts.user)) throw new UsageError('--user must be an ACL user name without spaces or control characters');
+  if (opts.apply && opts.readOnly) throw new UsageError('a read-only plan cannot --apply');
+  if (opts.apply && opts.statePath === undefined && !opts.stateStore) throw new UsageError('--apply needs --state FILE');
   const target = parseTarget(opts.url);
   const env = opts.env ?? process.env;
   const adminUser = opts.adminUser ?? target.user;
@@ -145,7 +156,8 @@ async function adminConnection(ctx: Ctx): Promise<RespConnection> {
   return connect(ctx.target, {
     ...(ctx.adminAuth ? { auth: ctx.adminAuth } : {}),
     ...(ctx.opts.tls ? { tls: ctx.opts.tls } : {}),
-    rotationUser: ctx.opts.user,
+    // A plan reads (ACL GETUSER, CONFIG GET, CLIENT LIST) under the audit's allowlist: nothing else can leave.
+    rotationUser: ctx.opts.readOnly ? undefined : ctx.opts.user,
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
     retries: 0,
@@ -413,7 +425,7 @@ export async function rotationStatus(opts: RotateOptions): Promise<RotateResult>
 export async function finishRotation(opts: RotateOptions): Promise<RotateResult> {
   const ctx = context(opts);
   const state = stateFor(ctx);
-  if (!state || state.phase === 'pending') throw new UsageError(`${opts.statePath}: no completed begin recorded (run begin first)`);
+  if (!state || state.phase === 'pending') throw new UsageError(`${opts.statePath ?? 'no state file given'}: no completed begin recorded (run begin first)`);
   const secret = opts.secretFile !== undefined ? readSecretFile(opts.secretFile, 'secret file') : undefined;
   if (opts.apply && secret === undefined) throw new UsageError('finish --apply needs --secret-file FILE (the new password) to verify it still authenticates');
   if (secret !== undefined && passwordHash(secret) !== state.new_hash) throw new UsageError(`${opts.secretFile}: this is not the password begin set (its hash differs from the state file)`);

@@ -33,7 +33,7 @@ writeFileSync(join(outside, 'users.acl'), 'user default on nopass ~* +@all\n');
 symlinkSync(join(outside, 'secret.conf'), join(readRoot, 'link.conf'));
 symlinkSync(outside, join(writeRoot, 'escape'));
 
-const TOOLS = ['acl_check', 'acl_explain', 'audit_server', 'diagnose_connection', 'generate_security_config', 'lint_config', 'list_checks'];
+const TOOLS = ['acl_check', 'acl_explain', 'audit_server', 'diagnose_connection', 'generate_security_config', 'lint_config', 'list_checks', 'plan_rotation'];
 
 function schemaValidator(schema: Record<string, unknown>) {
   const is2020 = String(schema['$schema'] ?? '').includes('2020-12');
@@ -87,7 +87,7 @@ describe('redsec mcp: tools over stdio', () => {
     for (const name of ['acl_check', 'acl_explain', 'lint_config', 'list_checks']) {
       expect(f.get(name)).toMatchObject({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false });
     }
-    for (const name of ['audit_server', 'diagnose_connection']) {
+    for (const name of ['audit_server', 'diagnose_connection', 'plan_rotation']) {
       expect(f.get(name)).toMatchObject({ readOnlyHint: true, destructiveHint: false, openWorldHint: true });
     }
     expect(p.get('generate_security_config')).toMatchObject({ readOnlyHint: true, openWorldHint: false });

@@ -102,7 +102,7 @@ function phaseCommand(parent: Command, phase: Phase): void {
           const { loadTargetsFile } = await import('../../audit/targets-file.js');
           const urls = [...(url !== undefined ? [url] : []), ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
           const { url: _url, ...rest } = opts;
-          const fleetOpts: FleetRotateOptions = { ...rest, urls, replicas: flags.replica, sentinels: flags.sentinel, sentinelMaster: flags.sentinelMaster, sentinelPasswordFile: flags.sentinelPasswordFile, relinkReplicas: flags.relinkReplicas };
+          const fleetOpts: FleetRotateOptions = { ...rest, statePath: flags.state, urls, replicas: flags.replica, sentinels: flags.sentinel, sentinelMaster: flags.sentinelMaster, sentinelPasswordFile: flags.sentinelPasswordFile, relinkReplicas: flags.relinkReplicas };
           const run = phase === 'begin' ? rotate.beginFleetRotation : phase === 'status' ? rotate.fleetStatus : rotate.finishFleetRotation;
           const r = await run(fleetOpts);
           result = r;

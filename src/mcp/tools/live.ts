@@ -65,7 +65,7 @@ export async function diagnoseConnection(ctx: McpContext, input: z.infer<ReturnT
 }
 
 /** The operator's TLS files for a target, without the fields it left unset (exactOptionalPropertyTypes). */
-function clientTls(tls: TargetTls) {
+export function clientTls(tls: TargetTls) {
   return {
     ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
     ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
