@@ -76,7 +76,8 @@ function displays(urls: readonly string[], what: string): string[] {
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().every((x, i) => x === [...b].sort()[i]);
+  const other = new Set(b);
+  return a.length === b.length && a.every((x) => other.has(x));
 }
 
 function fleet(opts: FleetRotateOptions): Fleet {
@@ -95,7 +96,8 @@ function fleet(opts: FleetRotateOptions): Fleet {
       !state.nodes.every((n) => nodes.includes(n.target)) ||
       (state.phase !== 'pending' && state.nodes.length !== nodes.length) ||
       !sameSet(state.replicas.map((r) => r.target), replicas) ||
-      !sameSet(state.sentinels.map((s) => s.target), sentinels);
+      !sameSet(state.sentinels.map((s) => s.target), sentinels) ||
+      (sentinels.length > 0 && state.sentinel_master !== opts.sentinelMaster);
     if (mismatch) throw new UsageError(`${opts.statePath}: this state file belongs to a rotation of user '${visible(state.user)}' on other targets, replicas or sentinels; run with the same ones (or another --state)`);
   }
   return { opts, nodes, replicas, sentinels, master: opts.sentinelMaster, state };
