@@ -1,13 +1,15 @@
 /**
  * End to end, with the real parts: Debian's prometheus (1 s scrape and rule evaluation) scrapes
- * `redsec exporter` (dist/cli.js) in front of a real redis-server, with the rules `redsec generate`
- * wrote loaded and a real alertmanager running the generated example routing. 50 failed AUTHs in
- * one burst from one client must make RedsecAuthFailureBurst fire in Prometheus's HTTP API and
- * reach the page receiver (a loopback webhook) through alertmanager. Without a prometheus binary
- * the file says so and proves nothing itself: monitoring-rules.test.ts proves the rules with
- * promtool.
+ * `redsec exporter` (dist/cli.js) in front of two real redis-servers the way README "Scaling out"
+ * says (/scrape?target=NAME, hashmod sharding keeping one server's shard), with the rules
+ * `redsec generate` wrote loaded and a real alertmanager running the generated example routing.
+ * 50 failed AUTHs in one burst from one client must make RedsecAuthFailureBurst fire in
+ * Prometheus's HTTP API and reach the page receiver (a loopback webhook) through alertmanager.
+ * Without a prometheus binary the file says so and proves nothing itself:
+ * monitoring-rules.test.ts proves the rules with promtool.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,9 @@ interface Delivery {
   body: { alerts: { status: string; labels: Record<string, string>; annotations: Record<string, string> }[] };
 }
 
+/** Prometheus's hashmod relabel action: the last 8 bytes of the MD5 as a big-endian integer, modulo. */
+const hashmod = (value: string, modulus: number): number => Number(createHash('md5').update(value).digest().readBigUInt64BE(8) % BigInt(modulus));
+
 /** Polls until check returns a value (not undefined) or the time is up. */
 async function until<T>(what: string, check: () => Promise<T | undefined>, ms: number): Promise<T> {
   const deadline = Date.now() + ms;
@@ -48,6 +53,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms: n
 describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the generated rules and alertmanager', () => {
   const root = mkdtempSync(join(tmpdir(), 'redsec-prom-'));
   let redis: RedisServer;
+  let other: RedisServer;
   let exporter: ChildProcess | undefined;
   let exporterLog = '';
   let prom: Prometheus | undefined;
@@ -55,6 +61,8 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
   let receiver: Server | undefined;
   const deliveries: Delivery[] = [];
   let target = '';
+  let otherTarget = '';
+  let modulus = 2;
 
   const query = async (q: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> => {
     const r = (await (await fetch(`${prom!.url}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
@@ -63,19 +71,25 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
 
   beforeAll(async () => {
     // The server and the bundle's rules.
-    const [server, gen] = await Promise.all([
-      startRedis({ config: `requirepass ${PASSWORD}\nuser app on >app-password-1 ~app:* +@read +@write\n` }),
+    const serverConfig = `requirepass ${PASSWORD}\nuser app on >app-password-1 ~app:* +@read +@write\n`;
+    const [server, second, gen] = await Promise.all([
+      startRedis({ config: serverConfig }),
+      startRedis({ config: serverConfig }),
       cli(['generate', '--level', 'standard', '--exposure', 'localhost', '--out', join(root, 'bundle')]),
     ]);
     redis = server;
+    other = second;
     expect(gen.code, gen.stderr).toBe(0);
     target = `redis://127.0.0.1:${redis.port}`;
+    otherTarget = `redis://127.0.0.1:${other.port}`;
+    // A modulus that puts the two servers in different shards: this Prometheus keeps the first's.
+    while (hashmod(target, modulus) === hashmod(otherTarget, modulus)) modulus++;
 
     // The exporter, as a user runs it.
     const pwFile = join(root, 'password');
     writeFileSync(pwFile, PASSWORD, { mode: 0o600 });
     const exporterPort = await freePort();
-    exporter = spawn(process.execPath, [CLI, 'exporter', target, '--password-file', pwFile, '--listen', `127.0.0.1:${exporterPort}`, '--timeout', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    exporter = spawn(process.execPath, [CLI, 'exporter', target, otherTarget, '--password-file', pwFile, '--listen', `127.0.0.1:${exporterPort}`, '--timeout', '3000'], { stdio: ['ignore', 'pipe', 'pipe'] });
     exporter.stdout!.on('data', (d: Buffer) => (exporterLog += d.toString()));
     exporter.stderr!.on('data', (d: Buffer) => (exporterLog += d.toString()));
     await until('the exporter to serve /metrics', async () => ((await fetch(`http://127.0.0.1:${exporterPort}/metrics`)).ok ? true : undefined), 15_000).catch((e: Error) => {
@@ -113,9 +127,25 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
         '  evaluation_interval: 1s',
         `rule_files: [${JSON.stringify(join(root, 'bundle', 'monitoring', 'prometheus-rules.yml'))}]`,
         ...(amTarget.length > 0 ? ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ${JSON.stringify(amTarget)} }]`] : []),
+        // README "Scaling out", as written there but for the ports and the shard.
         'scrape_configs:',
         '  - job_name: redsec',
-        `    static_configs: [{ targets: ["127.0.0.1:${exporterPort}"] }]`,
+        '    metrics_path: /scrape',
+        `    static_configs: [{ targets: [${JSON.stringify(target)}, ${JSON.stringify(otherTarget)}] }]`,
+        '    relabel_configs:',
+        '      - source_labels: [__address__]',
+        '        target_label: __param_target',
+        '      - source_labels: [__param_target]',
+        '        target_label: instance',
+        '      - target_label: __address__',
+        `        replacement: 127.0.0.1:${exporterPort}`,
+        '      - source_labels: [__param_target]',
+        `        modulus: ${modulus}`,
+        '        target_label: __tmp_shard',
+        '        action: hashmod',
+        '      - source_labels: [__tmp_shard]',
+        `        regex: '${hashmod(target, modulus)}'`,
+        '        action: keep',
         '',
       ].join('\n'),
     );
@@ -124,18 +154,23 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
 
   afterAll(async () => {
     exporter?.kill('SIGTERM');
-    await Promise.all([prom?.stop(), am?.stop(), redis?.stop(), new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()))]);
+    await Promise.all([prom?.stop(), am?.stop(), redis?.stop(), other?.stop(), new Promise<void>((r) => (receiver ? receiver.close(() => r()) : r()))]);
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('loads the generated rules and scrapes the exporter: the target is up', async () => {
+  it('loads the generated rules and scrapes its shard through /scrape?target=: the target is up, labelled by the exporter', async () => {
     const rules = (await (await fetch(`${prom!.url}/api/v1/rules`)).json()) as { data: { groups: { rules: { name: string; type: string; health: string }[] }[] } };
     const alerting = rules.data.groups.flatMap((g) => g.rules).filter((r) => r.type === 'alerting');
     expect(alerting.map((r) => r.name)).toContain('RedsecAuthFailureBurst');
     expect(alerting.length).toBeGreaterThanOrEqual(18);
     const up = await until('redsec_up == 1', async () => ((await query('redsec_up == 1')).length > 0 ? true : undefined), 20_000);
     expect(up).toBe(true);
-    expect((await query('redsec_up'))[0]?.metric['target']).toBe(target);
+    // Only this shard's server is scraped, and the exporter's target label survives the relabelling.
+    const series = await query('redsec_up');
+    expect(series.map((s) => [s.metric['target'], s.metric['instance'], s.metric['job']])).toEqual([[target, target, 'redsec']]);
+    const targets = (await (await fetch(`${prom!.url}/api/v1/targets?state=any`)).json()) as { data: { activeTargets: { labels: Record<string, string>; scrapeUrl: string }[]; droppedTargets: { discoveredLabels: Record<string, string> }[] } };
+    expect(targets.data.activeTargets.map((t) => t.scrapeUrl)).toEqual([expect.stringContaining(`/scrape?target=${encodeURIComponent(target)}`)]);
+    expect(targets.data.droppedTargets.map((t) => t.discoveredLabels['__address__'])).toEqual([otherTarget]);
   });
 
   it('fires RedsecAuthFailureBurst after 50 failed AUTHs from one client, and alertmanager pages', async () => {

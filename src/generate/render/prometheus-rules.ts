@@ -93,6 +93,8 @@ function anomalyAlert(b: Baselined, alert: string, runbook: string): AlertingRul
 }
 
 const DAY = 86_400;
+/** Findings older than this are stale: three of the exporter's default --audit-every (1h). */
+const AUDIT_STALE_SECONDS = 3 * 3600;
 
 /** A PromQL raw string (backquoted: no escaping on top of the regex's) matching exactly these values. */
 function exactly(values: readonly string[]): string {
@@ -250,6 +252,15 @@ export function prometheusRuleGroups(level: Profile['security_level']): RuleGrou
           summary: `{{ $labels.target }}: security level {{ $value }}, the profile asks for ${target} (${level})`,
           description: `the server does not meet the ${level} profile it was generated for`,
           runbook: `${audit} --profile ${level} (the gap to the profile, finding by finding)`,
+        },
+        {
+          alert: 'RedsecAuditStale',
+          expr: `time() - redsec_audit_timestamp_seconds > ${AUDIT_STALE_SECONDS} or (redsec_up == 1 unless on (job, instance, target) redsec_audit_timestamp_seconds)`,
+          for: '15m',
+          severity: 'medium',
+          summary: `{{ $labels.target }}: no audit newer than ${AUDIT_STALE_SECONDS / 3600} hours`,
+          description: `the exporter's audit of this target keeps failing (or its --audit-every is above ${AUDIT_STALE_SECONDS / 3600}h: then raise this threshold), so the findings and the level the other alerts judge are old`,
+          runbook: `${audit} --format text (the same audit the exporter runs: its error says what is missing, e.g. a right of the audit user)`,
         },
         {
           alert: 'RedsecFindingFailing',
