@@ -470,6 +470,41 @@ describe('fleet rotation (--targets): begin on all, verify all, finish on all', 
     noPlaintext(f.state, NEW, OLD);
   }, 60_000);
 
+  it('a real three-node cluster (ACLs per node): the fleet rotation leaves cluster_state:ok and one password on every node', async () => {
+    const cluster = await Promise.all(
+      [0, 1, 2].map(async () => {
+        const bus = await freePort();
+        return { s: await startRedis({ config: USERS.join('\n'), overrides: { 'cluster-enabled': 'yes', 'cluster-port': String(bus), 'cluster-config-file': 'nodes.conf' } }), bus };
+      }),
+    );
+    const conns = await Promise.all(cluster.map((n) => admin(n.s.port)));
+    try {
+      const third = Math.floor(16384 / 3);
+      const ranges = [[0, third - 1], [third, 2 * third - 1], [2 * third, 16383]] as const;
+      for (const [i, c] of conns.entries()) expect(await c.call('CLUSTER', 'ADDSLOTSRANGE', String(ranges[i]![0]), String(ranges[i]![1]))).toBe('OK');
+      for (const n of cluster.slice(1)) expect(await conns[0]!.call('CLUSTER', 'MEET', '127.0.0.1', String(n.s.port), String(n.bus))).toBe('OK');
+      const allOk = async () => (await Promise.all(conns.map(async (c) => /cluster_state:ok/.test(String(await c.call('CLUSTER', 'INFO')))))).every(Boolean);
+      await until('cluster_state:ok on every node', allOk);
+      const f = files('cluster');
+      const targets = join(f.dir, 'nodes.txt');
+      writeFileSync(targets, cluster.map((n) => url(n.s)).join('\n'));
+      const b = await cli([...args('begin', f.state, '--targets', targets), '--apply', '--secret-out', f.secret]);
+      expect(b.code, b.stdout + b.stderr).toBe(0);
+      const fin = await cli([...args('finish', f.state, '--targets', targets), '--apply', '--secret-file', f.secret]);
+      expect(fin.code, fin.stdout + fin.stderr).toBe(0);
+      const NEW = readFileSync(f.secret, 'utf8').trim();
+      expect(await allOk()).toBe(true);
+      for (const n of cluster) {
+        expect(await hashes(n.s.port)).toEqual([sha(NEW)]);
+        expect(await auth(n.s.port, OLD)).toMatchObject({ error: expect.stringMatching(/^WRONGPASS/) });
+        expect(readFileSync(join(n.s.dir, 'redis.conf'), 'utf8')).toContain(`#${sha(NEW)}`);
+      }
+    } finally {
+      for (const c of conns) c.close();
+      await Promise.all(cluster.map((n) => n.s.stop()));
+    }
+  }, 60_000);
+
   it('a real kill (SIGKILL) inside begin, right after the second node got ACL SETUSER: re-running begin converges on every node', async () => {
     const pair = await Promise.all([0, 1].map(() => startRedis({ config: USERS.join('\n') })));
     // The second node sits behind a loopback proxy that passes ACL SETUSER, then holds every byte.
