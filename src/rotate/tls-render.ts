@@ -21,7 +21,7 @@ export function renderTlsRotateText(r: TlsRotateResult): string {
   }
   if (r.files.length > 0) {
     lines.push(r.applied ? 'files written:' : 'files it would write:');
-    for (const f of r.files) lines.push(`  ${visible(f)}`);
+    for (const f of r.files) lines.push(`  ${visible(f.path)} (mode ${f.mode})`);
   }
   if (r.commands.length > 0) {
     lines.push(r.applied ? 'commands sent:' : 'commands it would send:');

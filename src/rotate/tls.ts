@@ -84,8 +84,8 @@ export interface TlsRotateResult {
   certificates: CertificateStatus[];
   /** Write commands sent (or, in a dry run, that would be sent). */
   commands: string[];
-  /** Files written (or that would be). */
-  files: string[];
+  /** Files written (or that would be), with their mode. */
+  files: { path: string; mode: string }[];
   checks: RotateCheck[];
   /** How to put renewed client certificates in service. */
   deploy: string[];
@@ -131,7 +131,8 @@ function context(opts: TlsRotateOptions, needCa: boolean): Ctx {
   const env = opts.env ?? process.env;
   const user = opts.adminUser ?? target.user;
   const password = opts.adminPasswordFile !== undefined ? resolveCredentials({ passwordFile: opts.adminPasswordFile, env: {} }).password : env[ADMIN_ENV] || target.password;
-  const ca = needCa ? loadCa(opts) : opts.bundle !== undefined ? loadCa(opts) : undefined;
+  // --check reads no CA (its key above all): only the bundle's client certificates.
+  const ca = needCa ? loadCa(opts) : undefined;
   if (needCa && ca === undefined) throw new UsageError('rotate tls needs the CA that issues: --bundle DIR or --ca-cert FILE --ca-key FILE');
   return {
     opts,
@@ -367,7 +368,8 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
   const ca = ctx.ca!;
   const window = opts.renewWithinDays;
   const commands: string[] = [];
-  const files: string[] = [];
+  const files: TlsRotateResult['files'] = [];
+  const listPair = (cert: string, key: string) => files.push({ path: cert, mode: '0644' }, { path: key, mode: '0600' });
   const checks: RotateCheck[] = [];
   const notes: string[] = [];
   const deploy: string[] = [];
@@ -440,9 +442,14 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
     const set = ['CONFIG', 'SET', 'tls-cert-file', newCertPath, 'tls-key-file', newKeyPath, ...(sharedClient ? ['tls-client-cert-file', newCertPath, 'tls-client-key-file', newKeyPath] : [])];
     const persist = opts.persist !== false;
 
+    // Issued in memory first, dry run included: a CA that cannot issue (expiring too soon ...) stops here.
+    const renewedServer = serverDue ? await renewCertificate({ current: before.cert.raw, ca, role: 'server', keyAlgorithm: opts.keyAlgorithm, days: opts.days, now: ctx.now }) : undefined;
+    const renewedClients = new Map<string, Awaited<ReturnType<typeof renewCertificate>>>();
+    for (const c of clientPlans) renewedClients.set(c.name, await renewCertificate({ current: c.cert.raw, ca, role: 'client', keyAlgorithm: opts.keyAlgorithm, days: opts.days, now: ctx.now }));
+
     if (!opts.apply) {
       if (serverDue) {
-        files.push(newCertPath, `${newKeyPath} (0600)`);
+        listPair(newCertPath, newKeyPath);
         if (persist) commands.push('CONFIG REWRITE');
         commands.push(set.join(' '));
         if (persist) commands.push('CONFIG REWRITE');
@@ -451,24 +458,25 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
         check('connection opened before still works', null, 'dry run: PING on a connection opened before the change');
         check('replication/cluster links kept', null, `dry run: ${describeLinks(view.links)} after the change too`);
       }
-      for (const c of clientPlans) files.push(pathBeside(c.file, stamp), `${pathBeside(c.file.replace(/\.crt$/, '.key'), stamp)} (0600)`);
+      for (const c of clientPlans) listPair(pathBeside(c.file, stamp), pathBeside(c.file.replace(/\.crt$/, '.key'), stamp));
       if (clientPlans.length > 0) check('server accepts the new client certificates', null, 'dry run: a TLS handshake and a reply with each new client certificate');
       return done();
     }
 
-    if (serverDue) {
+    if (renewedServer) {
+      const renewed = renewedServer;
       if (persist) {
         // Refuse before any change when the change could not be persisted (no config file ...).
         const r = await conn.call(['CONFIG', 'REWRITE']);
         commands.push('CONFIG REWRITE');
         if (r instanceof RespError) throw new TargetError('PROTOCOL', `CONFIG REWRITE fails, so a rotation could not be persisted; nothing was changed (fix it, or pass --no-persist): ${visible(r.message.slice(0, 200))}`, ctx.target.display);
       }
-      const renewed = await renewCertificate({ current: before.cert.raw, ca, role: 'server', keyAlgorithm: opts.keyAlgorithm, days: opts.days, now: ctx.now });
-      writePair(written, [newKeyPath, renewed.keyPem, keyPath], [newCertPath, renewed.certPem, certPath]);
-      files.push(newCertPath, `${newKeyPath} (0600)`);
-      // A connection opened before the change, to show it survives the new TLS context.
+      // A connection opened before the change, to show it survives the new TLS context (opened
+      // before the files exist: when it cannot connect, nothing is left behind).
       const old = await connect(at, connectOptions(ctx, probeTls(ctx, 'read')));
       extra.push(old);
+      writePair(written, [newKeyPath, renewed.keyPem, keyPath], [newCertPath, renewed.certPem, certPath]);
+      listPair(newCertPath, newKeyPath);
       const reply = await conn.call(set);
       commands.push(set.join(' '));
       if (reply instanceof RespError) {
@@ -477,12 +485,20 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
         check('server loaded the new certificate', false, `CONFIG SET refused (the server keeps the old certificate; the new files were removed): ${visible(reply.message.slice(0, 200))}`);
         return done();
       }
-      const after = await served(ctx, at, probeTls(ctx, 'ca'));
-      const serial = after.cert.serialNumber.toLowerCase();
-      const newServed = serial === renewed.serialHex;
-      check('new certificate served', newServed && after.authorized, newServed ? (after.authorized ? `serial ${serial} served on ${at.display}, trusted by the CA for ${isIP(at.host) ? 'IP' : 'name'} ${visible(at.host)}` : `serial ${serial} served but not trusted: ${visible(after.authorizationError ?? 'unknown')}`) : `still serving serial ${serial}, not ${renewed.serialHex}`);
-      certificates.push({ ...status('server (new)', after.cert, ctx.now, undefined, newCertPath), due: false });
-      if (window !== undefined && Date.parse(after.cert.validTo) - ctx.now.getTime() <= window * DAY_MS) {
+      let after: Served | undefined;
+      try {
+        after = await served(ctx, at, probeTls(ctx, 'ca'));
+      } catch (e) {
+        check('new certificate served', false, `a fresh TLS handshake trusting the CA failed: ${visible((e as Error).message.slice(0, 200))}`);
+      }
+      if (after) {
+        const serial = after.cert.serialNumber.toLowerCase();
+        const newServed = serial === renewed.serialHex;
+        check('new certificate served', newServed && after.authorized, newServed ? (after.authorized ? `serial ${serial} served on ${at.display}, trusted by the CA for ${isIP(at.host) ? 'IP' : 'name'} ${visible(at.host)}` : `serial ${serial} served but not trusted: ${visible(after.authorizationError ?? 'unknown')}`) : `still serving serial ${serial}, not ${renewed.serialHex}`);
+      }
+      const fresh = new X509Certificate(renewed.certPem);
+      certificates.push({ ...status('server (new)', fresh, ctx.now, undefined, newCertPath), due: false });
+      if (window !== undefined && Date.parse(fresh.validTo) - ctx.now.getTime() <= window * DAY_MS) {
         notes.push(`the new certificate itself expires within --renew-within ${window}d: every run would renew it again; issue longer ones (--days) or shorten the window`);
       }
       let pong: RespReply;
@@ -507,12 +523,12 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
     }
 
     for (const c of clientPlans) {
-      const renewed = await renewCertificate({ current: c.cert.raw, ca, role: 'client', keyAlgorithm: opts.keyAlgorithm, days: opts.days, now: ctx.now });
+      const renewed = renewedClients.get(c.name)!;
       const keyFile = c.file.replace(/\.crt$/, '.key');
       c.newCert = pathBeside(c.file, stamp);
       c.newKey = pathBeside(keyFile, stamp);
       writePair(written, [c.newKey, renewed.keyPem, keyFile], [c.newCert, renewed.certPem, c.file]);
-      files.push(c.newCert, `${c.newKey} (0600)`);
+      listPair(c.newCert, c.newKey);
       certificates.push({ ...status(`client ${c.name} (new)`, new X509Certificate(renewed.certPem), ctx.now, undefined, c.newCert), due: false });
       check(`server accepts client ${visible(c.name)}'s new certificate`, ...(await clientAccepted(ctx, at, renewed.certPem, renewed.keyPem)));
       deploy.push(...deployLines(c, at, ca.path));

@@ -110,6 +110,7 @@ describe('rotate tls: server certificate', () => {
     expect(dry.code, dry.stdout + dry.stderr).toBe(0);
     expect(dry.stdout).toContain('dry run (nothing changed');
     expect(dry.stdout).toMatch(/CONFIG SET tls-cert-file \S+redis\.\d{8}T\d{6}Z\.crt tls-key-file \S+redis\.\d{8}T\d{6}Z\.key/);
+    expect(dry.stdout).toMatch(/redis\.\d{8}T\d{6}Z\.key \(mode 0600\)/);
     expect(tlsFiles(b)).toEqual(['ca.crt', 'ca.key', 'clients', 'redis.crt', 'redis.key']);
     expect(openssl(s.tlsPort, ca).serial).toBe(first.serial);
 

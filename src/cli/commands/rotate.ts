@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { UsageError } from '../../errors.js';
+import { KEY_ALGORITHMS } from '../../certs/types.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
 import type { FleetRotateOptions, RotateOptions, RotateResult, TlsRotateOptions, TlsRotateResult } from '../../rotate/index.js';
 import { action, err, out } from '../action.js';
@@ -140,7 +141,6 @@ interface TlsFlags extends ClientTlsFlags {
   format: 'text' | 'json';
 }
 
-const KEY_ALGORITHM_CHOICES = ['ecdsa-p256', 'ecdsa-p384', 'rsa-2048', 'rsa-3072', 'rsa-4096'];
 
 /** `30d` or `30`: whole days. */
 function parseDays(flag: string, value: string): number {
@@ -157,7 +157,7 @@ function tlsCommand(parent: Command): void {
     .option('--bundle <dir>', 'a bundle redsec generate wrote: its tls/ca.crt + tls/ca.key issue, its tls/clients/* can be renewed')
     .option('--ca-cert <file>', 'CA certificate that issues (instead of --bundle)')
     .option('--ca-key <file>', 'its private key (unencrypted PEM)')
-    .addOption(new Option('--key-algorithm <alg>', 'key type of the new certificates (default: the current one)').choices(KEY_ALGORITHM_CHOICES))
+    .addOption(new Option('--key-algorithm <alg>', 'key type of the new certificates (default: the current one)').choices(KEY_ALGORITHMS))
     .option('--days <n>', 'lifetime of the new certificates in days (default: that of the current ones)')
     .option('--renew-within <days>', 'rotate only certificates expiring within this window, e.g. 30d (cron-safe); with --check the window counted as due (default 30d)')
     .option('--check', 'only report the days left of the served certificate (and the bundle client certificates); exit 1 when one is due')
