@@ -196,7 +196,7 @@ export async function beginFleetRotation(opts: FleetRotateOptions): Promise<Flee
   }
   if (!opts.apply) {
     // Dry run: each node's own dry run, then what each replica and sentinel would get.
-    for (const url of opts.urls) nodes.push(await beginRotation(nodeOptions(f, url, undefined)));
+    for (const url of opts.urls) nodes.push(await beginRotation(nodeOptions(f, url, secret)));
     for (const url of opts.replicas ?? []) {
       const r = peerReport('replica', url);
       await replicaPreflight(peerOptions(f, url, 'replica'), r, false);
@@ -218,7 +218,9 @@ export async function beginFleetRotation(opts: FleetRotateOptions): Promise<Flee
   // Everything is checked before anything changes: reachable, the user exists with a password,
   // replicas authenticate as the user with their link up and can persist, sentinels monitor the master.
   for (const url of opts.urls) {
-    const dry = await beginRotation({ ...nodeOptions(f, url, undefined), apply: false });
+    // With the password of an interrupted begin, so a node that already holds it is not taken for
+    // one holding a password nobody has.
+    const dry = await beginRotation({ ...nodeOptions(f, url, secret), apply: false });
     if (!dry.ok) {
       nodes.push(dry);
       return result(f, 'begin', nodes, peers, [...notes, `stopped before any change: ${dry.target} failed its checks`], 'verify');
