@@ -13,20 +13,21 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 
 type Keys = WebCrypto.CryptoKeyPair;
 
-interface Issuer {
+/** A CA able to sign: its key pair, its name as it appears in its certificate, its SKI. */
+export interface Issuer {
   keys: Keys;
   name: X509.Name;
   keyId: string;
 }
 
-interface LeafSpec {
+export interface LeafSpec {
   commonName: string;
   notBefore: Date;
   notAfter: Date;
   extensions: X509.Extension[];
 }
 
-function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } {
+export function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } {
   const start = Math.floor((now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000;
   return { notBefore: new Date(start), notAfter: new Date(start + days * DAY_MS) };
 }
@@ -50,7 +51,7 @@ async function issued(cert: X509.X509Certificate, keys: Keys): Promise<IssuedCer
   };
 }
 
-async function createCa(algorithm: KeyAlgorithm, keys: Keys, commonName: string, now: Date, days: number): Promise<{ cert: IssuedCert; issuer: Issuer }> {
+export async function createCa(algorithm: KeyAlgorithm, keys: Keys, commonName: string, now: Date, days: number): Promise<{ cert: IssuedCert; issuer: Issuer }> {
   const x509 = loadX509();
   const ski = await x509.SubjectKeyIdentifierExtension.create(keys.publicKey);
   const name = distinguishedName(commonName);
@@ -69,7 +70,7 @@ async function createCa(algorithm: KeyAlgorithm, keys: Keys, commonName: string,
   return { cert: await issued(cert, keys), issuer: { keys, name, keyId: ski.keyId } };
 }
 
-async function createLeaf(algorithm: KeyAlgorithm, keys: Keys, issuer: Issuer, spec: LeafSpec): Promise<IssuedCert> {
+export async function createLeaf(algorithm: KeyAlgorithm, keys: Keys, issuer: Issuer, spec: LeafSpec): Promise<IssuedCert> {
   const x509 = loadX509();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: randomSerialHex(),

@@ -6,3 +6,7 @@ export { readFleetState, writeFleetState, type FleetRotationState, type PeerStat
 export type { PeerReport } from './peers.js';
 export { rotateTls, checkTls, type TlsRotateOptions, type TlsRotateResult, type CertificateStatus } from './tls.js';
 export { renderTlsRotateText, renderTlsRotateJson } from './tls-render.js';
+export { beginCaRotation, switchCaRotation, finishCaRotation, caRotationStatus, type CaRotateOptions, type CaRotateResult, type CaPhase, type CaFileWrite } from './ca.js';
+export { readCaState, writeCaState, CA_PHASES, type CaRotationState, type CaRotationPhase } from './ca-state.js';
+export { overlapCaFile, finalCaFile, caFingerprints, fingerprintOf } from './ca-bundle.js';
+export { renderCaRotateText, renderCaRotateJson } from './ca-render.js';

@@ -7,6 +7,7 @@ import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { registerRotateCa } from './rotate-ca.js';
 
 interface RotateFlags extends ClientTlsFlags {
   user: string;
@@ -222,4 +223,5 @@ export function registerRotate(program: Command): void {
   phaseCommand(password, 'status');
   phaseCommand(password, 'finish');
   tlsCommand(rotate);
+  registerRotateCa(rotate);
 }
