@@ -17,6 +17,7 @@
  * never a key), so a crashed phase re-runs to the same end. Without `apply` nothing is written.
  */
 import { X509Certificate } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { createAuthority, issueClientCertificate, issueServerCertificate, keyAlgorithmOf, loadAuthority, serverIdentityOf, type Authority } from '../certs/authority.js';
 import { parseCertificates, verifyChain } from '../certs/index.js';
@@ -27,7 +28,7 @@ import { visible } from '../text/visible.js';
 import { caFingerprints, finalCaFile, fingerprintOf, overlapCaFile } from './ca-bundle.js';
 import { readCaState, writeCaState, type CaRotationPhase, type CaRotationState } from './ca-state.js';
 import { trustMatrix, type CaName, type KeyPair, type ServerFacts, type TrustProbe } from './ca-trust.js';
-import { readText, writeNewFile } from './files.js';
+import { readText, removeOwnLeftovers, writeNewFile } from './files.js';
 import type { RotateCheck } from './password.js';
 
 export type CaPhase = 'begin' | 'switch' | 'finish' | 'status';
@@ -246,7 +247,9 @@ function stateFor(ctx: Ctx, old: OldCa): CaRotationState | undefined {
   const state = readCaState(ctx.opts.statePath);
   if (state && state.target !== ctx.target.display) throw new UsageError(`${ctx.opts.statePath}: this state file belongs to ${visible(state.target)}, not ${ctx.target.display}`);
   if (ctx.tls.ca === undefined && !ctx.tls.insecure) {
-    ctx.tls = { ...ctx.tls, ca: state ? `${old.pem}${readText(state.files.new_ca_cert, 'new CA certificate')}` : old.pem };
+    // An interrupted begin may not have written the new CA yet.
+    const fresh = state && existsSync(state.files.new_ca_cert) ? readText(state.files.new_ca_cert, 'new CA certificate') : '';
+    ctx.tls = { ...ctx.tls, ca: `${old.pem}${fresh}` };
   }
   return state;
 }
@@ -315,6 +318,28 @@ function notes(server: ServerTls): string[] {
   return out;
 }
 
+/** The new CA a state file records, or undefined when its files are missing or are another CA's (an interrupted begin). */
+async function recordedAuthority(state: CaRotationState): Promise<Authority | undefined> {
+  if (!existsSync(state.files.new_ca_cert) || !existsSync(state.files.new_ca_key)) return undefined;
+  try {
+    return await loadNewAuthority(state);
+  } catch (e) {
+    if (e instanceof InputError) return undefined;
+    throw e;
+  }
+}
+
+/** Whether the server certificate and key the state records were completely written. */
+function recordedServerCert(state: CaRotationState): boolean {
+  const { server_cert: cert, server_key: key } = state.files;
+  if (cert === undefined || key === undefined || !existsSync(key) || !existsSync(cert)) return false;
+  try {
+    return new X509Certificate(readText(cert, 'server certificate')).serialNumber.toLowerCase() === state.new_server_serial;
+  } catch {
+    return false;
+  }
+}
+
 async function loadNewAuthority(state: CaRotationState): Promise<Authority> {
   const auth = await loadAuthority(readText(state.files.new_ca_cert, 'new CA certificate'), readText(state.files.new_ca_key, 'new CA key'), { cert: state.files.new_ca_cert, key: state.files.new_ca_key });
   if (fingerprintOf(new X509Certificate(auth.cert.certPem)) !== state.new_ca_fingerprint) throw new InputError('is not the CA this rotation made (its fingerprint differs from the state file)', state.files.new_ca_cert);
@@ -358,8 +383,11 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
     const overlap = state?.files.overlap_ca_file ?? join(dirname(baseCaFile), `${basename(baseCaFile).replace(/\.(crt|pem)$/, '')}-overlap-${id}.crt`);
     r.files.push({ path: newCaCert, mode: '0644', what: 'new CA certificate' }, { path: newCaKey, mode: '0600', what: 'new CA private key (move it offline after the rotation, like the old one)' }, { path: overlap, mode: '0644', what: "the server's CA file plus the new CA (give it to clients as their CA file)" });
     const set = setCommand([['tls-ca-cert-file', overlap]]);
+    if (opts.persist !== false) {
+      r.commands.push('CONFIG REWRITE');
+      r.notes.push('the first CONFIG REWRITE runs before any change: when the server cannot persist, begin stops with nothing changed');
+    }
     if (!opts.apply) {
-      if (opts.persist !== false) r.notes.push('CONFIG REWRITE runs once before any change: when it fails, begin stops with nothing changed');
       r.commands.push(set.join(' '));
       r.checks.push({ name: 'server trusts', ok: null, detail: 'dry run: CONFIG GET tls-ca-cert-file names the overlap file, which holds the old and the new CA' });
       r.checks.push({ name: 'client matrix', ok: null, detail: 'dry run: fresh TLS clients trusting the old CA, the new CA and both; client certificates from each CA' });
@@ -371,29 +399,33 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
       const pre = await conn.call(['CONFIG', 'REWRITE']);
       if (pre instanceof RespError) throw new TargetError('PROTOCOL', `CONFIG REWRITE failed before any change (fix it or pass --no-persist): ${visible(pre.message.slice(0, 200))}`, ctx.target.display);
     }
-    let fresh: Authority;
-    if (state) fresh = await loadNewAuthority(state);
-    else {
+    // Resuming: the CA a prepared begin recorded, when its files were completely written.
+    let fresh = state ? await recordedAuthority(state) : undefined;
+    if (!fresh) {
+      if (server.caFile === overlap) throw new UsageError(`the server already uses ${overlap} but the new CA files it belongs with are missing or changed: run status and roll back by hand (state file: previous)`);
+      const interrupted = state !== undefined;
       fresh = await createAuthority({ keyAlgorithm: algorithm, commonName: `redsec CA ${id}`, validityDays: opts.caDays ?? lifetimeDays(old.cert), now });
-      // The key first: a crash leaves a key no certificate names, never a certificate without its key.
+      // The state names the files before they exist: a crash in between re-runs with the same names.
+      state = {
+        version: 1,
+        kind: 'ca-rotation',
+        target: ctx.target.display,
+        id,
+        phase: 'prepared',
+        old_ca_fingerprints: [old.fingerprint],
+        new_ca_fingerprint: fingerprintOf(new X509Certificate(fresh.cert.certPem)),
+        previous: state?.previous ?? { tls_ca_cert_file: server.caFile, tls_cert_file: server.certFile, tls_key_file: server.keyFile },
+        files: { new_ca_cert: newCaCert, new_ca_key: newCaKey, overlap_ca_file: overlap },
+        began_at: state?.began_at ?? now.toISOString(),
+      };
+      writeCaState(opts.statePath, state);
+      // Left by an interrupted run of this rotation (named by its state, used by nothing yet).
+      if (interrupted) removeOwnLeftovers([newCaKey, newCaCert, overlap]);
       writeNewFile(newCaKey, fresh.cert.keyPem, 0o600);
       writeNewFile(newCaCert, fresh.cert.certPem, 0o644);
     }
-    const overlapSet = overlapCaFile(currentCaPem, fresh.cert.certPem, baseCaFile);
-    writeNewFile(overlap, overlapSet.pem, 0o644);
-    state = {
-      version: 1,
-      kind: 'ca-rotation',
-      target: ctx.target.display,
-      id,
-      phase: 'prepared',
-      old_ca_fingerprints: [old.fingerprint],
-      new_ca_fingerprint: fingerprintOf(new X509Certificate(fresh.cert.certPem)),
-      previous: state?.previous ?? { tls_ca_cert_file: server.caFile, tls_cert_file: server.certFile, tls_key_file: server.keyFile },
-      files: { new_ca_cert: newCaCert, new_ca_key: newCaKey, overlap_ca_file: overlap },
-      began_at: state?.began_at ?? now.toISOString(),
-    };
-    writeCaState(opts.statePath, state);
+    if (!state) throw new Error('unreachable: a rotation state exists once the new CA does');
+    writeNewFile(overlap, overlapCaFile(currentCaPem, fresh.cert.certPem, baseCaFile).pem, 0o644);
     r.commands.push(set.join(' '));
     fail(await conn.call(set), 'CONFIG SET tls-ca-cert-file', ctx);
     const o = await observe(ctx, conn, old, fresh, await testClientCerts(oldAuth, fresh));
@@ -453,16 +485,20 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
       return finishResult(ctx, 'switch', r);
     }
     let serial = state.new_server_serial;
-    if (state.phase === 'overlap') {
+    if (state.phase === 'overlap' || !recordedServerCert(state)) {
+      const interrupted = state.files.server_cert !== undefined;
+      if (server.certFile === certPath) throw new UsageError(`the server already uses ${certPath} but it is missing or not the certificate the state file records: run status`);
       const algorithm = opts.keyAlgorithm ?? identity.keyAlgorithm;
       if (algorithm === undefined) throw new UsageError('the served certificate\'s key type is not one redsec issues: choose one with --key-algorithm');
       const days = Math.min(opts.certDays ?? lifetimeDays(served), Math.floor((fresh.cert.notAfter.getTime() - ctx.now().getTime()) / DAY_MS));
       const leaf = await issueServerCertificate(fresh, { commonName: identity.commonName, dnsNames: identity.dnsNames, ips: identity.ips, keyAlgorithm: algorithm, validityDays: days });
-      writeNewFile(keyPath, leaf.keyPem, 0o600);
-      writeNewFile(certPath, leaf.certPem, 0o644);
       serial = leaf.serialHex;
+      // The state names the files before they exist: a crash in between re-runs with the same names.
       state = { ...state, phase: 'switching', files: { ...state.files, server_cert: certPath, server_key: keyPath }, new_server_serial: serial };
       writeCaState(opts.statePath, state);
+      if (interrupted) removeOwnLeftovers([keyPath, certPath]);
+      writeNewFile(keyPath, leaf.keyPem, 0o600);
+      writeNewFile(certPath, leaf.certPem, 0o644);
     }
     r.commands.push(set.join(' '));
     fail(await conn.call(set), 'CONFIG SET tls-cert-file tls-key-file', ctx);

@@ -48,3 +48,17 @@ export function readText(path: string, what: string): string {
     throw new InputError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'}); redsec rotate runs on the server's host`, path);
   }
 }
+
+/**
+ * Removes files an interrupted run of the same rotation phase left at the names its state file
+ * recorded before writing them (callers make sure the server uses none of them). Missing is fine.
+ */
+export function removeOwnLeftovers(paths: readonly string[]): void {
+  for (const p of paths) {
+    try {
+      unlinkSync(p);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new InputError(`cannot remove a file an interrupted run left (${(e as NodeJS.ErrnoException).code ?? 'error'})`, p);
+    }
+  }
+}

@@ -16,6 +16,7 @@ import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
 import { testPki } from '../helpers/pki.js';
+import { freePort } from '../helpers/ports.js';
 import { commandCounts, monitorArgs } from '../helpers/server-watch.js';
 import { isAllowed, isTlsRotationAllowed } from '../../src/resp/index.js';
 
@@ -203,5 +204,125 @@ describe('rotate ca on a real mTLS server', () => {
     expect(commands.length).toBeGreaterThan(0);
     expect(commands.filter((a) => !isAllowed(a) && !isTlsRotationAllowed(a))).toEqual([]);
     expect(received).not.toContain(PW);
+  });
+
+  it('a redis-server booted from the rewritten config serves the new certificate and trusts only the new CA', async () => {
+    const s = JSON.parse(readFileSync(state(), 'utf8'));
+    const conf = join(work, 'booted.conf');
+    copyFileSync(join(server.dir, 'redis.conf'), conf);
+    // Same file, other ports: the TLS files, CA file and auth-clients come from what CONFIG REWRITE wrote.
+    const tlsPort = await freePort();
+    const b = await startRedis({ configFile: conf, overrides: { 'tls-port': String(tlsPort) } });
+    try {
+      const cliOn = (cacert: string, client: { cert: string; key: string }) => {
+        const r = spawnSync('redis-cli', ['--tls', '--cacert', cacert, '--cert', client.cert, '--key', client.key, '-h', '127.0.0.1', '-p', String(tlsPort), '--user', 'admin', '--pass', PW, '--no-auth-warning', 'PING'], { encoding: 'utf8', timeout: 10_000 });
+        return `${r.stdout}${r.stderr}`.trim();
+      };
+      const newClient = { cert: join(work, 'app-new.crt'), key: join(work, 'app-new.key') };
+      expect(cliOn(s.files.new_ca_cert, newClient)).toBe('PONG');
+      expect(cliOn(s.files.overlap_ca_file, oldClient)).not.toBe('PONG');
+      expect(cliOn(join(tls, 'ca.crt'), newClient)).not.toBe('PONG');
+    } finally {
+      await b.stop();
+    }
+  });
+});
+
+/**
+ * Interrupted phases. What a crash leaves behind is rebuilt exactly (the state file at the phase it
+ * records before writing, the files a phase writes present or not, the server's CONFIG before or
+ * after the CONFIG SET); re-running the phase must converge to the same end without stray files.
+ */
+describe('rotate ca re-runs after an interruption (bundle layout, tls-auth-clients optional)', () => {
+  let server: RedisServer;
+  let bundle: string;
+  let tls: string;
+  let admin: RawClient;
+  const state = () => join(bundle, 'ca-state.json');
+  const url = () => `rediss://127.0.0.1:${server.tlsPort}`;
+  const args = (phase: string, ...extra: string[]) => ['rotate', 'ca', phase, url(), '--bundle', bundle, '--state', state(), ...extra];
+  const readState = () => JSON.parse(readFileSync(state(), 'utf8'));
+  const setState = (patch: Record<string, unknown>) => writeFileSync(state(), JSON.stringify({ ...readState(), ...patch }), { mode: 0o600 });
+  const rotationFiles = () => readdirSync(tls).filter((f) => /\d{8}T\d{6}Z/.test(f)).sort();
+
+  beforeAll(async () => {
+    bundle = mkdtempSync(join(tmpdir(), 'redsec-rotate-ca-bundle-'));
+    tls = join(bundle, 'tls');
+    mkdirSync(tls);
+    const pki = testPki();
+    for (const [from, to] of [['ca.crt', 'ca.crt'], ['ca.key', 'ca.key'], ['server.crt', 'redis.crt'], ['server.key', 'redis.key']]) copyFileSync(join(pki.dir, from as string), join(tls, to as string));
+    server = await startRedis({ tls: { cert: join(tls, 'redis.crt'), key: join(tls, 'redis.key'), ca: join(tls, 'ca.crt'), authClients: 'optional' } });
+    admin = await rawConnect(server.port);
+  });
+  afterAll(async () => {
+    admin?.close();
+    await server?.stop();
+    rmSync(bundle, { recursive: true, force: true });
+  });
+
+  it('bad input is one line and exit 2, before anything is written', async () => {
+    const plain = await cli(['rotate', 'ca', 'begin', `redis://127.0.0.1:${server.port}`, '--bundle', bundle, '--state', state()]);
+    expect([plain.code, plain.stderr]).toEqual([2, "redsec: CA rotation talks TLS to the server: use a rediss:// URL (or --tls) for its TLS port\n"]);
+    const other = join(bundle, 'other-ca.crt');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(bundle, 'other-ca.key'), '-out', other, '-days', '2', '-subj', '/CN=other CA', '-addext', 'basicConstraints=critical,CA:TRUE'], { stdio: 'pipe' });
+    const wrong = await cli(['rotate', 'ca', 'begin', url(), '--ca-cert', other, '--state', state(), '--cacert', join(tls, 'ca.crt'), '--apply']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/^redsec: .*does not hold the CA being retired .*other CA.*\n$/);
+    const early = await cli([...args('switch'), '--apply']);
+    expect([early.code, early.stderr]).toEqual([2, `redsec: ${state()}: no completed begin recorded (run begin first)\n`]);
+    expect(existsSync(state())).toBe(false);
+    expect(rotationFiles()).toEqual([]);
+  });
+
+  it('begin: killed after its CONFIG SET (before verify and persist), and killed while writing the new CA', async () => {
+    const first = await cli(args('begin', '--apply'));
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    const s1 = readState();
+    // After the CONFIG SET: the files are whole, the state still says prepared.
+    setState({ phase: 'prepared' });
+    const again = await cli(args('begin', '--apply'));
+    expect(again.code, again.stdout).toBe(0);
+    expect(readState()).toMatchObject({ phase: 'overlap', new_ca_fingerprint: s1.new_ca_fingerprint, id: s1.id });
+    expect(rotationFiles()).toHaveLength(3);
+
+    // While writing the new CA: the key is there, its certificate and the overlap file are not, the server never switched.
+    expect(await admin.call('CONFIG', 'SET', 'tls-ca-cert-file', join(tls, 'ca.crt'))).toBe('OK');
+    rmSync(s1.files.new_ca_cert);
+    rmSync(s1.files.overlap_ca_file);
+    setState({ phase: 'prepared' });
+    const resumed = await cli(args('begin', '--apply', '--format', 'json'));
+    expect(resumed.code, resumed.stdout).toBe(0);
+    const s2 = readState();
+    expect(s2).toMatchObject({ phase: 'overlap', id: s1.id, files: s1.files });
+    // A new CA was made (the old key alone is useless), in the same files: nothing stray.
+    expect(s2.new_ca_fingerprint).not.toBe(s1.new_ca_fingerprint);
+    expect(rotationFiles()).toEqual([`ca-${s1.id}.crt`, `ca-${s1.id}.key`, `ca-overlap-${s1.id}.crt`]);
+    expect(await admin.call('CONFIG', 'GET', 'tls-ca-cert-file')).toEqual(['tls-ca-cert-file', s1.files.overlap_ca_file]);
+  });
+
+  it('switch: killed while writing the server certificate, and after its CONFIG SET', async () => {
+    const first = await cli(args('switch', '--apply'));
+    expect(first.code, first.stdout).toBe(0);
+    const s1 = readState();
+    // While writing: the key is written, the certificate not, the server still on the old files.
+    expect(await admin.call('CONFIG', 'SET', 'tls-cert-file', join(tls, 'redis.crt'), 'tls-key-file', join(tls, 'redis.key'))).toBe('OK');
+    rmSync(s1.files.server_cert);
+    setState({ phase: 'switching', switched_at: undefined });
+    const resumed = await cli(args('switch', '--apply', '--format', 'json'));
+    expect(resumed.code, resumed.stdout).toBe(0);
+    const s2 = readState();
+    expect(s2.phase).toBe('switched');
+    expect(s2.new_server_serial).not.toBe(s1.new_server_serial);
+    expect(rotationFiles().filter((f) => f.startsWith('redis-'))).toEqual([`redis-${s1.id}.crt`, `redis-${s1.id}.key`]);
+    expect(JSON.parse(resumed.stdout).checks.find((c: { name: string }) => c.name === 'new certificate served')).toMatchObject({ ok: true });
+
+    // After the CONFIG SET: same files, same serial, nothing issued again.
+    setState({ phase: 'switching' });
+    const again = await cli(args('switch', '--apply', '--format', 'json'));
+    expect(again.code, again.stdout).toBe(0);
+    expect(readState()).toMatchObject({ phase: 'switched', new_server_serial: s2.new_server_serial });
+    const finish = await cli(args('finish', '--apply'));
+    expect(finish.code, finish.stdout).toBe(0);
+    expect(readState().phase).toBe('finished');
   });
 });
