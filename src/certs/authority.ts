@@ -1,11 +1,10 @@
 /**
  * A CA that can sign after `redsec generate` has finished: made afresh (CA rotation) or loaded from
- * its PEM certificate and key (a bundle's tls/ca.crt + tls/ca.key). Leaves are issued with the same
- * extensions as generatePki's, so a rotated certificate is indistinguishable from a generated one.
- * Pure: nothing touches the filesystem.
+ * its PEM certificate and key, kept in memory to issue client certificates with generatePki's
+ * extensions (renewals of certificates in service go through renew.ts). Pure: nothing touches the
+ * filesystem.
  */
 import { X509Certificate, createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
-import { isIP } from 'node:net';
 import { InputError } from '../errors.js';
 import { createCa, createLeaf, validity, type Issuer } from './issue.js';
 import { generateKeyPair, keyParams } from './keys.js';
@@ -33,11 +32,6 @@ export function keyAlgorithmOfKey(key: KeyObject): KeyAlgorithm | undefined {
     return bits === 2048 ? 'rsa-2048' : bits === 3072 ? 'rsa-3072' : bits === 4096 ? 'rsa-4096' : undefined;
   }
   return undefined;
-}
-
-/** The key algorithm of a certificate's public key (what "the same key type" means for a renewal). */
-export function keyAlgorithmOf(cert: X509Certificate): KeyAlgorithm | undefined {
-  return keyAlgorithmOfKey(cert.publicKey);
 }
 
 export async function createAuthority(opts: { keyAlgorithm: KeyAlgorithm; commonName: string; validityDays: number; now?: Date | undefined }): Promise<Authority> {
@@ -107,22 +101,6 @@ function checkLeaf(auth: Authority, req: LeafRequest, now: Date): void {
   if (now.getTime() + req.validityDays * 86_400_000 > auth.cert.notAfter.getTime()) throw new InputError(`a ${req.validityDays}-day certificate would outlive its CA (CA valid until ${auth.cert.notAfter.toISOString()})`, 'certificate validity');
 }
 
-/** A Redis server certificate (serverAuth + clientAuth, for replication and cluster links too). */
-export async function issueServerCertificate(auth: Authority, req: LeafRequest & { dnsNames: string[]; ips: string[] }): Promise<IssuedCert> {
-  const x509 = loadX509();
-  const now = req.now ?? new Date();
-  checkLeaf(auth, req, now);
-  for (const ip of req.ips) if (isIP(ip) === 0) throw new InputError(`not an IP address: ${JSON.stringify(ip)}`, 'server IPs');
-  if (req.dnsNames.length + req.ips.length === 0) throw new InputError('the server certificate needs at least one DNS name or IP address', 'server names');
-  const keys = await generateKeyPair(req.keyAlgorithm);
-  const san = new x509.SubjectAlternativeNameExtension([...req.dnsNames.map((value) => ({ type: 'dns' as const, value })), ...req.ips.map((value) => ({ type: 'ip' as const, value }))]);
-  return createLeaf(auth.algorithm, keys, auth.issuer, {
-    commonName: req.commonName,
-    ...validity(now, req.validityDays),
-    extensions: [new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]), san],
-  });
-}
-
 /** A client certificate (clientAuth only), CN = the name. */
 export async function issueClientCertificate(auth: Authority, req: LeafRequest): Promise<IssuedCert> {
   const x509 = loadX509();
@@ -136,28 +114,3 @@ export async function issueClientCertificate(auth: Authority, req: LeafRequest):
   });
 }
 
-export interface ServerIdentity {
-  commonName: string;
-  dnsNames: string[];
-  ips: string[];
-  keyAlgorithm: KeyAlgorithm | undefined;
-}
-
-/** What a renewal must keep from a server certificate: its CN, its SANs and its key type. */
-export function serverIdentityOf(certPem: string, source: string): ServerIdentity {
-  const x509 = loadX509();
-  let cert: InstanceType<typeof x509.X509Certificate>;
-  let nodeCert: X509Certificate;
-  try {
-    cert = new x509.X509Certificate(certPem);
-    nodeCert = new X509Certificate(certPem);
-  } catch {
-    throw new InputError('not a PEM certificate', source);
-  }
-  const cn = cert.subjectName.getField('CN')[0];
-  const san = cert.getExtension(x509.SubjectAlternativeNameExtension);
-  const names = san?.names.items ?? [];
-  const dnsNames = names.filter((n) => n.type === 'dns').map((n) => n.value);
-  const ips = names.filter((n) => n.type === 'ip').map((n) => n.value);
-  return { commonName: cn ?? dnsNames[0] ?? ips[0] ?? 'redis', dnsNames, ips, keyAlgorithm: keyAlgorithmOf(nodeCert) };
-}

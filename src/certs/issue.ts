@@ -20,7 +20,7 @@ export interface Issuer {
   keyId: string;
 }
 
-export interface LeafSpec {
+interface LeafSpec {
   commonName: string;
   notBefore: Date;
   notAfter: Date;

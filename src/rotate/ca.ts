@@ -18,9 +18,9 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { createAuthority, issueClientCertificate, issueServerCertificate, keyAlgorithmOf, loadAuthority, serverIdentityOf, type Authority } from '../certs/authority.js';
-import { parseCertificates, verifyChain } from '../certs/index.js';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
+import { createAuthority, issueClientCertificate, loadAuthority, type Authority } from '../certs/authority.js';
+import { keyAlgorithmOf, lifetimeDays, parseCertificates, renewCertificate, verifyChain } from '../certs/index.js';
 import type { KeyAlgorithm } from '../certs/types.js';
 import { InputError, TargetError, UsageError } from '../errors.js';
 import { connect, ConnectionError, parseTarget, RespError, type RespConnection, type RespReply, type Target, type TlsOptions } from '../resp/index.js';
@@ -28,7 +28,8 @@ import { visible } from '../text/visible.js';
 import { caFingerprints, finalCaFile, fingerprintOf, overlapCaFile } from './ca-bundle.js';
 import { readCaState, writeCaState, type CaRotationPhase, type CaRotationState } from './ca-state.js';
 import { trustMatrix, type CaName, type KeyPair, type ServerFacts, type TrustProbe } from './ca-trust.js';
-import { readText, removeOwnLeftovers, writeNewFile } from './files.js';
+import { readText, writeOnce } from './files.js';
+import { pathBeside, removeFiles, rotationStamp } from './tls-files.js';
 import type { RotateCheck } from './password.js';
 
 export type CaPhase = 'begin' | 'switch' | 'finish' | 'status';
@@ -112,6 +113,16 @@ interface ServerTls {
   authClients: 'yes' | 'no' | 'optional';
   replication: boolean;
   cluster: boolean;
+}
+
+/**
+ * `/etc/redis/tls/ca.crt` → `/etc/redis/tls/ca.<id>.overlap.crt` (or `.final`), an earlier rotation's
+ * stamp and role dropped first, so CA files do not grow longer with each rotation.
+ */
+function caFileBeside(current: string, id: string, role: 'overlap' | 'final'): string {
+  const ext = extname(current);
+  const stem = basename(current, ext).replace(/\.\d{8}T\d{6}Z(?:-\d{1,3})?(?:\.(?:overlap|final))?$/, '');
+  return join(dirname(current), `${stem}.${id}.${role}${ext}`);
 }
 
 function readSecretFile(path: string): string {
@@ -229,14 +240,6 @@ async function testClientCerts(old: Authority | undefined, fresh: Authority | un
   };
   const [o, n] = await Promise.all([make(old), make(fresh)]);
   return { ...(o ? { old: o } : {}), ...(n ? { new: n } : {}) };
-}
-
-function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-
-function lifetimeDays(cert: X509Certificate): number {
-  return Math.max(1, Math.round((Date.parse(cert.validTo) - Date.parse(cert.validFrom)) / DAY_MS));
 }
 
 /**
@@ -375,12 +378,13 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
     if (!state && issuerOf(leaf, old.cert, undefined, ctx.now()) !== 'old') throw new UsageError('the certificate the server serves was not issued by the CA being retired: wrong --bundle/--ca-cert?');
 
     const now = ctx.now();
-    const id = state?.id ?? stamp(now);
+    const id = state?.id ?? rotationStamp(now);
     const algorithm = opts.keyAlgorithm ?? keyAlgorithmOf(old.cert);
     if (algorithm === undefined) throw new UsageError('the old CA\'s key type is not one redsec issues: choose one with --key-algorithm');
-    const newCaCert = state?.files.new_ca_cert ?? join(old.dir, `ca-${id}.crt`);
-    const newCaKey = state?.files.new_ca_key ?? join(old.dir, `ca-${id}.key`);
-    const overlap = state?.files.overlap_ca_file ?? join(dirname(baseCaFile), `${basename(baseCaFile).replace(/\.(crt|pem)$/, '')}-overlap-${id}.crt`);
+    // Named like rot-tls names renewed files: the old name with the rotation's stamp (ca.<id>.crt ...).
+    const newCaCert = state?.files.new_ca_cert ?? pathBeside(old.certPath, id);
+    const newCaKey = state?.files.new_ca_key ?? pathBeside(old.keyPath ?? join(old.dir, 'ca.key'), id);
+    const overlap = state?.files.overlap_ca_file ?? caFileBeside(baseCaFile, id, 'overlap');
     r.files.push({ path: newCaCert, mode: '0644', what: 'new CA certificate' }, { path: newCaKey, mode: '0600', what: 'new CA private key (move it offline after the rotation, like the old one)' }, { path: overlap, mode: '0644', what: "the server's CA file plus the new CA (give it to clients as their CA file)" });
     const set = setCommand([['tls-ca-cert-file', overlap]]);
     if (opts.persist !== false) {
@@ -420,12 +424,12 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
       };
       writeCaState(opts.statePath, state);
       // Left by an interrupted run of this rotation (named by its state, used by nothing yet).
-      if (interrupted) removeOwnLeftovers([newCaKey, newCaCert, overlap]);
-      writeNewFile(newCaKey, fresh.cert.keyPem, 0o600);
-      writeNewFile(newCaCert, fresh.cert.certPem, 0o644);
+      if (interrupted) removeFiles([newCaKey, newCaCert, overlap]);
+      writeOnce(newCaKey, fresh.cert.keyPem, 0o600, old.keyPath !== undefined && existsSync(old.keyPath) ? old.keyPath : old.certPath);
+      writeOnce(newCaCert, fresh.cert.certPem, 0o644, old.certPath);
     }
     if (!state) throw new Error('unreachable: a rotation state exists once the new CA does');
-    writeNewFile(overlap, overlapCaFile(currentCaPem, fresh.cert.certPem, baseCaFile).pem, 0o644);
+    writeOnce(overlap, overlapCaFile(currentCaPem, fresh.cert.certPem, baseCaFile).pem, 0o644, baseCaFile);
     r.commands.push(set.join(' '));
     fail(await conn.call(set), 'CONFIG SET tls-ca-cert-file', ctx);
     const o = await observe(ctx, conn, old, fresh, await testClientCerts(oldAuth, fresh));
@@ -470,11 +474,11 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
       return finishResult(ctx, 'switch', r);
     }
     if (server.caFile !== state.files.overlap_ca_file) throw new UsageError(`the server's tls-ca-cert-file is ${visible(server.caFile)}, not this rotation's overlap file: someone changed it; run status`);
-    const identity = serverIdentityOf(readText(server.certFile, "the server's tls-cert-file"), server.certFile);
-    const served = new X509Certificate(readText(server.certFile, "the server's tls-cert-file"));
-    const certPath = state.files.server_cert ?? join(dirname(server.certFile), `${basename(server.certFile).replace(/\.(crt|pem)$/, '')}-${state.id}.crt`);
-    const keyPath = state.files.server_key ?? join(dirname(server.keyFile), `${basename(server.keyFile).replace(/\.(key|pem)$/, '')}-${state.id}.key`);
-    r.files.push({ path: certPath, mode: '0644', what: `server certificate from the new CA (CN ${identity.commonName}; DNS ${identity.dnsNames.join(', ') || '-'}; IP ${identity.ips.join(', ') || '-'})` }, { path: keyPath, mode: '0600', what: 'its private key' });
+    const servedPem = readText(server.certFile, "the server's tls-cert-file");
+    const served = new X509Certificate(servedPem);
+    const certPath = state.files.server_cert ?? pathBeside(server.certFile, state.id);
+    const keyPath = state.files.server_key ?? pathBeside(server.keyFile, state.id);
+    r.files.push({ path: certPath, mode: '0644', what: `server certificate from the new CA (subject and names as served: ${served.subject.replace(/\n/g, ', ')}; ${served.subjectAltName ?? 'no SAN'})` }, { path: keyPath, mode: '0600', what: 'its private key' });
     const set = setCommand([['tls-cert-file', certPath], ['tls-key-file', keyPath]]);
     r.notes.push('from this step on, clients that trust only the old CA are refused: every client must trust the new CA (or the overlap file) first');
     if (!opts.apply) {
@@ -488,17 +492,18 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     if (state.phase === 'overlap' || !recordedServerCert(state)) {
       const interrupted = state.files.server_cert !== undefined;
       if (server.certFile === certPath) throw new UsageError(`the server already uses ${certPath} but it is missing or not the certificate the state file records: run status`);
-      const algorithm = opts.keyAlgorithm ?? identity.keyAlgorithm;
+      const algorithm = opts.keyAlgorithm ?? keyAlgorithmOf(served);
       if (algorithm === undefined) throw new UsageError('the served certificate\'s key type is not one redsec issues: choose one with --key-algorithm');
+      // rot-tls's renewal: same subject, SANs and key type, here signed by the new CA, within its lifetime.
       const days = Math.min(opts.certDays ?? lifetimeDays(served), Math.floor((fresh.cert.notAfter.getTime() - ctx.now().getTime()) / DAY_MS));
-      const leaf = await issueServerCertificate(fresh, { commonName: identity.commonName, dnsNames: identity.dnsNames, ips: identity.ips, keyAlgorithm: algorithm, validityDays: days });
+      const leaf = await renewCertificate({ current: servedPem, ca: { certPem: fresh.cert.certPem, keyPem: fresh.cert.keyPem, source: state.files.new_ca_key }, role: 'server', keyAlgorithm: algorithm, days });
       serial = leaf.serialHex;
       // The state names the files before they exist: a crash in between re-runs with the same names.
       state = { ...state, phase: 'switching', files: { ...state.files, server_cert: certPath, server_key: keyPath }, new_server_serial: serial };
       writeCaState(opts.statePath, state);
-      if (interrupted) removeOwnLeftovers([keyPath, certPath]);
-      writeNewFile(keyPath, leaf.keyPem, 0o600);
-      writeNewFile(certPath, leaf.certPem, 0o644);
+      if (interrupted) removeFiles([keyPath, certPath]);
+      writeOnce(keyPath, leaf.keyPem, 0o600, server.keyFile);
+      writeOnce(certPath, leaf.certPem, 0o644, server.certFile);
     }
     r.commands.push(set.join(' '));
     fail(await conn.call(set), 'CONFIG SET tls-cert-file tls-key-file', ctx);
@@ -556,7 +561,7 @@ export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     const leafNow = await servedLeaf(ctx, certs.new);
     if (issuerOf(leafNow, old.cert, new X509Certificate(fresh.cert.certPem), ctx.now()) !== 'new') throw new UsageError('the server does not serve a certificate from the new CA: run switch (or status)');
     if (server.caFile !== state.files.overlap_ca_file) throw new UsageError(`the server's tls-ca-cert-file is ${visible(server.caFile)}, not this rotation's overlap file: someone changed it; run status`);
-    const finalPath = state.files.final_ca_file ?? state.files.overlap_ca_file.replace(/-overlap-(\d{8}T\d{6}Z)\.crt$/, '-final-$1.crt');
+    const finalPath = state.files.final_ca_file ?? caFileBeside(state.previous.tls_ca_cert_file, state.id, 'final');
     r.files.push({ path: finalPath, mode: '0644', what: 'the CA file without the old CA' });
     const set = setCommand([['tls-ca-cert-file', finalPath]]);
     r.notes.push('from this step on, client (and replica) certificates from the old CA are refused');
@@ -568,7 +573,7 @@ export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateR
       return finishResult(ctx, 'finish', r);
     }
     const finalSet = finalCaFile(readText(state.files.overlap_ca_file, 'overlap CA file'), state.old_ca_fingerprints, state.files.overlap_ca_file);
-    writeNewFile(finalPath, finalSet.pem, 0o644);
+    writeOnce(finalPath, finalSet.pem, 0o644, state.files.overlap_ca_file);
     state = { ...state, files: { ...state.files, final_ca_file: finalPath } };
     writeCaState(opts.statePath, state);
     r.commands.push(set.join(' '));

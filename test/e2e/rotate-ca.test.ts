@@ -92,7 +92,7 @@ describe('rotate ca on a real mTLS server', () => {
     expect(dry.stderr).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('dry run');
-    expect(dry.stdout).toMatch(/CONFIG SET tls-ca-cert-file \/.*ca-overlap-\d{8}T\d{6}Z\.crt/);
+    expect(dry.stdout).toMatch(/CONFIG SET tls-ca-cert-file \/.*ca\.\d{8}T\d{6}Z\.overlap\.crt/);
     expect(readdirSync(tls).sort()).toEqual(files);
     expect(existsSync(state())).toBe(false);
 
@@ -296,7 +296,7 @@ describe('rotate ca re-runs after an interruption (bundle layout, tls-auth-clien
     expect(s2).toMatchObject({ phase: 'overlap', id: s1.id, files: s1.files });
     // A new CA was made (the old key alone is useless), in the same files: nothing stray.
     expect(s2.new_ca_fingerprint).not.toBe(s1.new_ca_fingerprint);
-    expect(rotationFiles()).toEqual([`ca-${s1.id}.crt`, `ca-${s1.id}.key`, `ca-overlap-${s1.id}.crt`]);
+    expect(rotationFiles()).toEqual([`ca.${s1.id}.crt`, `ca.${s1.id}.key`, `ca.${s1.id}.overlap.crt`]);
     expect(await admin.call('CONFIG', 'GET', 'tls-ca-cert-file')).toEqual(['tls-ca-cert-file', s1.files.overlap_ca_file]);
   });
 
@@ -313,7 +313,7 @@ describe('rotate ca re-runs after an interruption (bundle layout, tls-auth-clien
     const s2 = readState();
     expect(s2.phase).toBe('switched');
     expect(s2.new_server_serial).not.toBe(s1.new_server_serial);
-    expect(rotationFiles().filter((f) => f.startsWith('redis-'))).toEqual([`redis-${s1.id}.crt`, `redis-${s1.id}.key`]);
+    expect(rotationFiles().filter((f) => f.startsWith('redis.'))).toEqual([`redis.${s1.id}.crt`, `redis.${s1.id}.key`]);
     expect(JSON.parse(resumed.stdout).checks.find((c: { name: string }) => c.name === 'new certificate served')).toMatchObject({ ok: true });
 
     // After the CONFIG SET: same files, same serial, nothing issued again.
