@@ -100,6 +100,17 @@ export function auditInputSchema(targetNames: readonly string[]) {
         .optional()
         .describe('The approved users file (e.g. the users.acl redsec generate wrote) for IOC-HIJACKED-PASSWORD'),
       baseline_acl_path: z.string().max(4096).optional().describe('The approved users file, under a directory the server allows reading'),
+      rotation_state_paths: z
+        .array(z.string().max(4096))
+        .max(64)
+        .optional()
+        .describe('State files of redsec rotate password, under a directory the server allows reading: when passwords were set (AUTH-PASSWORD-AGE)'),
+      password_dates_path: z
+        .string()
+        .max(4096)
+        .optional()
+        .describe('A dated password baseline {"version":1,"passwords":[{"user","sha256","set_at"}]} under an allowed directory (AUTH-PASSWORD-AGE)'),
+      cert_expiry_window_days: z.number().int().min(1).max(3650).optional().describe('TLS-CERT fails certificates expiring within this many days (default 30)'),
     })
     .strict();
 }

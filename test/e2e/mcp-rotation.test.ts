@@ -162,4 +162,18 @@ describe('MCP plan_rotation', () => {
       expect(t).not.toContain(ADMIN_PW);
     }
   });
+
+  it('audit_server dates passwords from the state file and a dated baseline under --allow-read (AUTH-PASSWORD-AGE)', async () => {
+    const day = 86_400_000;
+    const dates = join(allowed, 'dates.json');
+    writeFileSync(dates, JSON.stringify({ version: 1, passwords: [{ user: 'admin', sha256: sha(ADMIN_PW), set_at: new Date(Date.now() - 200 * day).toISOString() }, { user: 'app', sha256: sha(OLD), set_at: new Date(Date.now() - 10 * day).toISOString() }] }));
+    const r = await mcp.call('audit_server', { target: 'audited', profile: 'compliance', rotation_state_paths: [join(allowed, 'app.rotation.json')], password_dates_path: dates, cert_expiry_window_days: 14 });
+    expect(r.isError, textOf(r)).toBeFalsy();
+    const age = structuredOf<{ findings: { id: string; status: string; subject?: string; evidence: string }[] }>(r).findings.filter((f) => f.id === 'AUTH-PASSWORD-AGE');
+    // admin: 200 days > 90; app: the old hash dated 10 days ago, the new one by the state file.
+    expect(age.map((f) => [f.status, f.subject])).toEqual([['fail', 'user admin']]);
+    expect(age[0]?.evidence).toContain('(200 days ago, per ');
+    const outside = await mcp.call('audit_server', { target: 'audited', password_dates_path: join(work, 'admin.pw') });
+    expect([outside.isError, textOf(outside)]).toEqual([true, expect.stringContaining('outside the allowed read directories')]);
+  });
 });

@@ -3,7 +3,7 @@
  * URL, TLS files and credentials are the operator's, fixed at start.
  */
 import type { z } from 'zod';
-import { auditTarget, loadBaseline, parseBaseline, type AuditOptions } from '../../audit/index.js';
+import { auditTarget, loadBaseline, loadPasswordRecords, parseBaseline, type AuditOptions } from '../../audit/index.js';
 import { InputError } from '../../errors.js';
 import { resolveReadable } from '../roots.js';
 import { diagnose, type Diagnosis, type DiagnoseOptions } from '../../diagnose/index.js';
@@ -29,6 +29,14 @@ export async function auditServer(ctx: McpContext, input: z.infer<ReturnType<typ
     configCommand: allowed.configCommand,
     ...baselineOption(ctx, input),
     cveData: ctx.cveData,
+    passwordRecords:
+      input.rotation_state_paths !== undefined || input.password_dates_path !== undefined
+        ? loadPasswordRecords(
+            (input.rotation_state_paths ?? []).map((p, i) => resolveReadable(ctx.readRoots, p, `rotation_state_paths[${i}]`)),
+            input.password_dates_path !== undefined ? [resolveReadable(ctx.readRoots, input.password_dates_path, 'password_dates_path')] : [],
+          )
+        : undefined,
+    certExpiryWindowDays: input.cert_expiry_window_days,
   };
   return auditTarget(allowed.target, opts);
 }
