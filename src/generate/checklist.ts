@@ -73,13 +73,15 @@ const ITEMS: ItemSpec[] = [
   { id: 'cmd-scripting', section: 'Command Security', text: 'Scripting (EVAL, FCALL) only for applications that need it', checks: ['ACL-SCRIPTING'], refs: { pci_dss: ['2.2.4', '7.2.2'] }, status: enforced },
   // Monitoring
   { id: 'mon-auth-alerts', section: 'Monitoring', text: 'Failed auth attempt alerts', checks: ['AUTH-BRUTEFORCE-SIGNALS'], refs: { pci_dss: ['8.3.4', '10.2.1.4'], hipaa: ['164.312(b)'], sox: ['logging and monitoring'] },
-    status: () => ({ status: 'manual', note: 'Redis has no lockout: alert on ACL LOG and acl_access_denied_auth (compensating control)' }) },
-  { id: 'mon-connections', section: 'Monitoring', text: 'Connection spike detection', checks: ['NET-MAXCLIENTS'], refs: { pci_dss: ['10.4.1'] }, status: manual },
+    status: () => ({ status: 'manual', note: 'Redis has no lockout: alert on ACL LOG and acl_access_denied_auth (compensating control): redsec watch, or redsec exporter with monitoring/prometheus-rules.yml (RedsecAuthFailureBurst)' }) },
+  { id: 'mon-connections', section: 'Monitoring', text: 'Connection spike detection', checks: ['NET-MAXCLIENTS'], refs: { pci_dss: ['10.4.1'] },
+    status: () => ({ status: 'manual', note: 'redsec watch, or monitoring/prometheus-rules.yml (RedsecConnectionRateAnomaly, RedsecRejectedConnections, RedsecMaxclientsHeadroomLow)' }) },
   { id: 'mon-audit-log', section: 'Monitoring', text: 'Command audit logging', checks: ['LOG-AUDIT-GAP'], refs: { pci_dss: ['10.2.1', '10.2.2'], hipaa: ['164.312(b)'], sox: ['logging and monitoring'], gdpr: ['Art. 33(5)'] },
     status: () => ({ status: 'manual', note: 'open-source Redis has no per-command audit log: use a proxy or application logging' }) },
   { id: 'mon-log-sink', section: 'Monitoring', text: 'Logs shipped off the host', checks: ['LOG-NO-SINK'], refs: { pci_dss: ['10.3.3', '10.5.1'], hipaa: ['164.312(b)'] },
     status: (p) => (p.directives.some((d) => d.name === 'syslog-enabled') ? { status: 'enforced', note: 'syslog-enabled yes; forward syslog to the SIEM' } : 'verifiable') },
-  { id: 'mon-anomaly', section: 'Monitoring', text: 'Anomaly detection', checks: ['IOC-UNKNOWN-CLIENTS', 'IOC-ROGUE-MASTER'], refs: { pci_dss: ['11.5.1'] }, status: manual },
+  { id: 'mon-anomaly', section: 'Monitoring', text: 'Anomaly detection', checks: ['IOC-UNKNOWN-CLIENTS', 'IOC-ROGUE-MASTER'], refs: { pci_dss: ['11.5.1'] },
+    status: () => ({ status: 'manual', note: 'redsec watch, or monitoring/prometheus-rules.yml (rate baselines, drift, new users, dangerous commands)' }) },
   // Compliance
   { id: 'comp-at-rest', section: 'Compliance', text: 'Encryption at rest (disk-level)', checks: ['DATA-AT-REST'], refs: { pci_dss: ['3.5.1', '3.5.1.2'], hipaa: ['164.312(a)(2)(iv)'], gdpr: ['Art. 32(1)(a)', 'Art. 34(3)(a)'] },
     status: () => ({ status: 'manual', note: 'Redis writes RDB/AOF in plaintext: encrypt the volume; PCI also wants PAN encrypted in the application' }) },

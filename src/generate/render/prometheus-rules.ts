@@ -143,7 +143,7 @@ export function prometheusRuleGroups(level: Profile['security_level']): RuleGrou
           severity: 'high',
           summary: '{{ $labels.target }}: burst of failed authentications',
           description: '{{ printf "%.0f" $value }} failed AUTHs in 5 minutes (more than 10): password guessing, or a client with a stale password',
-          runbook: `${audit} (AUTH-BRUTEFORCE-SIGNALS lists the ACL LOG failures by user and client address); redsec rotate password for a user whose password may be known`,
+          runbook: `${audit} (AUTH-BRUTEFORCE-SIGNALS lists the ACL LOG failures by user and client address); redsec watch {{ $labels.target }} --user AUDITOR names each new one as it happens; redsec rotate password for a user whose password may be known`,
         },
         anomalyAlert(auth, 'RedsecAuthFailureAnomaly', `${audit} (AUTH-BRUTEFORCE-SIGNALS: ACL LOG failures by user and client address)`),
         anomalyAlert(denied, 'RedsecAclDeniedAnomaly', `${audit} (the ACL LOG entries: which user was denied which command, key or channel); redsec diagnose {{ $labels.target }} --user APPUSER --command "THE COMMAND" for a broken deploy`),
