@@ -195,7 +195,9 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     );
     console.info(`monitoring-prometheus: RedsecAuthFailureBurst firing ${Date.now() - started} ms after the burst`);
     expect(firing.labels).toMatchObject({ severity: 'high', target, job: 'redsec' });
-    expect(Number(firing.value)).toBeGreaterThanOrEqual(50);
+    // A scrape may land inside the burst: the first firing evaluation can have seen part of it.
+    expect(Number(firing.value)).toBeGreaterThan(10);
+    await until('all 50 failures counted', async () => ((await query('max_over_time(redsec_acl_auth_failures_total[1m]) - min_over_time(redsec_acl_auth_failures_total[1m]) == 50')).length > 0 ? true : undefined), 10_000);
     expect(firing.annotations['runbook']).toBe(`redsec audit ${target} --user AUDITOR (AUTH-BRUTEFORCE-SIGNALS lists the ACL LOG failures by user and client address); redsec watch ${target} --user AUDITOR names each new one as it happens; redsec rotate password for a user whose password may be known`);
     // The password of the exporter never reaches Prometheus.
     expect(JSON.stringify(await query('{__name__=~"redsec_.+"}'))).not.toContain(PASSWORD);
