@@ -1,5 +1,6 @@
 /** Text and JSON for `redsec rotate tls` (rotation and --check). */
 import { visible } from '../text/visible.js';
+import { safeJson } from '../report/safe-json.js';
 import type { TlsRotateResult } from './tls.js';
 
 const MARK = (ok: boolean | null): string => (ok === true ? 'ok  ' : ok === false ? 'FAIL' : '-   ');
@@ -43,5 +44,6 @@ export function renderTlsRotateText(r: TlsRotateResult): string {
 }
 
 export function renderTlsRotateJson(r: TlsRotateResult): string {
-  return `${JSON.stringify(r, null, 2)}\n`;
+  // Paths and subjects come from the server and from files: no raw C1 or bidi character either.
+  return safeJson(r);
 }

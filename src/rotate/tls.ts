@@ -191,7 +191,7 @@ async function configValues(conn: RespConnection, ctx: Ctx, names: readonly stri
   return out;
 }
 
-const TLS_DIRECTIVES = ['tls-cert-file', 'tls-key-file', 'tls-client-cert-file', 'tls-client-key-file', 'tls-ca-cert-file', 'tls-port', 'tls-replication', 'tls-cluster', 'cluster-enabled', 'dir'] as const;
+const TLS_DIRECTIVES = ['tls-cert-file', 'tls-key-file', 'tls-client-cert-file', 'tls-client-key-file', 'tls-port', 'tls-replication', 'tls-cluster', 'cluster-enabled', 'dir'] as const;
 
 interface ServerView {
   version: string;
@@ -350,7 +350,7 @@ export async function checkTls(opts: TlsRotateOptions): Promise<TlsRotateResult>
     const [cert] = parseCertificates(readText(file, 'client certificate'), file);
     if (cert) certificates.push(status(`client ${name}`, cert, ctx.now, ctx.opts.renewWithinDays, file));
   }
-  // Several stamped files of one client: the newest was listed (sorted), older ones are retired copies.
+  // A client with several stamped files is listed once, by its newest (bundleClients).
   notes.push(`due: expiring within ${ctx.opts.renewWithinDays} day(s)`);
   return result(ctx, 'check', { certificates, checks, notes });
 }
