@@ -19,6 +19,7 @@ import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js
 import { cli } from '../helpers/run-cli.js';
 import { freePort } from '../helpers/ports.js';
 import { monitorArgs } from '../helpers/server-watch.js';
+import { encodeReply, startFakeResp } from '../helpers/fake-resp-server.js';
 import { isRotationAllowed } from '../../src/resp/index.js';
 
 const ADMIN_PW = 'fleet-admin-pw-7a3c';
@@ -408,6 +409,34 @@ describe('rotating the user Sentinel authenticates with (SENTINEL SET auth-pass)
       await master.stop();
     }
   }, 60_000);
+});
+
+describe('hostile replies from a sentinel', () => {
+  it('control characters in SENTINEL MASTER are shown escaped, the check fails and nothing changes', async () => {
+    const master = await startRedis({ config: USERS.join('\n') });
+    // What no real sentinel says: flags carrying an escape sequence and a forged line.
+    const fake = await startFakeResp({
+      onCommand: (cmd, conn) => {
+        if (cmd[0]?.toUpperCase() === 'SENTINEL') conn.socket.write(encodeReply(['name', 'mymaster', 'flags', 'master\x1b[2J\nresult: ok', 'last-ok-ping-reply', '5']));
+        else conn.socket.write('-ERR unknown command\r\n');
+      },
+    });
+    try {
+      const f = files('hostile-sentinel');
+      const run = (...extra: string[]) => cli([...args('begin', f.state, url(master), '--sentinel', url(fake.port), '--sentinel-master', 'mymaster'), ...extra]);
+      for (const r of [await run(), await run('--apply', '--secret-out', f.secret)]) {
+        expect(r.code).toBe(1);
+        expect(r.stdout + r.stderr).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
+        expect(r.stdout).not.toMatch(/^result: ok$/m);
+        expect(r.stdout).toContain('[FAIL] sentinel');
+      }
+      expect(existsSync(f.state) || existsSync(f.secret)).toBe(false);
+      expect(await hashes(master.port)).toEqual([sha(OLD)]);
+    } finally {
+      await fake.stop();
+      await master.stop();
+    }
+  }, 30_000);
 });
 
 describe('fleet rotation (--targets): begin on all, verify all, finish on all', () => {
