@@ -10,7 +10,8 @@
 import { InputError } from '../errors.js';
 import { readInputFile } from '../input-file.js';
 import { parseTarget, type Target } from '../resp/index.js';
-import { readState } from '../rotate/state.js';
+import { readFleetState } from '../rotate/fleet-state.js';
+import { readState, type RotationState } from '../rotate/state.js';
 import type { PasswordDate, PasswordDates } from '../rules/types.js';
 
 /** A record and the server it belongs to (undefined: every server). */
@@ -35,13 +36,27 @@ function serverOf(url: string, file: string, where: string): { host: string; por
   }
 }
 
-/** One rotation state file: its new hash dated exactly, its old hashes bounded. */
+/** The per-server states in a state file: a single target's, or each node's of a `--targets` fleet. */
+function statesIn(path: string): RotationState[] {
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(readInputFile(path, 'rotation state file')) as { kind?: unknown } | null)?.kind;
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // Not JSON: the state reader below says so in its words.
+  }
+  const states = kind === 'fleet' ? readFleetState(path)?.nodes : [readState(path)].filter((x): x is RotationState => x !== undefined);
+  if (!states) throw new InputError('rotation state file does not exist', path);
+  return states;
+}
+
+/** One rotation state file: each new hash dated exactly, the old hashes bounded by begin. */
 export function rotationStateRecords(path: string): PasswordRecord[] {
-  const state = readState(path);
-  if (!state) throw new InputError('rotation state file does not exist', path);
-  const server = serverOf(state.target, path, 'target');
-  const base = { user: state.user, at: state.began_at, source: path, server };
-  return [{ ...base, hash: state.new_hash, kind: 'set' }, ...state.old_hashes.map((hash): PasswordRecord => ({ ...base, hash, kind: 'before' }))];
+  return statesIn(path).flatMap((state) => {
+    const server = serverOf(state.target, path, 'target');
+    const base = { user: state.user, at: state.began_at, source: path, server };
+    return [{ ...base, hash: state.new_hash, kind: 'set' as const }, ...state.old_hashes.map((hash): PasswordRecord => ({ ...base, hash, kind: 'before' }))];
+  });
 }
 
 /** A dated baseline (see the header); bad input names the file and the entry. */

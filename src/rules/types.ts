@@ -35,7 +35,7 @@ export interface RuleContext {
 
 /**
  * Dates of password hashes, already narrowed to one server. `set`: the hash was set at `at`;
- * `before`: it was set at or before `at` (a rotation's old hashes: only their removal is dated).
+ * `before`: it was set at or before `at` (a rotation's old hashes: they existed when it began).
  */
 export interface PasswordDate {
   user: string;

@@ -98,7 +98,7 @@ describe('AUTH-PASSWORD-AGE on a real server', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toContain('bad.json: passwords[0].sha256 is not 64 lowercase hex characters');
     const missing = await audit('--rotation-state', join(work, 'nope.json'));
-    expect([missing.code, missing.stderr.trim()]).toEqual([2, expect.stringContaining('nope.json: rotation state file does not exist')]);
+    expect([missing.code, missing.stderr.trim()]).toEqual([2, expect.stringContaining('nope.json: cannot read rotation state file (ENOENT)')]);
     const w = await audit('--cert-expiry-window', '0d');
     expect([w.code, w.stderr.trim()]).toEqual([2, expect.stringContaining('--cert-expiry-window must be a number of days from 1 to 3650')]);
   });
