@@ -101,6 +101,8 @@ describe('rotate ca on a real mTLS server', () => {
     const out = JSON.parse(r.stdout);
     expect(out.checks.filter((c: { ok: boolean | null }) => c.ok !== true)).toEqual([]);
     expect(r.code).toBe(0);
+    // Neither the admin password nor any key reaches the report.
+    expect(r.stdout + dry.stdout).not.toMatch(new RegExp(`PRIVATE KEY|${PW}`));
     // redsec's own checks ran: three trust sets and two client certificates.
     expect(out.checks.map((c: { name: string }) => c.name)).toEqual(expect.arrayContaining(['client trusting the old CA only', 'client trusting the new CA only', 'client trusting both CAs', 'client certificate from the old CA', 'client certificate from the new CA']));
     expect(out.server).toMatchObject({ serves: 'old', trusts_old: true, trusts_new: true });
