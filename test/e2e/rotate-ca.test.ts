@@ -7,11 +7,12 @@
  * interruption converges; the server's commandstats and MONITOR show nothing off the allowlists.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
@@ -327,4 +328,66 @@ describe('rotate ca re-runs after an interruption (bundle layout, tls-auth-clien
     expect(finish.code, finish.stdout).toBe(0);
     expect(readState().phase).toBe('finished');
   });
+});
+
+describe('rotate ca begin killed for real (SIGKILL of the CLI process) after its CONFIG SET', () => {
+  let server: RedisServer;
+  let dir: string;
+  const sockets: Socket[] = [];
+  let frozen = false;
+  let proxy: Server;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'redsec-rotate-ca-kill-'));
+    const pki = testPki();
+    for (const f of ['ca.crt', 'ca.key', 'server.crt', 'server.key']) copyFileSync(join(pki.dir, f), join(dir, f));
+    server = await startRedis({ tls: { cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), ca: join(dir, 'ca.crt'), authClients: 'no' } });
+    // A loopback TCP proxy in front of the TLS port: once frozen it forwards nothing more, so the
+    // CLI hangs inside its verification until it is killed.
+    proxy = createServer((client) => {
+      const upstream = netConnect(server.tlsPort, '127.0.0.1');
+      sockets.push(client, upstream);
+      client.on('data', (chunk: Buffer) => void (frozen || upstream.write(chunk)));
+      upstream.on('data', (chunk: Buffer) => void (frozen || client.write(chunk)));
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.destroy();
+    await new Promise((r) => proxy?.close(r));
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the server uses the overlap file, nothing is persisted, the state says prepared; re-running begin converges on the same CA', async () => {
+    const port = (proxy.address() as { port: number }).port;
+    const state = join(dir, 'state.json');
+    const argv = ['rotate', 'ca', 'begin', `rediss://127.0.0.1:${port}`, '--ca-cert', join(dir, 'ca.crt'), '--ca-key', join(dir, 'ca.key'), '--state', state, '--apply', '--timeout', '20000'];
+    const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../dist/cli.js'), ...argv], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    const watch = await rawConnect(server.port);
+    let value = '';
+    for (let i = 0; i < 2000 && !value.includes('.overlap.'); i++) {
+      value = String(((await watch.call('CONFIG', 'GET', 'tls-ca-cert-file')) as string[])[1]);
+      if (!value.includes('.overlap.')) await new Promise((r) => setTimeout(r, 5));
+    }
+    frozen = true;
+    child.kill('SIGKILL');
+    expect(await exited).toBeNull();
+    expect(value).toMatch(/ca\.\d{8}T\d{6}Z\.overlap\.crt$/);
+    const s1 = JSON.parse(readFileSync(state, 'utf8'));
+    expect(s1).toMatchObject({ phase: 'prepared', files: { overlap_ca_file: value } });
+    expect(readFileSync(join(server.dir, 'redis.conf'), 'utf8')).not.toContain('.overlap.');
+    expect(readFileSync(state, 'utf8')).not.toContain('PRIVATE KEY');
+
+    frozen = false;
+    const again = await cli(argv.slice(0, -2));
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ phase: 'overlap', id: s1.id, new_ca_fingerprint: s1.new_ca_fingerprint });
+    expect(readFileSync(join(server.dir, 'redis.conf'), 'utf8')).toContain(value);
+    expect(readdirSync(dir).filter((f) => /\d{8}T\d{6}Z/.test(f)).sort()).toEqual([`ca.${s1.id}.crt`, `ca.${s1.id}.key`, `ca.${s1.id}.overlap.crt`]);
+    watch.close();
+  }, 40_000);
 });
