@@ -121,7 +121,7 @@ export function prometheusRuleGroups(level: Profile['security_level']): RuleGrou
           severity: 'high',
           summary: '{{ $labels.instance }}: Prometheus cannot scrape redsec exporter',
           description: 'no security metrics for the targets behind this exporter: none of the other redsec alerts can fire for them',
-          runbook: 'curl -s http://{{ $labels.instance }}/metrics | head; check the redsec exporter process and its --listen address',
+          runbook: "Prometheus's /targets page shows the scrape error; check that redsec exporter runs where the job points (redsec exporter --listen HOST:PORT) and, with /scrape?target=, that the name is in its list (404 otherwise)",
         },
         {
           alert: 'RedsecTargetDown',
