@@ -19,7 +19,9 @@ import { cli } from '../helpers/run-cli.js';
 import { freePort } from '../helpers/ports.js';
 import { commandCounts, monitorArgs } from '../helpers/server-watch.js';
 import { generatePki } from '../../src/certs/index.js';
-import { isTlsRotationAllowed } from '../../src/resp/index.js';
+import { connect, isTlsRotationAllowed, parseTarget } from '../../src/resp/index.js';
+import { ForbiddenCommandError } from '../../src/errors.js';
+import { testPki } from '../helpers/pki.js';
 import type { TlsRotateResult } from '../../src/rotate/index.js';
 
 const PW = 'tls-rotate-admin-pw-31a7';
@@ -219,6 +221,39 @@ describe('rotate tls: server certificate', () => {
     const none = await cli(['rotate', 'tls', url]);
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--bundle DIR or --ca-cert FILE --ca-key FILE');
+  });
+});
+
+describe('rotate tls: an openssl-made CA and the connection allowlist', () => {
+  it('renews a certificate from a CA openssl made (--ca-cert/--ca-key); openssl verifies the one served', async () => {
+    const pki = testPki();
+    const dir = join(work, 'openssl');
+    mkdirSync(dir);
+    for (const f of ['server.crt', 'server.key']) writeFileSync(join(dir, f), readFileSync(join(pki.dir, f)), { mode: 0o600 });
+    writeFileSync(join(dir, 'admin.pw'), `${PW}\n`, { mode: 0o600 });
+    const s = await server({ tls: { cert: join(dir, 'server.crt'), key: join(dir, 'server.key'), ca: pki.ca } });
+    const { code, r } = await rotateJson(['rotate', 'tls', `redis://127.0.0.1:${s.port}`, '--ca-cert', pki.ca, '--ca-key', pki.caKey, '--admin-user', 'admin', '--admin-password-file', join(dir, 'admin.pw'), '--apply', '--days', '7']);
+    expect(code, JSON.stringify(r.checks)).toBe(0);
+    const fresh = r.certificates.find((c) => c.name === 'server (new)')!;
+    expect(fresh.days_left).toBe(6);
+    expect(openssl(s.tlsPort, pki.ca)).toEqual({ verify: 'Verify return code: 0 (ok)', serial: fresh.serial });
+  });
+
+  it('a TLS-rotation connection refuses every other write before a byte is written (the server counts nothing)', async () => {
+    const s = await server({});
+    const stats = await admin(s.port);
+    const before = commandCounts(String(await stats.call('INFO', 'commandstats')));
+    const conn = await connect(parseTarget(`redis://127.0.0.1:${s.port}`), { auth: { user: 'admin', password: PW }, tlsRotation: true, retries: 0 });
+    for (const args of [['CONFIG', 'SET', 'dir', '/tmp'], ['CONFIG', 'SET', 'tls-cert-file', 'relative.crt'], ['FLUSHALL'], ['ACL', 'SETUSER', 'admin', 'nopass'], ['SHUTDOWN']]) {
+      await expect(conn.call(args)).rejects.toThrow(ForbiddenCommandError);
+    }
+    await expect(conn.queueCheck(['FLUSHALL'])).rejects.toThrow("not on redsec's tls-rotation allowlist");
+    expect(await conn.call(['PING'])).toBe('PONG');
+    conn.close();
+    const after = commandCounts(String(await stats.call('INFO', 'commandstats')));
+    stats.close();
+    const ran = [...after].filter(([name, n]) => n > (before.get(name) ?? 0)).map(([name]) => name);
+    expect(ran.sort()).toEqual(['auth', 'info', 'ping']);
   });
 });
 
