@@ -30,6 +30,7 @@ import { readCaState, writeCaState, type CaRotationPhase, type CaRotationState }
 import { trustMatrix, type CaName, type KeyPair, type ServerFacts, type TrustProbe } from './ca-trust.js';
 import { readText, writeOnce } from './files.js';
 import { pathBeside, removeFiles, rotationStamp } from './tls-files.js';
+import { clusterLinks, describeLinks, droppedLinks, replicationLinks, type LinkState } from './tls-links.js';
 import type { RotateCheck } from './password.js';
 
 export type CaPhase = 'begin' | 'switch' | 'finish' | 'status';
@@ -257,6 +258,26 @@ function stateFor(ctx: Ctx, old: OldCa): CaRotationState | undefined {
   return state;
 }
 
+/** Replication (and cluster) links as this node sees them: INFO replication, CLUSTER INFO/NODES. */
+async function linkState(conn: RespConnection, ctx: Ctx): Promise<LinkState> {
+  const text = (reply: RespReply, what: string): string => {
+    fail(reply, what, ctx);
+    return typeof reply === 'string' ? reply : '';
+  };
+  const links: LinkState = replicationLinks(text(await conn.call(['INFO', 'replication']), 'INFO replication'));
+  if ((await configGet(conn, ctx, 'cluster-enabled')) === 'yes') {
+    const [ci, cn] = await conn.pipeline([['CLUSTER', 'INFO'], ['CLUSTER', 'NODES']]);
+    links.cluster = clusterLinks(text(ci ?? null, 'CLUSTER INFO'), text(cn ?? null, 'CLUSTER NODES'));
+  }
+  return links;
+}
+
+/** Open replication and cluster links survive a CONFIG SET of TLS files (Redis keeps established connections). */
+function linksKept(before: LinkState, after: LinkState): RotateCheck {
+  const lost = droppedLinks(before, after);
+  return { name: 'replication/cluster links kept', ok: lost.length === 0, detail: lost.length === 0 ? describeLinks(after) : `dropped: ${lost.join('; ')}` };
+}
+
 function setCommand(pairs: [string, string][]): string[] {
   return ['CONFIG', 'SET', ...pairs.flat()];
 }
@@ -316,8 +337,9 @@ function finishResult(ctx: Ctx, phase: CaPhase, r: { commands: string[]; files: 
 
 function notes(server: ServerTls): string[] {
   const out: string[] = [];
-  if (server.replication) out.push('tls-replication yes: replicas present certificates too; they must follow the same steps (their CA file, then their certificate) before finish');
-  if (server.cluster) out.push('tls-cluster yes: every cluster node must be at the same phase before finish, or the bus links between them fail');
+  if (server.replication || server.cluster) {
+    out.push(`tls-${server.replication ? 'replication' : 'cluster'} yes: open links are kept (checked), but a link that reconnects needs both ends to trust each other's certificates: run begin on every node before switch on any, and switch on every node before finish on any`);
+  }
   return out;
 }
 
@@ -431,10 +453,12 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
     if (!state) throw new Error('unreachable: a rotation state exists once the new CA does');
     writeOnce(overlap, overlapCaFile(currentCaPem, fresh.cert.certPem, baseCaFile).pem, 0o644, baseCaFile);
     r.commands.push(set.join(' '));
+    const linksBefore = await linkState(conn, ctx);
     fail(await conn.call(set), 'CONFIG SET tls-ca-cert-file', ctx);
     const o = await observe(ctx, conn, old, fresh, await testClientCerts(oldAuth, fresh));
     r.server = serverSummary(o);
     r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
+    r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
     expectFacts(r.checks, o.facts, { serves: 'old', old: true, new: true });
     r.checks.push(...o.matrix);
     if (r.checks.some((c) => c.ok === false)) {
@@ -506,10 +530,12 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
       writeOnce(certPath, leaf.certPem, 0o644, server.certFile);
     }
     r.commands.push(set.join(' '));
+    const linksBefore = await linkState(conn, ctx);
     fail(await conn.call(set), 'CONFIG SET tls-cert-file tls-key-file', ctx);
     const o = await observe(ctx, conn, old, fresh, certs);
     r.server = serverSummary(o);
     r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
+    r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
     const leafNow = await servedLeaf(ctx, certs.new);
     const servedSerial = leafNow.serialNumber.toLowerCase().replace(/^0+/, '');
     r.checks.push({ name: 'new certificate served', ok: servedSerial === (serial ?? '').replace(/^0+/, ''), detail: `serial ${servedSerial} served (expected ${serial ?? '?'})` });
@@ -577,10 +603,12 @@ export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     state = { ...state, files: { ...state.files, final_ca_file: finalPath } };
     writeCaState(opts.statePath, state);
     r.commands.push(set.join(' '));
+    const linksBefore = await linkState(conn, ctx);
     fail(await conn.call(set), 'CONFIG SET tls-ca-cert-file', ctx);
     const o = await observe(ctx, conn, old, fresh, certs);
     r.server = serverSummary(o);
     r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
+    r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
     expectFacts(r.checks, o.facts, { serves: 'new', old: false, new: true });
     r.checks.push(...o.matrix);
     if (r.checks.some((c) => c.ok === false)) {

@@ -391,3 +391,47 @@ describe('rotate ca begin killed for real (SIGKILL of the CLI process) after its
     watch.close();
   }, 40_000);
 });
+
+describe('rotate ca on a TLS master with a TLS replica (tls-replication yes)', () => {
+  let master: RedisServer;
+  let replica: RedisServer;
+  let dir: string;
+
+  const linkUp = async (): Promise<boolean> => {
+    const c = await rawConnect(replica.port);
+    const info = String(await c.call('INFO', 'replication'));
+    c.close();
+    return /master_link_status:up/.test(info);
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'redsec-rotate-ca-repl-'));
+    const pki = testPki();
+    for (const node of ['m', 'r']) {
+      mkdirSync(join(dir, node));
+      for (const f of ['ca.crt', 'ca.key', 'server.crt', 'server.key']) copyFileSync(join(pki.dir, f), join(dir, node, f));
+    }
+    const files = (node: string) => ({ cert: join(dir, node, 'server.crt'), key: join(dir, node, 'server.key'), ca: join(dir, node, 'ca.crt'), authClients: 'yes' as const });
+    master = await startRedis({ tls: files('m'), overrides: { 'tls-replication': 'yes' } });
+    replica = await startRedis({ tls: files('r'), overrides: { 'tls-replication': 'yes', replicaof: `127.0.0.1 ${master.tlsPort}` } });
+    for (let i = 0; i < 200 && !(await linkUp()); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(await linkUp()).toBe(true);
+  });
+  afterAll(async () => {
+    await replica?.stop();
+    await master?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('begin and switch on the master keep the replica\'s link up, and say so', async () => {
+    const base = ['--ca-cert', join(dir, 'm', 'ca.crt'), '--ca-key', join(dir, 'm', 'ca.key'), '--state', join(dir, 'state.json'), '--cert', join(dir, 'm', 'server.crt'), '--key', join(dir, 'm', 'server.key'), '--apply', '--format', 'json'];
+    for (const phase of ['begin', 'switch']) {
+      const r = await cli(['rotate', 'ca', phase, `rediss://127.0.0.1:${master.tlsPort}`, ...base]);
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.checks.find((c: { name: string }) => c.name === 'replication/cluster links kept')).toMatchObject({ ok: true, detail: expect.stringContaining('1/1 replica(s) online') });
+      expect(out.notes.join('\n')).toContain('run begin on every node before switch on any');
+      expect(await linkUp()).toBe(true);
+    }
+  });
+});
