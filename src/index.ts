@@ -37,3 +37,4 @@ export {
   type TargetStates,
   type DetectOptions,
 } from './watch/index.js';
+export { startExporter, serveExporter, renderExposition, METRICS as EXPORTER_METRICS, DEFAULT_EXPORTER_PORT, type ExporterOptions, type RunningExporter, type MetricFamily } from './exporter/index.js';

@@ -6,3 +6,4 @@ export { Collector, type CollectorOptions, type ExporterTarget } from './collect
 export { createExporterServer, renderResults, MAX_URL_LENGTH, MAX_CONCURRENT_REQUESTS } from './http.js';
 export { parseListen, isLoopbackHost, DEFAULT_EXPORTER_PORT, DEFAULT_LISTEN, type ListenAddress } from './listen.js';
 export { serveExporter, type RunningExporter } from './serve.js';
+export { startExporter, DEFAULT_AUDIT_EVERY_MS, type ExporterOptions } from './start.js';
