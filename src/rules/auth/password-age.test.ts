@@ -83,7 +83,8 @@ describe('AUTH-PASSWORD-AGE', () => {
         const statuses = check(ctx(entries, profile)).map((x) => x.status);
         const tooOld = records.some((r) => r.days * DAY > max * DAY);
         if (tooOld) expect(statuses).toContain('fail');
-        if (statuses.includes('pass')) expect(records.some((r) => r.kind === 'set' && r.days >= 0 && r.days <= max)).toBe(true);
+        // A 'set' record up to a day ahead is clock skew (age 0), not a bad record.
+        if (statuses.includes('pass')) expect(records.some((r) => r.kind === 'set' && r.days >= -1 && r.days <= max)).toBe(true);
       }),
       { numRuns: 200 },
     );
