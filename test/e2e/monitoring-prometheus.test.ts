@@ -71,7 +71,8 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
 
   beforeAll(async () => {
     // The server and the bundle's rules.
-    const serverConfig = `requirepass ${PASSWORD}\nuser app on >app-password-1 ~app:* +@read +@write\n`;
+    // enable-protected-configs: 7.0 refuses CONFIG SET dir without it, and the test provokes one.
+    const serverConfig = `requirepass ${PASSWORD}\nuser app on >app-password-1 ~app:* +@read +@write\nenable-protected-configs yes\n`;
     const [server, second, gen] = await Promise.all([
       startRedis({ config: serverConfig }),
       startRedis({ config: serverConfig }),
@@ -177,7 +178,8 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     // Prometheus needs a sample from before the burst to see the counter rise.
     await until('two samples of redsec_acl_auth_failures_total', async () => ((await query('count_over_time(redsec_acl_auth_failures_total[1m]) >= 2')).length > 0 ? true : undefined), 20_000);
     const quiet = (await (await fetch(`${prom!.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string> }[] } };
-    expect(quiet.data.alerts.filter((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')).toEqual([]);
+    // Nothing the test provokes is alerted before it is provoked.
+    expect(quiet.data.alerts.filter((a) => ['RedsecAuthFailureBurst', 'RedsecConfigDriftIoc', 'RedsecConfigDrift', 'RedsecDangerousCommand'].includes(a.labels['alertname'] ?? ''))).toEqual([]);
 
     const started = Date.now();
     const client = await rawConnect(redis.port);
@@ -207,5 +209,27 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     console.info(`monitoring-prometheus: delivered through alertmanager ${Date.now() - started} ms after the burst`);
     expect(paged.path).toBe('/page');
     expect(paged.body.alerts.find((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')).toMatchObject({ status: 'firing', labels: { severity: 'high', target } });
+  });
+
+  it('fires RedsecConfigDriftIoc and RedsecDangerousCommand after CONFIG SET dir (the file-write attack\'s first step)', async () => {
+    const started = Date.now();
+    const admin = await rawConnect(redis.port);
+    expect(await admin.call('AUTH', PASSWORD)).toBe('OK');
+    expect(await admin.call('CONFIG', 'SET', 'dir', mkdtempSync(join(root, 'x-')))).toBe('OK');
+    admin.close();
+    const alerts = await until(
+      'RedsecConfigDriftIoc and RedsecDangerousCommand firing',
+      async () => {
+        const r = (await (await fetch(`${prom!.url}/api/v1/alerts`)).json()) as { data: { alerts: { state: string; labels: Record<string, string> }[] } };
+        const firing = r.data.alerts.filter((a) => a.state === 'firing');
+        const drift = firing.find((a) => a.labels['alertname'] === 'RedsecConfigDriftIoc');
+        const command = firing.find((a) => a.labels['alertname'] === 'RedsecDangerousCommand');
+        return drift && command ? { drift, command } : undefined;
+      },
+      20_000,
+    );
+    console.info(`monitoring-prometheus: drift and CONFIG SET alerts firing ${Date.now() - started} ms after CONFIG SET dir`);
+    expect(alerts.drift.labels).toMatchObject({ severity: 'critical', directive: 'dir', target });
+    expect(alerts.command.labels).toMatchObject({ severity: 'high', command: 'config|set', target });
   });
 });

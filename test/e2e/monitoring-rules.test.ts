@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { METRICS } from '../../src/exporter/contract.js';
 import { prometheusAlertNames, renderAlertmanagerExample, renderPrometheusRules } from '../../src/generate/index.js';
 import { SEVERITIES } from '../../src/report/types.js';
 import { cli } from '../helpers/run-cli.js';
@@ -110,6 +111,14 @@ describe('monitoring/ files of a generated bundle', () => {
     const anomaly = doc.groups.flatMap((g) => g.rules).filter((r) => r.record !== undefined).map((r) => r.expr).join('\n');
     expect(anomaly).toContain('avg_over_time(');
     expect(anomaly).toContain('stddev_over_time(');
+  });
+
+  it('README "Monitoring" lists every metric the exporter serves and every alert of the file', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('\n## Monitoring\n'), readme.indexOf('\n## Supported versions\n'));
+    expect(section.length).toBeGreaterThan(1000);
+    expect(Object.values(METRICS).map((m) => m.name).filter((n) => !section.includes(`\`${n}\``))).toEqual([]);
+    expect(prometheusAlertNames('hardened').filter((n) => !section.includes(`\`${n}\``))).toEqual([]);
   });
 
   it('amtool check-config accepts the Alertmanager example', () => {

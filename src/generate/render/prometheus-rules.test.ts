@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { METRICS } from '../../exporter/contract.js';
 import { SECURITY_LEVELS } from '../../profile/index.js';
 import { renderAlertmanagerExample } from './alertmanager.js';
 import { LEVEL_NUMBER, prometheusAlertNames, prometheusRuleGroups, renderPrometheusRules } from './prometheus-rules.js';
@@ -39,6 +40,15 @@ describe('renderPrometheusRules', () => {
     const records = prometheusRuleGroups('standard').flatMap((g) => g.rules.flatMap((r) => ('record' in r ? [r.record] : [])));
     expect(new Set(records).size).toBe(records.length);
     for (const r of records) expect(r).toMatch(/^redsec:[a-z_]+:rate5m(:[a-z0-9]+)?$/);
+  });
+
+  it('uses only metrics the exporter serves (its contract), and every metric family of the alerts exists', () => {
+    const served = new Set(Object.values(METRICS).map((m) => m.name));
+    const exprs = prometheusRuleGroups('hardened').flatMap((g) => g.rules.map((r) => r.expr)).join('\n');
+    // Metric names, not the recorded redsec:... series nor label values inside quotes.
+    const used = new Set([...exprs.replace(/"[^"]*"|`[^`]*`/g, '').matchAll(/\bredsec_[a-z_]+\b/g)].map((m) => m[0]));
+    expect(used.size).toBeGreaterThanOrEqual(14);
+    expect([...used].filter((n) => !served.has(n))).toEqual([]);
   });
 
   it('is deterministic', () => {
