@@ -1,8 +1,8 @@
 /**
  * What one target's series say, from its polls: the raw counters of the latest poll, and what only
  * comparing polls can tell (users and directives differing from the baseline, failures counted
- * from ACL LOG where INFO has no counter). Pure: the state goes in and comes out, nothing is read
- * or sent here.
+ * from ACL LOG where INFO has no counter). No I/O: each poll is folded into the target's state in
+ * place, nothing is read or sent here.
  */
 import type { UserBaseline } from '../rules/types.js';
 import type { Report } from '../report/types.js';
