@@ -38,19 +38,13 @@ export { DANGEROUS_COMMANDS, DANGEROUS_COMMAND_NAMES, type DangerousCommand } fr
 export {
   WATCH_STATE_VERSION,
   MAX_STATE_EVENTS,
-  MAX_SEEN_KEYS,
   StateSaver,
-  emptyState,
-  isSecretDirective,
-  markSeen,
-  readWatchState,
+  emptyStateFile,
+  readStateFile,
   recordEvents,
-  rememberSnapshot,
-  restoreSnapshot,
-  writeWatchState,
-  type TargetMemory,
-  type WatchState,
-} from './state.js';
+  writeStateFile,
+  type WatchStateFile,
+} from './state-file.js';
 export { emptyTargetState, userDigest, configForState, type TargetState, type TargetStates, type UserDigest } from './target-state.js';
 export { detectSnapshot, detectFindings, newLogEvents, driftWeight, usersWhoMayRun, type DetectOptions } from './detect/index.js';
 export { Watcher, type WatcherOptions, type WatchTarget, type EventSink, type WatcherStats } from './watcher.js';

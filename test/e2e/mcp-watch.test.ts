@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/run-cli.js';
 import { startMcp, structuredOf, textOf } from './mcp-client.js';
 import type { WatchEvent } from '../../src/watch/event.js';
-import { emptyState, recordEvents, writeWatchState } from '../../src/watch/state.js';
+import { emptyStateFile, recordEvents, writeStateFile } from '../../src/watch/state-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'redsec-mcp-watch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,7 +31,7 @@ interface Out {
 describe('MCP watch_events', () => {
   it('serves the recent events of the state file, filtered, and sees the watcher rewrite it', async () => {
     const path = join(dir, 'state.json');
-    const s = emptyState();
+    const s = emptyStateFile();
     recordEvents(s, [
       ev('prod', 'auth-failure', 'medium', 3 * 3600_000, 'three hours ago'),
       ev('prod', 'auth-bruteforce', 'high', 30 * 60_000, '50 failed AUTH from 10.0.0.7'),
@@ -39,7 +39,7 @@ describe('MCP watch_events', () => {
       ev('prod', 'anomaly', 'medium', 10 * 60_000, 'new connections at 40/s'),
     ]);
     s.events.at(-1)!.baseline = { observed: 40, expected: 2, deviation: 0.5, threshold: 5 };
-    writeWatchState(path, s);
+    writeStateFile(path, s);
     const m = await startMcp(['--watch', path]);
     try {
       const tools = (await m.client.listTools()).tools;
@@ -63,7 +63,7 @@ describe('MCP watch_events', () => {
 
       // The watcher writes again: a new event, with hostile text from a server in it.
       recordEvents(s, [ev('prod', 'acl-change', 'high', 0, 'user intruder\u001b[2J added\u202e')]);
-      writeWatchState(path, s);
+      writeStateFile(path, s);
       const again = await m.call('watch_events', { since: '5m' });
       expect(structuredOf<Out>(again).events.map((e) => e.kind)).toEqual(['acl-change']);
       expect(textOf(again)).not.toMatch(/[\u001b\u202e]/);
@@ -78,7 +78,7 @@ describe('MCP watch_events', () => {
       const corrupt = await m.call('watch_events', {});
       expect(corrupt.isError).toBe(true);
       expect(textOf(corrupt)).toMatch(/not a redsec watch state file: not JSON$/);
-      writeWatchState(path, s);
+      writeStateFile(path, s);
       expect(structuredOf<Out>(await m.call('watch_events', { since: '5m' })).events).toHaveLength(1);
     } finally {
       await m.close();
@@ -104,7 +104,7 @@ describe('MCP watch_events', () => {
 
   it('a corrupt state file at start is exit 2 with one line', async () => {
     const path = join(dir, 'corrupt.json');
-    writeFileSync(path, JSON.stringify({ version: 1, savedAt: 'x', salt: '0'.repeat(32), targets: {}, events: [{ kind: 'nope' }] }));
+    writeFileSync(path, JSON.stringify({ version: 1, savedAt: 'x', targets: {}, events: [{ kind: 'nope' }] }));
     const r = await cli(['mcp', '--watch', path]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);

@@ -106,7 +106,7 @@ export function registerMcp(program: Command): void {
         // Read and validated before serving: a bad file is exit 2 at start, never a tool error later.
         const cveData = flags.cveData !== undefined ? (await import('../../cve/load.js')).loadCveData(flags.cveData) : undefined;
         // A state file that exists must be one redsec wrote; a missing one is fine (the watcher may start later).
-        if (flags.watch !== undefined) (await import('../../watch/state.js')).readWatchState(flags.watch);
+        if (flags.watch !== undefined) (await import('../../watch/state-file.js')).readStateFile(flags.watch);
         await serveStdio({
           cveData,
           targets,

@@ -11,7 +11,7 @@ import { SEVERITIES } from '../../report/index.js';
 import { parseDurationMs } from '../../text/duration.js';
 import { visible } from '../../text/index.js';
 import type { WatchEvent } from '../../watch/event.js';
-import { readWatchState, type WatchState } from '../../watch/state.js';
+import { readStateFile, type WatchStateFile } from '../../watch/state-file.js';
 import type { WatchEventsInputSchema, WatchEventsOutputSchema } from '../schemas.js';
 
 type Input = z.infer<typeof WatchEventsInputSchema>;
@@ -19,11 +19,11 @@ type Output = z.infer<typeof WatchEventsOutputSchema>;
 
 interface Cached {
   key: string;
-  state: WatchState | undefined;
+  state: WatchStateFile | undefined;
 }
 const cache = new Map<string, Cached>();
 
-function load(path: string): WatchState | undefined {
+function load(path: string): WatchStateFile | undefined {
   let key: string;
   try {
     const st = statSync(path);
@@ -33,7 +33,7 @@ function load(path: string): WatchState | undefined {
   }
   const hit = cache.get(path);
   if (hit && hit.key === key) return hit.state;
-  const state = readWatchState(path);
+  const state = readStateFile(path);
   cache.set(path, { key, state });
   return state;
 }
