@@ -179,7 +179,7 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     await until('two samples of redsec_acl_auth_failures_total', async () => ((await query('count_over_time(redsec_acl_auth_failures_total[1m]) >= 2')).length > 0 ? true : undefined), 20_000);
     const quiet = (await (await fetch(`${prom!.url}/api/v1/alerts`)).json()) as { data: { alerts: { labels: Record<string, string> }[] } };
     // Nothing the test provokes is alerted before it is provoked.
-    expect(quiet.data.alerts.filter((a) => ['RedsecAuthFailureBurst', 'RedsecConfigDriftIoc', 'RedsecConfigDrift', 'RedsecDangerousCommand'].includes(a.labels['alertname'] ?? ''))).toEqual([]);
+    expect(quiet.data.alerts.filter((a) => ['RedsecAuthFailureBurst', 'RedsecConfigDriftIoc', 'RedsecConfigDrift', 'RedsecDangerousCommand', 'RedsecAclUserAdded'].includes(a.labels['alertname'] ?? ''))).toEqual([]);
 
     const started = Date.now();
     const client = await rawConnect(redis.port);
@@ -211,25 +211,28 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     expect(paged.body.alerts.find((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')).toMatchObject({ status: 'firing', labels: { severity: 'high', target } });
   });
 
-  it('fires RedsecConfigDriftIoc and RedsecDangerousCommand after CONFIG SET dir (the file-write attack\'s first step)', async () => {
+  it('fires RedsecConfigDriftIoc, RedsecAclUserAdded and RedsecDangerousCommand after CONFIG SET dir and ACL SETUSER intruder', async () => {
     const started = Date.now();
     const admin = await rawConnect(redis.port);
     expect(await admin.call('AUTH', PASSWORD)).toBe('OK');
     expect(await admin.call('CONFIG', 'SET', 'dir', mkdtempSync(join(root, 'x-')))).toBe('OK');
+    expect(await admin.call('ACL', 'SETUSER', 'intruder', 'on', '>intruder-password-1', '+@all', '~*')).toBe('OK');
     admin.close();
     const alerts = await until(
-      'RedsecConfigDriftIoc and RedsecDangerousCommand firing',
+      'RedsecConfigDriftIoc, RedsecAclUserAdded and RedsecDangerousCommand firing',
       async () => {
         const r = (await (await fetch(`${prom!.url}/api/v1/alerts`)).json()) as { data: { alerts: { state: string; labels: Record<string, string> }[] } };
         const firing = r.data.alerts.filter((a) => a.state === 'firing');
         const drift = firing.find((a) => a.labels['alertname'] === 'RedsecConfigDriftIoc');
-        const command = firing.find((a) => a.labels['alertname'] === 'RedsecDangerousCommand');
-        return drift && command ? { drift, command } : undefined;
+        const added = firing.find((a) => a.labels['alertname'] === 'RedsecAclUserAdded');
+        const commands = firing.filter((a) => a.labels['alertname'] === 'RedsecDangerousCommand').map((a) => a.labels['command']).sort();
+        return drift && added && commands.length === 2 ? { drift, added, commands } : undefined;
       },
       20_000,
     );
-    console.info(`monitoring-prometheus: drift and CONFIG SET alerts firing ${Date.now() - started} ms after CONFIG SET dir`);
+    console.info(`monitoring-prometheus: drift, new-user and dangerous-command alerts firing ${Date.now() - started} ms after CONFIG SET dir and ACL SETUSER`);
     expect(alerts.drift.labels).toMatchObject({ severity: 'critical', directive: 'dir', target });
-    expect(alerts.command.labels).toMatchObject({ severity: 'high', command: 'config|set', target });
+    expect(alerts.added.labels).toMatchObject({ severity: 'high', change: 'added', target });
+    expect(alerts.commands).toEqual(['acl|setuser', 'config|set']);
   });
 });
