@@ -7,6 +7,7 @@ import { UsageError } from '../errors.js';
 import { auditTarget } from '../audit/audit.js';
 import { loadBaseline } from '../audit/baseline.js';
 import { planExpectations } from '../audit/drift.js';
+import { loadPlanBaseline } from '../audit/plan-baseline.js';
 import { resolveProfileArg, type AuditProfile } from '../audit/profile.js';
 import { targetCredentials, type ConnectionSettings } from '../audit/collect-target.js';
 import type { Target } from '../resp/index.js';
@@ -28,7 +29,9 @@ export interface ExporterOptions {
   labelUsers?: number | undefined;
   /** --baseline users.acl. */
   baselineFile?: string | undefined;
-  /** --profile level|file: config drift against its plan (and the audit's gap). */
+  /** --baseline-plan plan.json: config drift against its values (wins over --profile's plan). */
+  baselinePlan?: string | undefined;
+  /** --profile level|file: the audit's gap, and config drift against its plan without --baseline-plan. */
   profile?: string | undefined;
   /** How long a target's first scrape waits for its first audit (default 5 s). */
   firstAuditWaitMs?: number | undefined;
@@ -47,6 +50,7 @@ export async function startExporter(opts: ExporterOptions): Promise<RunningExpor
   const credentials = new Map(entries.map((e) => [e.name, targetCredentials(e.target, opts.settings)]));
   const baseline = opts.baselineFile !== undefined ? loadBaseline(opts.baselineFile) : undefined;
   const profile = opts.profile !== undefined ? resolveProfileArg(opts.profile) : null;
+  const plan = opts.baselinePlan !== undefined ? loadPlanBaseline(opts.baselinePlan) : undefined;
   return serveExporter(entries, opts.listen, {
     poll: (e) => pollTarget(e.target, opts.settings, { name: e.name, credentials: credentials.get(e.name) }),
     audit: (e) => auditTarget(e.target, { ...opts.settings, profile, ...(baseline ? { baseline } : {}) }),
@@ -55,7 +59,7 @@ export async function startExporter(opts: ExporterOptions): Promise<RunningExpor
     concurrency: opts.concurrency ?? 16,
     labelUsers: opts.labelUsers ?? 0,
     userBaseline: baseline,
-    configBaseline: profile ? planBaselines(profile) : undefined,
+    configBaseline: plan ? () => plan : profile ? planBaselines(profile) : undefined,
   });
 }
 

@@ -257,6 +257,37 @@ describe('redsec exporter against hostile replies', () => {
   });
 });
 
+describe('redsec exporter with --baseline-plan', () => {
+  it('measures drift against generate\'s plan.json: only the directives the plan sets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'redsec-exporter-plan-'));
+    const server = await startRedis({ overrides: { timeout: '300', maxclients: '1000' } });
+    try {
+      const gen = await cli(['generate', '--level', 'hardened', '--exposure', 'private_network', '--out', join(dir, 'bundle')]);
+      expect(gen.code, gen.stderr).toBe(0);
+      const exporter = await startExporter({ targets: [parseTarget(`redis://127.0.0.1:${server.port}`)], settings: {}, listen: LOOPBACK, baselinePlan: join(dir, 'bundle', 'plan.json') });
+      try {
+        const r = await get(`${exporter.url}/metrics`);
+        expect(promtoolCheck(r.text).code).toBe(0);
+        const drifted = [...r.text.matchAll(/^redsec_config_drift\{[^}]*directive="([^"]+)"\} 1$/gm)].map((m) => m[1]);
+        // The plan's TLS-only listener, its ACL log size and syslog are not this server's; timeout
+        // and maxclients were set to the plan's values, and directives the plan leaves alone never count.
+        expect(drifted).toEqual(expect.arrayContaining(['port', 'tls-protocols', 'acllog-max-len', 'syslog-enabled']));
+        expect(drifted).not.toContain('timeout');
+        expect(drifted).not.toContain('maxclients');
+        expect(drifted).not.toContain('dir');
+      } finally {
+        await exporter.close();
+      }
+      const bad = await cli(['exporter', `redis://127.0.0.1:${server.port}`, '--baseline-plan', join(dir, 'bundle', 'redis.conf'), '--listen', '127.0.0.1:0']);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/redis\.conf: not JSON/);
+    } finally {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('redsec exporter on a TLS server', () => {
   it('dates the served certificate (redsec_tls_cert_expiry_seconds) as openssl does', async () => {
     const pki = testPki();

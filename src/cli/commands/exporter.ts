@@ -19,6 +19,7 @@ interface ExporterFlags extends ClientTlsFlags {
   auditEvery: string;
   labelUsers?: string | boolean;
   baseline?: string;
+  baselinePlan?: string;
   profile?: string;
   configCommand?: string;
 }
@@ -54,7 +55,8 @@ export function registerExporter(program: Command): void {
     .option('--audit-every <duration>', 'rerun the audit rules (findings, level) this often; scrapes in between serve the last result', '1h')
     .option('--label-users [max]', `label redsec_acl_auth_failures_total by user (from ACL LOG), at most max users (default ${DEFAULT_LABEL_USERS}), the rest as "(other)"`)
     .option('--baseline <aclfile>', 'the approved users, e.g. generate\'s users.acl (redsec_acl_user_changes; else the first poll)')
-    .option('--profile <level|file>', 'target profile: config drift is measured against the plan generate builds for it (else the first poll)')
+    .option('--baseline-plan <plan.json>', 'generate\'s plan.json: config drift is measured against its values (else the first poll)')
+    .option('--profile <level|file>', 'target profile for the audit\'s gap; without --baseline-plan, config drift is measured against the plan generate builds for it')
     .option('--config-command <name>', 'CONFIG\'s name where rename-command renamed it (the audit\'s CONFIG GET goes out as NAME GET)')
     .action(
       action(async (urls: string[], flags: ExporterFlags) => {
@@ -95,6 +97,7 @@ export function registerExporter(program: Command): void {
           auditEveryMs: everyMs,
           labelUsers: maxUsers,
           baselineFile: flags.baseline,
+          baselinePlan: flags.baselinePlan,
           profile: flags.profile,
         });
         err(`redsec exporter: ${targets.length} target${targets.length === 1 ? '' : 's'}, serving ${running.url}/metrics and ${running.url}/scrape?target=NAME`);

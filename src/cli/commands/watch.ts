@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { InputError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 // The watcher, the audit and the ACL engine are imported when the action runs.
 import { parseDurationMs } from '../../text/duration.js';
 import { action, err } from '../action.js';
@@ -143,22 +143,6 @@ export function registerWatch(program: Command): void {
     );
 }
 
-/** plan.json from `redsec generate`: its profile rebuilt into the plan's values (as the audit's drift does). */
 async function loadPlanBaseline(file: string): Promise<Record<string, string>> {
-  const [{ readInputFile }, { profileFromJson }, { planExpectations }] = await Promise.all([
-    import('../../input-file.js'),
-    import('../../audit/profile.js'),
-    import('../../audit/drift.js'),
-  ]);
-  const text = readInputFile(file, 'plan file');
-  let plan: unknown;
-  try {
-    plan = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`not JSON: ${(e as Error).message.split('\n')[0]}`, file);
-  }
-  const p = plan as { profile?: unknown; version?: unknown };
-  if (typeof p !== 'object' || p === null || typeof p.profile !== 'object' || p.profile === null) throw new InputError('not a plan.json from redsec generate (no "profile")', file);
-  const profile = profileFromJson(JSON.stringify(p.profile), file);
-  return Object.fromEntries(planExpectations(profile, typeof p.version === 'string' ? (p.version as typeof profile.redis_version) : profile.redis_version));
+  return (await import('../../audit/plan-baseline.js')).loadPlanBaseline(file);
 }
