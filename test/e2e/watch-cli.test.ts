@@ -1,0 +1,160 @@
+/**
+ * `redsec watch` as a user runs it: the built CLI in its own process against real servers, JSON
+ * Lines and text output, a targets file, a target that dies and comes back (target-down, then
+ * target-up, the other target watched all along), SIGTERM and SIGINT ending it cleanly (exit 0, a
+ * closing line, no stack trace), bad input as one line and exit 2. The password never shows.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedis, type RedisServer } from '../helpers/redis-server.js';
+import { rawConnect } from '../helpers/raw-client.js';
+import { WATCH_EVENT_KINDS } from '../../src/watch/event.js';
+
+const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+const PW = 'watch-cli-admin-pw-4471';
+const USERS = `user default off\nuser admin on >${PW} ~* &* +@all`;
+const dir = mkdtempSync(join(tmpdir(), 'redsec-watch-cli-'));
+
+interface Proc {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(args: string[]): Proc {
+  const child = spawn(process.execPath, [CLI, 'watch', ...args], { env: { ...process.env, REDSEC_PASSWORD: PW, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  return { child, stdout: () => out, stderr: () => err, exit };
+}
+
+async function until(what: string, p: Proc, ok: () => boolean, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not seen; stdout: ${p.stdout().slice(-2000)} stderr: ${p.stderr().slice(-1000)}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const lines = (p: Proc) => p.stdout().split('\n').filter((l) => l !== '');
+
+describe('redsec watch (CLI)', () => {
+  let a: RedisServer;
+  let b: RedisServer;
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startRedis({ config: USERS }), startRedis({ config: USERS })]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('--format jsonl with a targets file: one event object per line; a dead target is down, then up when it answers; SIGTERM ends it cleanly', async () => {
+    const file = join(dir, 'fleet.txt');
+    let bPort = 0;
+    writeFileSync(file, `# two servers\nredis://127.0.0.1:${a.port}\nredis://127.0.0.1:${b.port}  # the one that dies\n`);
+    const p = run(['--targets', file, '--user', 'admin', '--interval', '300ms', '--format', 'jsonl', '--audit-every', '0']);
+    try {
+      await until('banner', p, () => /2 targets every 300ms/.test(p.stderr()));
+      // Let both targets have their first poll, then provoke a change on a.
+      await new Promise((r) => setTimeout(r, 800));
+      const admin = await rawConnect(a.port);
+      await admin.call('AUTH', 'admin', PW);
+      await admin.call('CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
+      admin.close();
+      await until('config-drift', p, () => p.stdout().includes('"config-drift"'));
+      // b dies: down once (not once per poll), a still watched; b restarts on its port: up.
+      bPort = b.port;
+      await b.stop();
+      await until('target-down', p, () => p.stdout().includes('"target-down"'));
+      await new Promise((r) => setTimeout(r, 1000));
+      b = await startRedis({ config: USERS, overrides: { port: String(bPort) } });
+      await until('target-up', p, () => p.stdout().includes('"target-up"'));
+      p.child.kill('SIGTERM');
+      const { code, signal } = await p.exit;
+      expect(signal).toBeNull();
+      expect(code).toBe(0);
+      const events = lines(p).map((l) => JSON.parse(l) as Record<string, unknown>);
+      for (const e of events) {
+        expect(WATCH_EVENT_KINDS).toContain(e['kind']);
+        expect(Object.keys(e)).toEqual(expect.arrayContaining(['time', 'target', 'kind', 'severity', 'summary', 'evidence']));
+        expect(Number.isNaN(Date.parse(String(e['time'])))).toBe(false);
+      }
+      const drift = events.find((e) => e['kind'] === 'config-drift');
+      expect(drift?.['target']).toBe(`redis://127.0.0.1:${a.port}`);
+      expect(drift?.['evidence']).toMatchObject({ directive: 'maxmemory-policy', old: 'noeviction', new: 'allkeys-lru' });
+      const downs = events.filter((e) => e['kind'] === 'target-down');
+      expect(downs).toHaveLength(1);
+      expect(downs[0]?.['target']).toBe(`redis://127.0.0.1:${bPort}`);
+      expect(downs[0]?.['evidence']).toMatchObject({ error: 'CONNREFUSED' });
+      expect(events.filter((e) => e['kind'] === 'target-up')).toHaveLength(1);
+      // Nothing else: the CONFIG SET itself, and b restarted with another dir and logfile (its test dir).
+      expect(events.map((e) => e['kind']).sort()).toEqual(['config-drift', 'config-drift', 'config-drift', 'dangerous-command', 'target-down', 'target-up']);
+      expect(events.filter((e) => e['kind'] === 'config-drift' && e['target'] === `redis://127.0.0.1:${bPort}`).map((e) => (e['evidence'] as Record<string, unknown>)['directive']).sort()).toEqual(['dir', 'logfile']);
+      expect(p.stderr()).toMatch(/stopped after \d+ poll\(s\), [1-9]\d* failed, 6 event\(s\)/);
+      expect(p.stderr()).not.toMatch(/\n\s+at /);
+      expect(p.stdout() + p.stderr()).not.toContain(PW);
+    } finally {
+      p.child.kill('SIGKILL');
+    }
+  });
+
+  it('text format, one line per event; SIGINT ends it cleanly', async () => {
+    const p = run([`redis://127.0.0.1:${a.port}`, '--user', 'admin', '--interval', '300ms', '--audit-every', '0']);
+    try {
+      await until('banner', p, () => /1 target every 300ms/.test(p.stderr()));
+      await new Promise((r) => setTimeout(r, 700));
+      const admin = await rawConnect(a.port);
+      await admin.call('AUTH', 'admin', PW);
+      await admin.call('ACL', 'SETUSER', 'intruder', 'on', '>intruder-pw-1', '+@all', '~*');
+      admin.close();
+      await until('acl-change', p, () => p.stdout().includes('acl-change'));
+      p.child.kill('SIGINT');
+      const { code } = await p.exit;
+      expect(code).toBe(0);
+      const acl = lines(p).find((l) => l.includes(' acl-change: '));
+      expect(acl).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z CRITICAL redis://127\\.0\\.0\\.1:${a.port} acl-change: user intruder added, enabled, with .*\\+@all`));
+      expect(p.stdout()).not.toContain('intruder-pw-1');
+      expect(p.stdout()).not.toContain('\x1b[');
+    } finally {
+      p.child.kill('SIGKILL');
+    }
+  });
+
+  it('--max-polls ends on its own; the audit runs on the first poll without events (it is the baseline)', async () => {
+    const p = run([`redis://127.0.0.1:${a.port}`, '--user', 'admin', '--interval', '200ms', '--max-polls', '3', '--format', 'jsonl']);
+    const { code } = await p.exit;
+    expect(code).toBe(0);
+    expect(p.stdout()).toBe('');
+    expect(p.stderr()).toMatch(/audit every 1h/);
+    expect(p.stderr()).toMatch(/stopped after 3 poll\(s\), 0 failed, 0 event\(s\)/);
+  });
+
+  it('bad input: one line, exit 2, nothing polled', async () => {
+    const cases = [
+      [['--interval', 'soon', `redis://127.0.0.1:${a.port}`], /--interval must be a duration/],
+      [['--format', 'xml', `redis://127.0.0.1:${a.port}`], /--format must be text or jsonl/],
+      [[], /give at least one URL or --targets FILE/],
+      [['--targets', join(dir, 'missing.txt')], /missing\.txt/],
+      [['--baseline-plan', join(dir, 'missing.json'), `redis://127.0.0.1:${a.port}`], /missing\.json/],
+      [[`redis://127.0.0.1:${a.port}`, `redis://127.0.0.1:${a.port}`], /target given twice/],
+    ] as const;
+    // The processes run side by side (each is a node start-up).
+    await Promise.all(
+      cases.map(async ([args, message]) => {
+        const p = run([...args]);
+        const { code } = await p.exit;
+        expect(code, String(args)).toBe(2);
+        expect(p.stderr().trim().split('\n')).toHaveLength(1);
+        expect(p.stderr()).toMatch(message);
+        expect(p.stdout()).toBe('');
+      }),
+    );
+  });
+});
