@@ -46,6 +46,13 @@ export interface WatcherOptions {
   onState?: ((name: string, state: TargetState) => void) | undefined;
   /** After each good poll, with its snapshot (for consumers of raw values). */
   onSnapshot?: ((name: string, snap: WatchSnapshot) => void) | undefined;
+  /**
+   * At a target's first poll (live: its snapshot, undefined when that poll failed): the state to
+   * resume from, e.g. a --state file's; undefined starts afresh.
+   */
+  restore?: ((name: string, live: WatchSnapshot | undefined) => TargetState | undefined) | undefined;
+  /** After each poll: the new state, the snapshot (undefined when the poll failed) and its events. */
+  onPolled?: ((name: string, state: TargetState, snap: WatchSnapshot | undefined, events: readonly WatchEvent[]) => void) | undefined;
   /** Problems that are not events (an audit that failed): one line each. */
   log?: ((line: string) => void) | undefined;
   /** Polls at once (default 64). */
@@ -70,6 +77,7 @@ export class Watcher {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #running = new Set<Promise<void>>();
   readonly #busy = new Set<string>();
+  readonly #restored = new Set<string>();
   readonly #rounds = new Map<string, number>();
   readonly #stats: WatcherStats = { polls: 0, failedPolls: 0, skippedTicks: 0, events: 0 };
   #slots: number;
@@ -170,26 +178,33 @@ export class Watcher {
     }
   }
 
+  /** The state a target's first poll resumes from (restore), else what it has. */
+  #previous(name: string, live: WatchSnapshot | undefined): TargetState {
+    const prev = this.#state.get(name) ?? emptyTargetState();
+    if (prev.up !== null || !this.#opts.restore || this.#restored.has(name)) return prev;
+    this.#restored.add(name);
+    return this.#opts.restore(name, live) ?? prev;
+  }
+
   async #judge(t: WatchTarget): Promise<void> {
-    const prev = this.#state.get(t.name) ?? emptyTargetState();
     const clients = (this.#opts.detect?.allowClients?.length ?? 0) > 0;
     let snap: WatchSnapshot;
     this.#stats.polls++;
     try {
       snap = await (this.#opts.poll ? this.#opts.poll(t, clients) : pollTarget(t.target, this.#opts.settings, { name: t.name, credentials: t.credentials, clients }));
     } catch (e) {
+      const prev = this.#previous(t.name, undefined);
       this.#stats.failedPolls++;
       const message = visible(((e as Error)?.message ?? String(e)).split('\n')[0] ?? '').slice(0, 300);
       const code = (e as { code?: unknown })?.code;
       const next: TargetState = { ...prev, up: false, lastError: message, downSince: prev.up === false ? prev.downSince : new Date().toISOString() };
-      this.#commit(t.name, next);
-      if (prev.up !== false) {
-        this.#emit([
-          makeEvent({ target: t.name, at: Date.now() }, 'target-down', 'high', `not answering: ${message}`, { error: typeof code === 'string' ? code : null, message }),
-        ]);
-      }
+      const events =
+        prev.up !== false ? [makeEvent({ target: t.name, at: Date.now() }, 'target-down', 'high', `not answering: ${message}`, { error: typeof code === 'string' ? code : null, message })] : [];
+      this.#commit(t.name, next, undefined, events);
+      this.#emit(events);
       return;
     }
+    const prev = this.#previous(t.name, snap);
     const { state, events } = detectSnapshot(prev, snap, this.#opts.detect);
     if (prev.up === false) {
       const since = prev.downSince ? Date.parse(prev.downSince) : NaN;
@@ -214,14 +229,15 @@ export class Watcher {
         this.#opts.log?.(`redsec watch: ${visible(t.name)}: audit failed: ${visible(((e as Error)?.message ?? String(e)).split('\n')[0] ?? '').slice(0, 300)}`);
       }
     }
-    this.#commit(t.name, next);
+    this.#commit(t.name, next, snap, events);
     this.#opts.onSnapshot?.(t.name, snap);
     this.#emit(events);
   }
 
-  #commit(name: string, state: TargetState): void {
+  #commit(name: string, state: TargetState, snap: WatchSnapshot | undefined, events: readonly WatchEvent[]): void {
     this.#state.set(name, state);
     this.#opts.onState?.(name, state);
+    this.#opts.onPolled?.(name, state, snap, events);
   }
 
   #emit(events: readonly WatchEvent[]): void {

@@ -5,7 +5,7 @@
  * closing line, no stack trace), bad input as one line and exit 2. The password never shows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,7 @@ describe('redsec watch (CLI)', () => {
     const file = join(dir, 'fleet.txt');
     let bPort = 0;
     writeFileSync(file, `# two servers\nredis://127.0.0.1:${a.port}\nredis://127.0.0.1:${b.port}  # the one that dies\n`);
-    const p = run(['--targets', file, '--user', 'admin', '--interval', '300ms', '--format', 'jsonl', '--audit-every', '0']);
+    const p = run(['--targets', file, '--user', 'admin', '--interval', '300ms', '--format', 'jsonl', '--audit-every', '0', '--timeout', '15000']);
     try {
       await until('banner', p, () => /2 targets every 300ms/.test(p.stderr()));
       // Let both targets have their first poll, then provoke a change on a.
@@ -134,6 +134,38 @@ describe('redsec watch (CLI)', () => {
     expect(p.stdout()).toBe('');
     expect(p.stderr()).toMatch(/audit every 1h/);
     expect(p.stderr()).toMatch(/stopped after 3 poll\(s\), 0 failed, 0 event\(s\)/);
+  });
+
+  it('--state: a restart reports only what changed while it was stopped, and nothing twice; the file is 0600 without secrets', async () => {
+    const state = join(dir, 'watch-state.json');
+    const once = async () => {
+      const p = run([`redis://127.0.0.1:${a.port}`, '--user', 'admin', '--interval', '200ms', '--max-polls', '2', '--audit-every', '0', '--format', 'jsonl', '--state', state]);
+      const { code } = await p.exit;
+      expect(code, p.stderr()).toBe(0);
+      return lines(p).map((l) => JSON.parse(l) as { kind: string; evidence: Record<string, unknown> });
+    };
+    expect(await once()).toEqual([]);
+    expect(statSync(state).mode & 0o777).toBe(0o600);
+    // While the watcher is stopped: a new user and three failed AUTHs.
+    const admin = await rawConnect(a.port);
+    await admin.call('AUTH', 'admin', PW);
+    await admin.call('ACL', 'SETUSER', 'latecomer', 'on', '>latecomer-pw-9', '~*', '+get');
+    admin.close();
+    const bad = await rawConnect(a.port);
+    for (let i = 0; i < 3; i++) await bad.call('AUTH', 'latecomer', `nope-${i}`);
+    bad.close();
+    const second = await once();
+    expect(second.map((e) => e.kind).sort()).toEqual(['acl-change', 'auth-failure', 'dangerous-command']);
+    expect(second.find((e) => e.kind === 'acl-change')?.evidence).toMatchObject({ user: 'latecomer', change: 'added' });
+    expect(second.find((e) => e.kind === 'auth-failure')?.evidence).toMatchObject({ user: 'latecomer', count: 3 });
+    // A third run has nothing new to say.
+    expect(await once()).toEqual([]);
+    const text = readFileSync(state, 'utf8');
+    expect(text).not.toContain(PW);
+    expect(text).not.toContain('latecomer-pw-9');
+    expect(text).not.toMatch(/#[0-9a-f]{64}/);
+    // The file holds the recent events (what `redsec mcp --watch` serves).
+    expect((JSON.parse(text) as { events: { kind: string }[] }).events.map((e) => e.kind).sort()).toEqual(['acl-change', 'auth-failure', 'dangerous-command']);
   });
 
   it('bad input: one line, exit 2, nothing polled', async () => {

@@ -2,6 +2,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // The watcher, the audit and the ACL engine are imported when the action runs.
 import { parseDurationMs } from '../../text/duration.js';
+import type { Target } from '../../resp/index.js';
+import type { WatchEvent } from '../../watch/event.js';
+import type { WatchSnapshot } from '../../watch/snapshot.js';
+import type { TargetState } from '../../watch/target-state.js';
 import { action, err } from '../action.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
@@ -21,6 +25,7 @@ interface WatchFlags extends ClientTlsFlags {
   auditEvery: string;
   certWindow: string;
   webhook?: string;
+  state?: string;
   maxPolls?: string;
 }
 
@@ -51,6 +56,7 @@ export function registerWatch(program: Command): void {
     .option('--audit-every <duration>', 'rerun the audit\'s rules this often (0 to never): new and resolved findings are events', '1h')
     .option('--cert-window <duration>', 'report served certificates expiring within this time', '30d')
     .option('--webhook <url>', 'also POST each event\'s JSON to this URL (retried with backoff; never delays the polls)')
+    .option('--state <file>', 'keep what was seen here (0600, no secrets) so a restart does not report it again; also what `redsec mcp --watch FILE` serves')
     .option('--max-polls <n>', 'stop after this many polls of each target (default: until SIGINT/SIGTERM)')
     .action(
       action(async (urls: string[], flags: WatchFlags) => {
@@ -96,8 +102,10 @@ export function registerWatch(program: Command): void {
         const baselineUsers = flags.baseline !== undefined ? (await import('../../audit/baseline.js')).loadBaseline(flags.baseline) : undefined;
         const planConfig = flags.baselinePlan !== undefined ? await loadPlanBaseline(flags.baselinePlan) : undefined;
 
+        const persistence = flags.state !== undefined ? new (await import('../../watch/persist.js')).WatchPersistence(flags.state) : undefined;
+        const detect = { allowClients, baselineUsers, planConfig, certWindowDays: certWindowMs / 86_400_000 };
         const color = flags.format === 'text' && textOptions().color;
-        const sinks: { send(e: import('../../watch/event.js').WatchEvent): unknown; close?(): Promise<unknown> }[] = [
+        const sinks: { send(e: WatchEvent): unknown; close?(): Promise<unknown> }[] = [
           {
             send: (e) => process.stdout.write(`${flags.format === 'jsonl' ? renderEventJson(scrubSecrets(e, secrets)) : renderEventText(scrubSecrets(e, secrets), { color })}\n`),
           },
@@ -108,7 +116,7 @@ export function registerWatch(program: Command): void {
         }
         const audit =
           auditEveryMs > 0
-            ? async (t: { target: import('../../resp/index.js').Target }) => {
+            ? async (t: { target: Target }) => {
                 const { auditTarget } = await import('../../audit/audit.js');
                 const report = await auditTarget(t.target, { ...settings, profile: null, waivers: [], ...(baselineUsers ? { baseline: baselineUsers } : {}), ...(allowClients ? { allowlists: { clients: allowClients } } : {}) });
                 return report.findings;
@@ -123,8 +131,15 @@ export function registerWatch(program: Command): void {
           sinks,
           auditEveryMs,
           audit,
-          detect: { allowClients, baselineUsers, planConfig, certWindowDays: certWindowMs / 86_400_000 },
+          detect,
           log: (line) => err(line),
+          ...(persistence
+            ? {
+                restore: (name: string, live: WatchSnapshot | undefined) => persistence.restore(name, live, detect),
+                onPolled: (name: string, state: TargetState, snap: WatchSnapshot | undefined, events: readonly WatchEvent[]) =>
+                  persistence.record(name, state, snap, events.map((e) => scrubSecrets(e, secrets))),
+              }
+            : {}),
         });
         err(`redsec watch: ${targets.length} target${targets.length === 1 ? '' : 's'} every ${flags.interval.trim()}${auditEveryMs > 0 ? `, audit every ${flags.auditEvery.trim()}` : ''}; Ctrl-C to stop`);
         const stop = (): void => void watcher.stop();
@@ -136,6 +151,7 @@ export function registerWatch(program: Command): void {
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
         }
+        persistence?.save();
         const s = watcher.stats();
         err(`redsec watch: stopped after ${s.polls} poll(s), ${s.failedPolls} failed, ${s.events} event(s)`);
         return 0;
