@@ -46,11 +46,6 @@ export interface WatcherOptions {
   onState?: ((name: string, state: TargetState) => void) | undefined;
   /** After each good poll, with its snapshot (for consumers of raw values). */
   onSnapshot?: ((name: string, snap: WatchSnapshot) => void) | undefined;
-  /**
-   * At a target's first poll (live: its snapshot, undefined when that poll failed): the state to
-   * resume from, e.g. a --state file's; undefined starts afresh.
-   */
-  restore?: ((name: string, live: WatchSnapshot | undefined) => TargetState | undefined) | undefined;
   /** After each poll: the new state, the snapshot (undefined when the poll failed) and its events. */
   onPolled?: ((name: string, state: TargetState, snap: WatchSnapshot | undefined, events: readonly WatchEvent[]) => void) | undefined;
   /** Problems that are not events (an audit that failed): one line each. */
@@ -77,7 +72,6 @@ export class Watcher {
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #running = new Set<Promise<void>>();
   readonly #busy = new Set<string>();
-  readonly #restored = new Set<string>();
   readonly #rounds = new Map<string, number>();
   readonly #stats: WatcherStats = { polls: 0, failedPolls: 0, skippedTicks: 0, events: 0 };
   #slots: number;
@@ -178,14 +172,6 @@ export class Watcher {
     }
   }
 
-  /** The state a target's first poll resumes from (restore), else what it has. */
-  #previous(name: string, live: WatchSnapshot | undefined): TargetState {
-    const prev = this.#state.get(name) ?? emptyTargetState();
-    if (prev.up !== null || !this.#opts.restore || this.#restored.has(name)) return prev;
-    this.#restored.add(name);
-    return this.#opts.restore(name, live) ?? prev;
-  }
-
   async #judge(t: WatchTarget): Promise<void> {
     const clients = (this.#opts.detect?.allowClients?.length ?? 0) > 0;
     let snap: WatchSnapshot;
@@ -193,7 +179,7 @@ export class Watcher {
     try {
       snap = await (this.#opts.poll ? this.#opts.poll(t, clients) : pollTarget(t.target, this.#opts.settings, { name: t.name, credentials: t.credentials, clients }));
     } catch (e) {
-      const prev = this.#previous(t.name, undefined);
+      const prev = this.#state.get(t.name) ?? emptyTargetState();
       this.#stats.failedPolls++;
       const message = visible(((e as Error)?.message ?? String(e)).split('\n')[0] ?? '').slice(0, 300);
       const code = (e as { code?: unknown })?.code;
@@ -204,7 +190,7 @@ export class Watcher {
       this.#emit(events);
       return;
     }
-    const prev = this.#previous(t.name, snap);
+    const prev = this.#state.get(t.name) ?? emptyTargetState();
     const { state, events } = detectSnapshot(prev, snap, this.#opts.detect);
     if (prev.up === false) {
       const since = prev.downSince ? Date.parse(prev.downSince) : NaN;

@@ -102,7 +102,7 @@ export function registerWatch(program: Command): void {
         const baselineUsers = flags.baseline !== undefined ? (await import('../../audit/baseline.js')).loadBaseline(flags.baseline) : undefined;
         const planConfig = flags.baselinePlan !== undefined ? await loadPlanBaseline(flags.baselinePlan) : undefined;
 
-        const persistence = flags.state !== undefined ? new (await import('../../watch/persist.js')).WatchPersistence(flags.state) : undefined;
+        const persistence = flags.state !== undefined ? new (await import('../../watch/persist.js')).WatchPersistence(flags.state, secrets) : undefined;
         const detect = { allowClients, baselineUsers, planConfig, certWindowDays: certWindowMs / 86_400_000 };
         const color = flags.format === 'text' && textOptions().color;
         const sinks: { send(e: WatchEvent): unknown; close?(): Promise<unknown> }[] = [
@@ -135,9 +135,8 @@ export function registerWatch(program: Command): void {
           log: (line) => err(line),
           ...(persistence
             ? {
-                restore: (name: string, live: WatchSnapshot | undefined) => persistence.restore(name, live, detect),
-                onPolled: (name: string, state: TargetState, snap: WatchSnapshot | undefined, events: readonly WatchEvent[]) =>
-                  persistence.record(name, state, snap, events.map((e) => scrubSecrets(e, secrets))),
+                initialState: persistence.initialState(),
+                onPolled: (name: string, state: TargetState, _snap: WatchSnapshot | undefined, events: readonly WatchEvent[]) => persistence.record(name, state, events.map((e) => scrubSecrets(e, secrets))),
               }
             : {}),
         });
