@@ -142,7 +142,7 @@ function peerOptions(f: Fleet, url: string, role: PeerReport['role']): PeerOptio
   if (role === 'replica') auth = adminCredentials({ ...f.opts, url }, url);
   else if (f.opts.sentinelPasswordFile !== undefined) auth = { ...(target.user !== undefined ? { user: target.user } : {}), password: readOneLine(f.opts.sentinelPasswordFile, 'sentinel password file') };
   else if (target.password !== undefined) auth = { ...(target.user !== undefined ? { user: target.user } : {}), password: target.password };
-  return { url, user: f.opts.user, auth, tls: f.opts.tls, timeoutMs: f.opts.timeoutMs ?? 5000, linkWaitMs: f.opts.linkWaitMs, relink: f.opts.relinkReplicas === true, persist: f.opts.persist };
+  return { url, user: f.opts.user, auth, tls: f.opts.tls, timeoutMs: f.opts.timeoutMs ?? 5000, linkWaitMs: f.opts.linkWaitMs, relink: f.opts.relinkReplicas === true, persist: f.opts.persist, readOnly: f.opts.apply !== true };
 }
 
 function urlOf(f: Fleet, display: string, list: 'replicas' | 'sentinels'): string {

@@ -156,8 +156,9 @@ async function adminConnection(ctx: Ctx): Promise<RespConnection> {
   return connect(ctx.target, {
     ...(ctx.adminAuth ? { auth: ctx.adminAuth } : {}),
     ...(ctx.opts.tls ? { tls: ctx.opts.tls } : {}),
-    // A plan reads (ACL GETUSER, CONFIG GET, CLIENT LIST) under the audit's allowlist: nothing else can leave.
-    rotationUser: ctx.opts.readOnly ? undefined : ctx.opts.user,
+    // A plan or a dry run reads (ACL GETUSER, CONFIG GET, CLIENT LIST) under the audit's allowlist:
+    // nothing else can leave, whatever the code path. Only --apply gets the rotation allowlist.
+    rotationUser: ctx.opts.readOnly || ctx.opts.apply !== true ? undefined : ctx.opts.user,
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
     retries: 0,

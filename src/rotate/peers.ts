@@ -30,6 +30,8 @@ export interface PeerOptions {
   /** Upper bound for a replica to re-link after CLIENT KILL TYPE master. */
   linkWaitMs?: number | undefined;
   persist?: boolean | undefined;
+  /** A dry run: the connection carries the audit's read-only allowlist, so it cannot write. */
+  readOnly?: boolean | undefined;
 }
 
 export interface PeerReport {
@@ -47,7 +49,7 @@ export function peerReport(role: PeerReport['role'], url: string): PeerReport {
 
 async function open(opts: PeerOptions): Promise<{ conn: RespConnection; target: Target }> {
   const target = parseTarget(opts.url);
-  const conn = await connect(target, { auth: opts.auth, tls: opts.tls, rotationUser: opts.user, connectTimeoutMs: opts.timeoutMs, replyTimeoutMs: opts.timeoutMs, retries: 0 });
+  const conn = await connect(target, { auth: opts.auth, tls: opts.tls, rotationUser: opts.readOnly ? undefined : opts.user, connectTimeoutMs: opts.timeoutMs, replyTimeoutMs: opts.timeoutMs, retries: 0 });
   return { conn, target };
 }
 
@@ -84,6 +86,7 @@ async function linkStatus(conn: RespConnection, target: Target): Promise<{ role:
 export async function replicaPreflight(opts: PeerOptions, report: PeerReport, apply: boolean): Promise<void> {
   const { conn, target } = await open(opts);
   try {
+    report.commands.push('CONFIG GET masteruser');
     const reply = await conn.call(['CONFIG', 'GET', 'masteruser']);
     refused(reply, 'CONFIG GET masteruser', target);
     const masteruser = configValue(reply) ?? '';

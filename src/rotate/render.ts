@@ -1,4 +1,5 @@
 /** Text and JSON for a rotation phase's result. The secret is never part of either. */
+import { safeJson } from '../report/safe-json.js';
 import { visible } from '../text/visible.js';
 import type { RotateResult } from './password.js';
 import type { FleetRotateResult } from './fleet.js';
@@ -31,9 +32,10 @@ export function renderRotateText(r: RotateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** User names, targets and server replies reach the JSON: no raw C1/bidi character leaves (safeJson). */
 export function renderRotateJson(r: RotateResult): string {
   const { secret: _secret, ...shown } = r;
-  return `${JSON.stringify(shown, null, 2)}\n`;
+  return safeJson(shown);
 }
 
 const indent = (text: string): string =>
@@ -81,5 +83,5 @@ export function renderFleetText(r: FleetRotateResult): string {
 
 export function renderFleetJson(r: FleetRotateResult): string {
   const { secret: _secret, ...shown } = r;
-  return `${JSON.stringify(shown, null, 2)}\n`;
+  return safeJson(shown);
 }

@@ -5,8 +5,9 @@ import { KEY_ALGORITHMS } from '../../certs/types.js';
 import type { FleetRotateOptions, RotateOptions, RotateResult, TlsRotateOptions, TlsRotateResult } from '../../rotate/index.js';
 import { action, err, out } from '../action.js';
 import { EXIT } from '../exit.js';
+import { collect } from '../repeatable.js';
 import { warnPasswordInUrls } from '../url-password.js';
-import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { addClientTlsOptions, checkClientCert, clientTlsOptions, timeoutMs, type ClientTlsFlags } from '../client-tls.js';
 import { registerRotateCa } from './rotate-ca.js';
 
 interface RotateFlags extends ClientTlsFlags {
@@ -22,14 +23,12 @@ interface RotateFlags extends ClientTlsFlags {
   timeout: string;
   format: 'text' | 'json';
   targets?: string;
-  replica: string[];
-  sentinel: string[];
+  replica?: string[] | undefined;
+  sentinel?: string[] | undefined;
   sentinelMaster?: string;
   sentinelPasswordFile?: string;
   relinkReplicas?: boolean;
 }
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 type Phase = 'begin' | 'status' | 'finish';
 
@@ -45,8 +44,8 @@ function phaseCommand(parent: Command, phase: Phase): void {
     .description(ABOUT[phase])
     .argument('[url]', 'redis://host:port or rediss://... of the server (or --targets FILE)')
     .option('--targets <file>', 'rotate on every node listed (one URL per line, # comments): cluster nodes or servers sharing the user')
-    .option('--replica <url>', 'a replica whose masteruser is this user: its masterauth gets the new password (repeatable)', collect, [])
-    .option('--sentinel <url>', 'a sentinel monitoring the master with this user: its auth-pass gets the new password (repeatable)', collect, [])
+    .option('--replica <url>', 'a replica whose masteruser is this user: its masterauth gets the new password (repeatable)', collect)
+    .option('--sentinel <url>', 'a sentinel monitoring the master with this user: its auth-pass gets the new password (repeatable)', collect)
     .option('--sentinel-master <name>', 'the name the sentinels monitor the master under')
     .option('--sentinel-password-file <file>', "the sentinels' own password, if they require one")
     .requiredOption('--user <name>', 'the ACL user whose password rotates')
@@ -68,14 +67,15 @@ function phaseCommand(parent: Command, phase: Phase): void {
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(
       action(async (url: string | undefined, flags: RotateFlags) => {
-        warnPasswordInUrls([url, ...flags.replica, ...flags.sentinel]);
-        if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
+        const replicas = flags.replica ?? [];
+        const sentinels = flags.sentinel ?? [];
+        warnPasswordInUrls([url, ...replicas, ...sentinels]);
+        const timeout = timeoutMs(flags.timeout);
         checkClientCert(flags);
-        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
-        const fleet = flags.targets !== undefined || flags.replica.length > 0 || flags.sentinel.length > 0;
+        const fleet = flags.targets !== undefined || replicas.length > 0 || sentinels.length > 0;
         if (!fleet && url === undefined) throw new UsageError('give a URL or --targets FILE');
-        if (flags.sentinelMaster !== undefined && flags.sentinel.length === 0) throw new UsageError('--sentinel-master needs at least one --sentinel URL');
+        if (flags.sentinelMaster !== undefined && sentinels.length === 0) throw new UsageError('--sentinel-master needs at least one --sentinel URL');
         const opts: RotateOptions = {
           url: url ?? '',
           user: flags.user,
@@ -87,16 +87,8 @@ function phaseCommand(parent: Command, phase: Phase): void {
           secretFile: flags.secretFile,
           apply: flags.apply,
           persist: flags.persist !== false,
-          timeoutMs: Number(flags.timeout),
-          tls: tlsGiven
-            ? {
-                ...(flags.cacert !== undefined ? { ca: flags.cacert } : {}),
-                ...(flags.cert !== undefined ? { cert: flags.cert } : {}),
-                ...(flags.key !== undefined ? { key: flags.key } : {}),
-                ...(flags.sni !== undefined ? { servername: flags.sni } : {}),
-                ...(flags.insecure ? { insecure: true } : {}),
-              }
-            : undefined,
+          timeoutMs: timeout,
+          tls: clientTlsOptions(flags),
         };
         let report: string;
         let result: { ok: boolean; secret?: string | undefined; failure?: 'verify' | 'target' | undefined };
@@ -104,7 +96,7 @@ function phaseCommand(parent: Command, phase: Phase): void {
           const { loadTargetsFile } = await import('../../audit/targets-file.js');
           const urls = [...(url !== undefined ? [url] : []), ...(flags.targets !== undefined ? loadTargetsFile(flags.targets) : [])];
           const { url: _url, ...rest } = opts;
-          const fleetOpts: FleetRotateOptions = { ...rest, statePath: flags.state, urls, replicas: flags.replica, sentinels: flags.sentinel, sentinelMaster: flags.sentinelMaster, sentinelPasswordFile: flags.sentinelPasswordFile, relinkReplicas: flags.relinkReplicas };
+          const fleetOpts: FleetRotateOptions = { ...rest, statePath: flags.state, urls, replicas, sentinels, sentinelMaster: flags.sentinelMaster, sentinelPasswordFile: flags.sentinelPasswordFile, relinkReplicas: flags.relinkReplicas };
           const run = phase === 'begin' ? rotate.beginFleetRotation : phase === 'status' ? rotate.fleetStatus : rotate.finishFleetRotation;
           const r = await run(fleetOpts);
           result = r;
@@ -173,14 +165,13 @@ function tlsCommand(parent: Command): void {
     .action(
       action(async (url: string, flags: TlsFlags) => {
         warnPasswordInUrls([url]);
-        if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
+        const timeout = timeoutMs(flags.timeout);
         checkClientCert(flags);
         if (flags.check && (flags.apply || flags.clients !== undefined)) throw new UsageError('--check only reads: it takes neither --apply nor --clients');
         const clients = flags.clients?.split(',').map((c) => c.trim()).filter((c) => c !== '');
         if (clients !== undefined && clients.length === 0) throw new UsageError('--clients needs names (comma-separated) or all');
         // The flags configure every TLS connection (the probes of the TLS port above all); only
         // rediss:// or --tls make the admin connection on the URL's port TLS.
-        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
         const opts: TlsRotateOptions = {
           urlTls: flags.tls,
@@ -196,16 +187,8 @@ function tlsCommand(parent: Command): void {
           persist: flags.persist !== false,
           adminUser: flags.adminUser,
           adminPasswordFile: flags.adminPasswordFile,
-          timeoutMs: Number(flags.timeout),
-          tls: tlsGiven
-            ? {
-                ...(flags.cacert !== undefined ? { ca: flags.cacert } : {}),
-                ...(flags.cert !== undefined ? { cert: flags.cert } : {}),
-                ...(flags.key !== undefined ? { key: flags.key } : {}),
-                ...(flags.sni !== undefined ? { servername: flags.sni } : {}),
-                ...(flags.insecure ? { insecure: true } : {}),
-              }
-            : undefined,
+          timeoutMs: timeout,
+          tls: clientTlsOptions(flags),
         };
         const result: TlsRotateResult = flags.check ? await rotate.checkTls(opts) : await rotate.rotateTls(opts);
         out(flags.format === 'json' ? rotate.renderTlsRotateJson(result) : rotate.renderTlsRotateText(result));
