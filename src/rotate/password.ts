@@ -152,13 +152,20 @@ function context(opts: RotateOptions): Ctx {
   return { target, opts, adminAuth, timeoutMs: opts.timeoutMs ?? 5000 };
 }
 
+/**
+ * The user whose rotation allowlist the admin connection carries, or undefined for the audit's
+ * read-only allowlist: a plan or a dry run reads (ACL GETUSER, CONFIG GET, CLIENT LIST) and nothing
+ * else can leave, whatever the code path. Only --apply may write.
+ */
+export function writableFor(opts: Pick<RotateOptions, 'apply' | 'readOnly' | 'user'>): string | undefined {
+  return opts.readOnly || opts.apply !== true ? undefined : opts.user;
+}
+
 async function adminConnection(ctx: Ctx): Promise<RespConnection> {
   return connect(ctx.target, {
     ...(ctx.adminAuth ? { auth: ctx.adminAuth } : {}),
     ...(ctx.opts.tls ? { tls: ctx.opts.tls } : {}),
-    // A plan or a dry run reads (ACL GETUSER, CONFIG GET, CLIENT LIST) under the audit's allowlist:
-    // nothing else can leave, whatever the code path. Only --apply gets the rotation allowlist.
-    rotationUser: ctx.opts.readOnly || ctx.opts.apply !== true ? undefined : ctx.opts.user,
+    rotationUser: writableFor(ctx.opts),
     connectTimeoutMs: ctx.timeoutMs,
     replyTimeoutMs: ctx.timeoutMs,
     retries: 0,
