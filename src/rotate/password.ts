@@ -414,8 +414,10 @@ export async function rotationStatus(opts: RotateOptions): Promise<RotateResult>
     failIfError(reply, 'CLIENT LIST', ctx.target.display);
     const now = (opts.now?.() ?? new Date()).getTime();
     const elapsed = state ? (now - Date.parse(state.began_at)) / 1000 : undefined;
-    // CLIENT LIST's age is whole seconds, rounded down: `age > elapsed` never flags a newer connection.
-    const connections = parseUserConnections(typeof reply === 'string' ? reply : '', ctx.opts.user).map((c) => ({ ...c, before_begin: elapsed !== undefined && c.age_s > elapsed }));
+    // CLIENT LIST's age is the difference of two times truncated to whole seconds (now and the
+    // connection's creation), so it overstates the true age by up to 1 s: only `age > elapsed + 1`
+    // proves a connection older than begin (a connection made 0.2 s after begin can show age=1).
+    const connections = parseUserConnections(typeof reply === 'string' ? reply : '', ctx.opts.user).map((c) => ({ ...c, before_begin: elapsed !== undefined && c.age_s > elapsed + 1 }));
     if (!state) notes.push('no rotation state: no begin recorded, so no connection can be dated against it');
     else {
       notes.push(`phase ${state.phase}, begun ${state.began_at}`);

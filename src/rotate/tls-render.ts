@@ -39,7 +39,7 @@ export function renderTlsRotateText(r: TlsRotateResult): string {
   for (const n of r.notes) lines.push(`note: ${visible(n)}`);
   if (r.restart_needed) lines.push('result: RESTART NEEDED (this server cannot reload its certificate; nothing was changed)');
   else if (r.mode === 'check') lines.push(r.ok ? 'result: ok (nothing due)' : 'result: DUE (renew: redsec rotate tls ... --apply)');
-  else lines.push(r.ok ? 'result: ok' : 'result: VERIFICATION FAILED (nothing further was changed)');
+  else lines.push(r.ok ? 'result: ok' : r.failure === 'target' ? 'result: STOPPED, the server refused the change (the old certificate stays in service)' : 'result: VERIFICATION FAILED (nothing further was changed)');
   return `${lines.join('\n')}\n`;
 }
 

@@ -93,6 +93,11 @@ export interface TlsRotateResult {
   /** The server cannot reload TLS (Sentinel): nothing was changed, a restart is needed. */
   restart_needed: boolean;
   ok: boolean;
+  /**
+   * Why a rotation is not ok: 'target' when the server refused the change (CONFIG SET: NOPERM ...;
+   * nothing stays changed), 'verify' when a check failed. Absent when ok, and for --check.
+   */
+  failure?: 'target' | 'verify' | undefined;
 }
 
 interface Ctx {
@@ -318,6 +323,7 @@ function result(ctx: Ctx, mode: TlsRotateResult['mode'], parts: Partial<TlsRotat
     ...parts,
   };
   r.ok = !r.restart_needed && r.checks.every((c) => c.ok !== false) && (mode !== 'check' || r.certificates.every((c) => !c.due));
+  r.failure = r.ok || mode === 'check' ? undefined : (parts.failure ?? 'verify');
   return r;
 }
 
@@ -482,8 +488,10 @@ export async function rotateTls(opts: TlsRotateOptions): Promise<TlsRotateResult
       if (reply instanceof RespError) {
         removeFiles(written);
         written.length = 0;
+        // The report lists no file: none is left.
+        files.length = 0;
         check('server loaded the new certificate', false, `CONFIG SET refused (the server keeps the old certificate; the new files were removed): ${visible(reply.message.slice(0, 200))}`);
-        return done();
+        return done({ failure: 'target' });
       }
       let after: Served | undefined;
       try {

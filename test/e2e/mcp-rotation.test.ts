@@ -132,7 +132,7 @@ describe('MCP plan_rotation', () => {
 
     const state = join(allowed, 'app.rotation.json');
     const secret = join(work, 'app.pw');
-    await new Promise((r) => setTimeout(r, 1100)); // CLIENT LIST ages are whole seconds
+    await new Promise((r) => setTimeout(r, 2100)); // CLIENT LIST ages overstate by up to 1 s: older than begin needs age > elapsed + 1
     const begin = await cli(['rotate', 'password', 'begin', `redis://127.0.0.1:${server.port}`, '--user', 'app', '--admin-user', 'admin', '--admin-password-file', join(work, 'admin.pw'), '--state', state, '--secret-out', secret, '--apply']);
     expect(begin.code, begin.stderr).toBe(0);
     const NEW = readFileSync(secret, 'utf8').trim();

@@ -18,10 +18,10 @@ import { rawConnect, type RawClient } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
 import { freePort } from '../helpers/ports.js';
 import { commandCounts, monitorArgs } from '../helpers/server-watch.js';
-import { generatePki } from '../../src/certs/index.js';
 import { connect, isTlsRotationAllowed, parseTarget } from '../../src/resp/index.js';
 import { ForbiddenCommandError } from '../../src/errors.js';
 import { testPki } from '../helpers/pki.js';
+import { bundleTls, tlsBundle } from '../helpers/tls-bundle.js';
 import type { TlsRotateResult } from '../../src/rotate/index.js';
 
 const PW = 'tls-rotate-admin-pw-31a7';
@@ -32,27 +32,8 @@ let work: string;
 const servers: RedisServer[] = [];
 const children: ChildProcess[] = [];
 
-/** A bundle-shaped folder (tls/ca.*, tls/redis.*, tls/clients/NAME.*) from redsec's own issuer. */
-async function bundle(name: string, leafDays: number): Promise<string> {
-  const dir = join(work, name);
-  mkdirSync(join(dir, 'tls', 'clients'), { recursive: true });
-  const pki = await generatePki({ keyAlgorithm: 'ecdsa-p256', serverDnsNames: ['localhost'], serverIps: ['127.0.0.1'], clientNames: ['admin', 'app'], caValidityDays: 3650, leafValidityDays: leafDays });
-  const put = (path: string, text: string, mode: number) => writeFileSync(join(dir, 'tls', path), text, { mode });
-  put('ca.crt', pki.ca.certPem, 0o644);
-  put('ca.key', pki.ca.keyPem, 0o600);
-  put('redis.crt', pki.server.certPem, 0o644);
-  put('redis.key', pki.server.keyPem, 0o600);
-  for (const c of pki.clients) {
-    put(`clients/${c.name}.crt`, c.certPem, 0o644);
-    put(`clients/${c.name}.key`, c.keyPem, 0o600);
-  }
-  writeFileSync(join(dir, 'admin.pw'), `${PW}\n`, { mode: 0o600 });
-  return dir;
-}
-
-function tlsOf(b: string, authClients: 'yes' | 'no' = 'no') {
-  return { cert: join(b, 'tls', 'redis.crt'), key: join(b, 'tls', 'redis.key'), ca: join(b, 'tls', 'ca.crt'), authClients };
-}
+const bundle = (name: string, leafDays: number): Promise<string> => tlsBundle(join(work, name), leafDays, PW);
+const tlsOf = bundleTls;
 
 async function server(opts: Parameters<typeof startRedis>[0]): Promise<RedisServer> {
   const s = await startRedis({ config: ACL, ...opts });

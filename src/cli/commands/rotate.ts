@@ -30,6 +30,11 @@ interface RotateFlags extends ClientTlsFlags {
   relinkReplicas?: boolean;
 }
 
+/** 0 ok; 3 the target refused or failed (nothing further was changed); 1 a check failed. */
+function exitOf(r: { ok: boolean; failure?: 'verify' | 'target' | undefined }): number {
+  return r.ok ? EXIT.ok : r.failure === 'target' ? EXIT.target : EXIT.findings;
+}
+
 type Phase = 'begin' | 'status' | 'finish';
 
 const ABOUT: Record<Phase, string> = {
@@ -112,7 +117,7 @@ function phaseCommand(parent: Command, phase: Phase): void {
           out(result.secret);
           err(report);
         } else out(report);
-        return result.ok ? EXIT.ok : result.failure === 'target' ? EXIT.target : EXIT.findings;
+        return exitOf(result);
       }),
     );
 }
@@ -192,7 +197,7 @@ function tlsCommand(parent: Command): void {
         };
         const result: TlsRotateResult = flags.check ? await rotate.checkTls(opts) : await rotate.rotateTls(opts);
         out(flags.format === 'json' ? rotate.renderTlsRotateJson(result) : rotate.renderTlsRotateText(result));
-        return result.ok ? EXIT.ok : EXIT.findings;
+        return exitOf(result);
       }),
     );
 }
