@@ -77,8 +77,9 @@ if (process.argv[2] === '--replayer') {
     }
     return { out, rest: b.subarray(i) };
   }
-  const [, , , upstreamPort, basePortsFile] = process.argv;
-  const ports = JSON.parse(readFileSync(basePortsFile, 'utf8'));
+  const [, , , upstreamPort, count] = process.argv;
+  // Each endpoint on a port the kernel picks (no race with other processes for "free" ports).
+  const ports = Array.from({ length: Number(count) }, () => 0);
   const cache = new Map();
   // One upstream connection, one command at a time: each reply is recorded once.
   const { connect } = await import('node:net');
@@ -109,7 +110,8 @@ if (process.argv[2] === '--replayer') {
     return p;
   };
   const arrivals = ports.map(() => []);
-  ports.forEach((port, idx) => {
+  const listening = [];
+  ports.forEach((_, idx) => {
     const srv = createServer((sock) => {
       let buf = Buffer.alloc(0);
       let first = true;
@@ -130,12 +132,13 @@ if (process.argv[2] === '--replayer') {
         }
       });
     });
-    srv.listen(port, '127.0.0.1');
+    listening.push(new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve((ports[idx] = srv.address().port)))));
   });
+  await Promise.all(listening);
   process.on('message', (m) => {
     if (m === 'report') process.send({ arrivals, cached: cache.size });
   });
-  process.send('ready');
+  process.send({ ports });
 } else {
   await main();
 }
@@ -179,20 +182,17 @@ async function main() {
   for (const s of real) for (let k = 0; k < 200 && !(await ping(s.port)); k++) await new Promise((r) => setTimeout(r, 25));
 
   // Replay endpoints for the rest, recording from the first real server (or a private one).
-  const fakePorts = [];
-  for (let i = REAL; i < TARGETS; i++) fakePorts.push(await freePort());
+  let fakePorts = [];
   let replayer;
-  if (fakePorts.length > 0) {
+  if (TARGETS > REAL) {
     let upstream = real[0]?.port;
     if (upstream === undefined) {
       upstream = await freePort();
       track(spawn('redis-server', ['--port', String(upstream), '--bind', '127.0.0.1', '--save', ''], { stdio: 'ignore' }));
       for (let k = 0; k < 200 && !(await ping(upstream)); k++) await new Promise((r) => setTimeout(r, 25));
     }
-    const portsFile = join(root, 'ports.json');
-    writeFileSync(portsFile, JSON.stringify(fakePorts));
-    replayer = track(spawn(process.execPath, [fileURLToPath(import.meta.url), '--replayer', String(upstream), portsFile], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    await new Promise((resolve) => replayer.once('message', resolve));
+    replayer = track(spawn(process.execPath, [fileURLToPath(import.meta.url), '--replayer', String(upstream), String(TARGETS - REAL)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    fakePorts = (await new Promise((resolve) => replayer.once('message', resolve))).ports;
   }
 
   const targetsFile = join(root, 'targets.txt');
