@@ -40,7 +40,8 @@ export function distinguishedName(commonName: string): X509.Name {
   return new (loadX509().Name)([{ CN: [{ utf8String: commonName }] }]);
 }
 
-async function issued(cert: X509.X509Certificate, keys: Keys): Promise<IssuedCert> {
+/** The PEM texts and facts of a certificate just signed, with its key. */
+export async function issued(cert: X509.X509Certificate, keys: Keys): Promise<IssuedCert> {
   return {
     certPem: `${cert.toString('pem')}\n`,
     keyPem: await privateKeyPem(keys.privateKey),

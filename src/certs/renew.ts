@@ -6,7 +6,8 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject, type webcrypto as WebCrypto } from 'node:crypto';
 import { webcrypto } from 'node:crypto';
 import { loadX509 } from './x509-lazy.js';
-import { generateKeyPair, privateKeyPem } from './keys.js';
+import { generateKeyPair } from './keys.js';
+import { issued } from './issue.js';
 import { randomSerialHex } from './serial.js';
 import { parseCertificates } from './parse.js';
 import type { IssuedCert, KeyAlgorithm } from './types.js';
@@ -146,12 +147,5 @@ export async function renewCertificate(opts: RenewOptions): Promise<IssuedCert> 
       new x509.AuthorityKeyIdentifierExtension(caSki),
     ],
   });
-  return {
-    certPem: `${cert.toString('pem')}\n`,
-    keyPem: await privateKeyPem(keys.privateKey),
-    serialHex: cert.serialNumber.toLowerCase(),
-    notBefore: cert.notBefore,
-    notAfter: cert.notAfter,
-    subject: cert.subject,
-  };
+  return issued(cert, keys);
 }

@@ -16,7 +16,7 @@ import { generatePassword, passwordHash } from '../generate/secrets.js';
 import { parseTarget } from '../resp/index.js';
 import { visible } from '../text/visible.js';
 import { readFleetState, writeFleetState, type FleetRotationState, type PeerState } from './fleet-state.js';
-import { adminCredentials, beginRotation, finishRotation, rotationStatus, verifyBegun, type RotateCheck, type RotateOptions, type RotatePhase, type RotateResult, type StateStore } from './password.js';
+import { adminCredentials, beginRotation, finishRotation, readSecretFile, rotationStatus, verifyBegun, type RotateCheck, type RotateOptions, type RotatePhase, type RotateResult, type StateStore } from './password.js';
 import { peerReport, replicaLinkCheck, replicaPreflight, sentinelCheck, updateReplica, updateSentinel, type PeerOptions, type PeerReport } from './peers.js';
 import type { RotationState } from './state.js';
 
@@ -124,23 +124,11 @@ function nodeOptions(f: Fleet, url: string, secret: string | undefined): RotateO
   return { ...rest, url, stateStore: nodeStore(f, parseTarget(url).display), secret, secretOut: undefined, printSecret: false };
 }
 
-function readOneLine(path: string, what: string): string {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read ${what} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`, path);
-  }
-  const value = text.replace(/\r?\n$/, '');
-  if (value === '' || /[\r\n]/.test(value)) throw new InputError(`${what} must hold one non-empty line`, path);
-  return value;
-}
-
 function peerOptions(f: Fleet, url: string, role: PeerReport['role']): PeerOptions {
   const target = parseTarget(url);
   let auth: PeerOptions['auth'];
   if (role === 'replica') auth = adminCredentials({ ...f.opts, url }, url);
-  else if (f.opts.sentinelPasswordFile !== undefined) auth = { ...(target.user !== undefined ? { user: target.user } : {}), password: readOneLine(f.opts.sentinelPasswordFile, 'sentinel password file') };
+  else if (f.opts.sentinelPasswordFile !== undefined) auth = { ...(target.user !== undefined ? { user: target.user } : {}), password: readSecretFile(f.opts.sentinelPasswordFile, 'sentinel password file') };
   else if (target.password !== undefined) auth = { ...(target.user !== undefined ? { user: target.user } : {}), password: target.password };
   return { url, user: f.opts.user, auth, tls: f.opts.tls, timeoutMs: f.opts.timeoutMs ?? 5000, linkWaitMs: f.opts.linkWaitMs, relink: f.opts.relinkReplicas === true, persist: f.opts.persist, readOnly: f.opts.apply !== true };
 }
@@ -334,7 +322,7 @@ export async function finishFleetRotation(opts: FleetRotateOptions): Promise<Fle
   const f = fleet(opts);
   const state = f.state;
   if (!state || state.phase === 'pending') throw new UsageError(`${opts.statePath}: no completed begin recorded for this fleet (run begin until it completes)`);
-  const secret = opts.secretFile !== undefined ? readOneLine(opts.secretFile, 'secret file') : undefined;
+  const secret = opts.secretFile !== undefined ? readSecretFile(opts.secretFile, 'secret file') : undefined;
   if (opts.apply && secret === undefined) throw new UsageError('finish --apply needs --secret-file FILE (the new password) to verify it still authenticates');
   if (secret !== undefined && passwordHash(secret) !== state.new_hash) throw new UsageError(`${opts.secretFile}: this is not the password begin set (its hash differs from the state file)`);
   const nodes: RotateResult[] = [];

@@ -118,7 +118,8 @@ function masked(args: readonly string[]): string {
   return args.map((a) => (a.startsWith('>') ? '>***' : /\s/.test(a) || a === '' ? JSON.stringify(a) : a)).join(' ');
 }
 
-function readSecretFile(path: string, what: string): string {
+/** A secret file of one non-empty line (the trailing newline dropped), or an InputError naming it. */
+export function readSecretFile(path: string, what: string): string {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
+import { freezeAfter } from '../helpers/freeze-proxy.js';
 import { freePort } from '../helpers/ports.js';
 import { monitorArgs } from '../helpers/server-watch.js';
 import { encodeReply, startFakeResp } from '../helpers/fake-resp-server.js';
@@ -537,27 +537,8 @@ describe('fleet rotation (--targets): begin on all, verify all, finish on all', 
   it('a real kill (SIGKILL) inside begin, right after the second node got ACL SETUSER: re-running begin converges on every node', async () => {
     const pair = await Promise.all([0, 1].map(() => startRedis({ config: USERS.join('\n') })));
     // The second node sits behind a loopback proxy that passes ACL SETUSER, then holds every byte.
-    let frozen = false;
-    let sawSetuser: () => void = () => {};
-    const setuserSeen = new Promise<void>((r) => (sawSetuser = r));
-    const sockets: Socket[] = [];
-    const proxy: Server = createServer((client) => {
-      const upstream = netConnect(pair[1]!.port, '127.0.0.1');
-      sockets.push(client, upstream);
-      client.on('data', (chunk: Buffer) => {
-        if (frozen) return;
-        upstream.write(chunk);
-        if (chunk.includes('SETUSER')) {
-          frozen = true;
-          sawSetuser();
-        }
-      });
-      upstream.on('data', (chunk: Buffer) => client.write(chunk));
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const proxyPort = (proxy.address() as { port: number }).port;
+    const proxy = await freezeAfter(pair[1]!.port, 'SETUSER');
+    const proxyPort = proxy.port;
     try {
       const f = files('fleet-kill');
       const targets = join(f.dir, 'targets.txt');
@@ -565,7 +546,7 @@ describe('fleet rotation (--targets): begin on all, verify all, finish on all', 
       const argv = [...args('begin', f.state, '--targets', targets), '--apply', '--secret-out', f.secret, '--timeout', '20000'];
       const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../dist/cli.js'), ...argv], { stdio: 'ignore' });
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      await setuserSeen;
+      await proxy.seen;
       for (let i = 0; i < 100 && (await hashes(pair[1]!.port)).length < 2; i++) await sleep(20);
       child.kill('SIGKILL');
       expect(await exited).toBeNull();
@@ -575,7 +556,7 @@ describe('fleet rotation (--targets): begin on all, verify all, finish on all', 
       expect(killed.phase).toBe('pending');
       expect(killed.nodes.map((n) => [n.target, n.phase]).sort()).toEqual([[url(pair[0]!), 'begun'], [url(proxyPort), 'pending']].sort());
       noPlaintext(f.state, NEW, OLD);
-      frozen = false;
+      proxy.thaw();
       const again = await cli(argv);
       expect(again.code, again.stdout + again.stderr).toBe(0);
       expect(again.stdout).toContain('resumed an interrupted begin');
@@ -588,8 +569,7 @@ describe('fleet rotation (--targets): begin on all, verify all, finish on all', 
       }
       noPlaintext(f.state, NEW, OLD);
     } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
       await Promise.all(pair.map((n) => n.stop()));
     }
   }, 40_000);

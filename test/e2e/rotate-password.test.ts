@@ -10,12 +10,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { spawn } from 'node:child_process';
-import { createServer, connect as netConnect, type Server, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { join } from 'node:path';
 import { startRedis, type RedisServer } from '../helpers/redis-server.js';
 import { rawConnect, type RawClient, type Reply } from '../helpers/raw-client.js';
 import { cli } from '../helpers/run-cli.js';
+import { freezeAfter } from '../helpers/freeze-proxy.js';
 import { testPki } from '../helpers/pki.js';
 import { connect, parseTarget } from '../../src/resp/index.js';
 import { ForbiddenCommandError } from '../../src/errors.js';
@@ -314,33 +314,14 @@ describe('rotate password refuses what it cannot persist, and recovers from an i
   it('a real kill (SIGKILL of the CLI process) right after ACL SETUSER reached the server: re-running begin converges', async () => {
     // A loopback proxy forwards everything until it has passed on ACL SETUSER; then it holds every
     // further byte (the verification AUTH, ACL SAVE), so the process is killed inside begin.
-    let frozen = false;
-    let sawSetuser: () => void = () => {};
-    const setuserSeen = new Promise<void>((r) => (sawSetuser = r));
-    const sockets: Socket[] = [];
-    const proxy: Server = createServer((client) => {
-      const upstream = netConnect(server.port, '127.0.0.1');
-      sockets.push(client, upstream);
-      client.on('data', (chunk: Buffer) => {
-        if (frozen) return;
-        upstream.write(chunk);
-        if (chunk.includes('SETUSER')) {
-          frozen = true;
-          sawSetuser();
-        }
-      });
-      upstream.on('data', (chunk: Buffer) => client.write(chunk));
-      client.on('error', () => upstream.destroy());
-      upstream.on('error', () => client.destroy());
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-    const port = (proxy.address() as { port: number }).port;
+    const proxy = await freezeAfter(server.port, 'SETUSER');
+    const port = proxy.port;
     try {
       const f = files('kill');
       const argv = ['rotate', 'password', 'begin', `redis://127.0.0.1:${port}`, '--user', 'app', '--admin-user', 'admin', '--admin-password-file', join(work, 'admin.pw'), '--state', f.state, '--secret-out', f.secret, '--apply', '--timeout', '20000'];
       const child = spawn(process.execPath, [resolve(import.meta.dirname, '../../dist/cli.js'), ...argv], { stdio: 'ignore' });
       const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-      await setuserSeen;
+      await proxy.seen;
       // wait until the server has run it, then kill
       for (let i = 0; i < 100 && (await hashes(server)).length < 2; i++) await sleep(20);
       child.kill('SIGKILL');
@@ -349,7 +330,7 @@ describe('rotate password refuses what it cannot persist, and recovers from an i
       expect(await hashes(server)).toEqual([sha(OLD), sha(NEW)].sort());
       expect(JSON.parse(readFileSync(f.state, 'utf8'))).toMatchObject({ phase: 'pending', new_hash: sha(NEW) });
       noPlaintext(f.state, NEW, OLD);
-      frozen = false;
+      proxy.thaw();
       const again = await cli(argv);
       expect(again.code, again.stderr).toBe(0);
       expect(again.stdout).toContain('resumed an interrupted begin');
@@ -363,8 +344,7 @@ describe('rotate password refuses what it cannot persist, and recovers from an i
       await d.call('ACL', 'SETUSER', 'app', 'resetpass', `>${OLD}`);
       d.close();
     } finally {
-      for (const sock of sockets) sock.destroy();
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
     }
   }, 30_000);
 
