@@ -15,7 +15,7 @@ export interface DangerousCommand {
 }
 
 export const DANGEROUS_COMMANDS: readonly DangerousCommand[] = [
-  { command: 'config|set', severity: 'high', why: 'changes the running configuration (dir/dbfilename writes are the classic file-write attack)' },
+  { command: 'config|set', severity: 'high', why: 'changes the running configuration' },
   { command: 'config|rewrite', severity: 'high', why: 'writes the running configuration to the config file' },
   { command: 'flushall', severity: 'high', why: 'deletes every key of every database' },
   { command: 'flushdb', severity: 'high', why: 'deletes every key of a database' },

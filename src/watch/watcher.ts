@@ -190,7 +190,15 @@ export class Watcher {
       this.#emit(events);
       return;
     }
-    const prev = this.#state.get(t.name) ?? emptyTargetState();
+    let prev = this.#state.get(t.name) ?? emptyTargetState();
+    if (prev.up === false) {
+      // Connections and commands counted while the target could not be polled (clients
+      // reconnecting after an outage) are no spike: those counters start afresh.
+      const counters = { ...prev.counters };
+      delete counters['total_connections_received'];
+      delete counters['total_commands_processed'];
+      prev = { ...prev, counters };
+    }
     const { state, events } = detectSnapshot(prev, snap, this.#opts.detect);
     if (prev.up === false) {
       const since = prev.downSince ? Date.parse(prev.downSince) : NaN;
