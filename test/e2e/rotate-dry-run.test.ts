@@ -209,3 +209,15 @@ describe('--user with a forged line', () => {
     }
   });
 });
+
+describe('help of repeatable flags', () => {
+  it("rotate password and mcp list --replica, --sentinel, --target ... without '(default: [])'", async () => {
+    for (const argv of [['rotate', 'password', 'begin', '--help'], ['rotate', 'password', 'finish', '--help'], ['mcp', '--help']]) {
+      const r = await cli(argv);
+      const help = r.stdout + r.stderr;
+      expect(help).toMatch(/--replica <url>|--target <name=url>/);
+      expect(help).toContain('(repeatable');
+      expect(help).not.toContain('(default: [])');
+    }
+  });
+});

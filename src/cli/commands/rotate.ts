@@ -35,6 +35,13 @@ function exitOf(r: { ok: boolean; failure?: 'verify' | 'target' | undefined }): 
   return r.ok ? EXIT.ok : r.failure === 'target' ? EXIT.target : EXIT.findings;
 }
 
+/** The client TLS flags, --timeout and --format every rotate command takes. */
+function connectionOptions(cmd: Command, tlsHelp: string): Command {
+  return addClientTlsOptions(cmd, tlsHelp)
+    .option('--timeout <ms>', 'connect and reply deadline', '5000')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
+}
+
 type Phase = 'begin' | 'status' | 'finish';
 
 const ABOUT: Record<Phase, string> = {
@@ -67,9 +74,7 @@ function phaseCommand(parent: Command, phase: Phase): void {
     cmd.option('--apply', 'change the server (default: print the commands and checks only)');
     cmd.option('--no-persist', 'do not send ACL SAVE / CONFIG REWRITE (the change is lost on restart)');
   }
-  addClientTlsOptions(cmd, 'use TLS (implied by rediss://)')
-    .option('--timeout <ms>', 'connect and reply deadline', '5000')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  connectionOptions(cmd, 'use TLS (implied by rediss://)')
     .action(
       action(async (url: string | undefined, flags: RotateFlags) => {
         const replicas = flags.replica ?? [];
@@ -164,9 +169,7 @@ function tlsCommand(parent: Command): void {
     .option('--no-persist', 'do not send CONFIG REWRITE (the change is lost on restart)')
     .option('--admin-user <name>', 'user redsec connects as (needs CONFIG GET/SET/REWRITE, INFO, CLUSTER INFO/NODES in cluster mode)')
     .option('--admin-password-file <file>', 'its password (else REDSEC_ADMIN_PASSWORD, else the URL)');
-  addClientTlsOptions(cmd, "the URL's port speaks TLS (implied by rediss://); --cacert/--cert/--key apply to every TLS connection, the probes of tls-port included")
-    .option('--timeout <ms>', 'connect and reply deadline', '5000')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  connectionOptions(cmd, "the URL's port speaks TLS (implied by rediss://); --cacert/--cert/--key apply to every TLS connection, the probes of tls-port included")
     .action(
       action(async (url: string, flags: TlsFlags) => {
         warnPasswordInUrls([url]);
