@@ -12,6 +12,11 @@ export interface DangerousCommand {
   severity: Severity;
   /** Why it matters, one short clause. */
   why: string;
+  /**
+   * Applications run it all day (KEYS in old code, Lua, functions): the watcher reports its first
+   * use on a target, not every poll it is used, or steady traffic would be a stream of alerts.
+   */
+  routine?: boolean | undefined;
 }
 
 export const DANGEROUS_COMMANDS: readonly DangerousCommand[] = [
@@ -29,16 +34,16 @@ export const DANGEROUS_COMMANDS: readonly DangerousCommand[] = [
   { command: 'acl|deluser', severity: 'high', why: 'deletes a user' },
   { command: 'acl|load', severity: 'high', why: 'replaces every user from the ACL file' },
   { command: 'shutdown', severity: 'high', why: 'stops the server' },
-  { command: 'keys', severity: 'low', why: 'scans the whole keyspace and blocks the server' },
-  { command: 'eval', severity: 'low', why: 'runs a Lua script' },
-  { command: 'evalsha', severity: 'low', why: 'runs a cached Lua script' },
-  { command: 'script|load', severity: 'low', why: 'caches a Lua script' },
+  { command: 'keys', severity: 'low', why: 'scans the whole keyspace and blocks the server', routine: true },
+  { command: 'eval', severity: 'low', why: 'runs a Lua script', routine: true },
+  { command: 'evalsha', severity: 'low', why: 'runs a cached Lua script', routine: true },
+  { command: 'script|load', severity: 'low', why: 'caches a Lua script', routine: true },
   { command: 'script|flush', severity: 'medium', why: 'drops the script cache' },
   { command: 'function|load', severity: 'medium', why: 'loads a function library' },
   { command: 'function|delete', severity: 'medium', why: 'deletes a function library' },
   { command: 'function|flush', severity: 'medium', why: 'deletes every function library' },
   { command: 'function|restore', severity: 'medium', why: 'replaces function libraries' },
-  { command: 'fcall', severity: 'low', why: 'runs a function' },
+  { command: 'fcall', severity: 'low', why: 'runs a function', routine: true },
 ];
 
 export const DANGEROUS_COMMAND_NAMES: readonly string[] = DANGEROUS_COMMANDS.map((c) => c.command);

@@ -1,9 +1,9 @@
 /**
  * The issue's proof for the embedded watcher, on real servers: each signal is provoked (bounded in
  * count) and must be reported within two polls with the right kind and evidence; a quiet server
- * with a steady client loop, watched over the same time with anomaly detection active, reports
- * nothing. "Within two polls" is counted, not timed: the watcher's own poll count when the event
- * arrives minus the count when the provocation ended.
+ * with a steady client loop (EVAL included, as applications run it all day), watched over the same
+ * time with anomaly detection active, reports nothing. "Within two polls" is counted, not timed: the
+ * watcher's own poll count when the event arrives minus the count when the provocation ended.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -22,7 +22,7 @@ import type { WatchEvent } from '../../src/watch/event.js';
 const PW = 'watch-signals-admin-pw-8d';
 const APP_PW = 'watch-signals-app-pw-2c';
 const INTERVAL = 500;
-const USERS = ['user default off', `user admin on >${PW} ~* &* +@all`, `user app on >${APP_PW} ~app:* resetchannels -@all +@read +@write +ping`].join('\n');
+const USERS = ['user default off', `user admin on >${PW} ~* &* +@all`, `user app on >${APP_PW} ~app:* resetchannels -@all +@read +@write +ping +eval`].join('\n');
 
 interface Run {
   watcher: Watcher;
@@ -121,12 +121,15 @@ describe('watch reports each signal within two polls', () => {
     // every second, watched with anomaly detection past its warm-up.
     const app = await rawConnect(quiet.port);
     await app.call('AUTH', 'app', APP_PW);
+    // The application runs Lua all day (before the first poll too): EVAL is routine, not an event.
+    await app.call('EVAL', 'return 1', '0');
     quietLoop = (async () => {
       let n = 0;
       let last = Date.now();
       while (!stopQuiet) {
         await app.call('SET', `app:k${n % 50}`, String(n));
         await app.call('GET', `app:k${(n + 7) % 50}`);
+        await app.call('EVAL', "return redis.call('GET', KEYS[1])", '1', `app:k${n % 50}`);
         n++;
         if (Date.now() - last > 1000) {
           last = Date.now();
@@ -364,6 +367,8 @@ describe('watch reports each signal within two polls', () => {
     // The quiet watcher ran since beforeAll, through every test above.
     expect(quietRun.polls()).toBeGreaterThanOrEqual(10);
     expect(quietRun.events).toEqual([]);
+    // EVAL ran all along, and the watcher saw it (it is on the dangerous-command list, as routine).
+    expect(quietRun.watcher.state()[`redis://127.0.0.1:${quiet.port}`]?.commandCalls?.['eval']).toBeGreaterThan(100);
     const state = quietRun.watcher.state()[`redis://127.0.0.1:${quiet.port}`];
     // Anomaly detection was live (past warm-up) for the connection and command rates.
     expect(state?.anomaly?.connections?.samples).toBeGreaterThanOrEqual(4);

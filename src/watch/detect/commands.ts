@@ -2,6 +2,7 @@
  * Dangerous command use: INFO commandstats calls of DANGEROUS_COMMANDS that rose since the
  * previous poll, with the users whose rules let them run the command (ACL LIST read by redsec's
  * ACL engine), so the event says who could have done it. The first poll only learns the counts.
+ * A routine command (EVAL, KEYS ...) is reported only when a poll sees it for the first time.
  */
 import { allowsCommand, parseAclUser } from '../../acl/index.js';
 import type { UserFacts } from '../../facts/types.js';
@@ -47,12 +48,15 @@ export function detectCommands({ prev, snap }: DetectInput): DetectOutput {
       const before = prev.commandCalls[d.command] ?? 0;
       const rise = now >= before ? now - before : now;
       if (rise <= 0) continue;
+      if (d.routine && before > 0) continue;
       const who = snap.users.known ? usersWhoMayRun(snap.users.value, d.command, snap.versionId) : undefined;
       const name = d.command.replace('|', ' ').toUpperCase();
+      const first = d.routine ? ' (first use seen; later use of this routine command is not reported again)' : '';
       events.push(
-        makeEvent(snap, 'dangerous-command', d.severity, `${name} ran ${rise} time(s) since the last poll: ${d.why}${who ? `; users who may run it: ${who.length ? someOf(who) : 'none enabled'}` : ''}`, {
+        makeEvent(snap, 'dangerous-command', d.severity, `${name} ran ${rise} time(s) since the last poll${first}: ${d.why}${who ? `; users who may run it: ${who.length ? someOf(who) : 'none enabled'}` : ''}`, {
           command: d.command,
           calls: rise,
+          first_use: d.routine === true,
           users_allowed: who ? someOf(who, 20) : null,
         }),
       );

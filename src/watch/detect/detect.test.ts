@@ -89,6 +89,29 @@ describe('detectors', () => {
     expect(driftWeight('maxmemory').severity).toBe('low');
   });
 
+  it('dangerous commands: every rise of FLUSHALL is reported; a routine EVAL only the first time it is seen', () => {
+    const withStats = (at: number, stats: Record<string, string>): WatchSnapshot => {
+      const base = snap({}, at);
+      if (!base.info.known) throw new Error('fixture');
+      return { ...base, info: { known: true, value: { ...base.info.value, commandstats: stats } } };
+    };
+    const cmd = (calls: number) => `calls=${calls},usec=1,usec_per_call=1.00,rejected_calls=0,failed_calls=0`;
+    const polls = [
+      withStats(0, {}),
+      withStats(15_000, { cmdstat_eval: cmd(40), cmdstat_flushall: cmd(1) }),
+      withStats(30_000, { cmdstat_eval: cmd(90), cmdstat_flushall: cmd(2) }),
+      withStats(45_000, { cmdstat_eval: cmd(150), cmdstat_flushall: cmd(2) }),
+    ];
+    let state = emptyTargetState();
+    const seen: string[][] = [];
+    for (const p of polls) {
+      const r = detectSnapshot(state, p, { anomaly: false });
+      state = r.state;
+      seen.push(r.events.filter((e) => e.kind === 'dangerous-command').map((e) => `${String(e.evidence['command'])}:${String(e.evidence['calls'])}`));
+    }
+    expect(seen).toEqual([[], ['flushall:1', 'eval:40'], ['flushall:1'], []]);
+  });
+
   it('a user given another password: acl-change without the hash; wider rules are high', () => {
     const b = snap({ users: { known: true, value: [{ name: 'default', rules: `on #${HASH_B} ~* &* +@all` }, { name: 'app', rules: 'on nopass ~app:* +@read' }] } }, 1_700_000_015_000);
     const { events } = twoPolls(snap(), b);
