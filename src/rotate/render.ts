@@ -1,25 +1,32 @@
 /** Text and JSON for a rotation phase's result. The secret is never part of either. */
 import { safeJson } from '../report/safe-json.js';
 import { visible } from '../text/visible.js';
-import type { RotateResult } from './password.js';
+import type { RotateCheck, RotateResult } from './password.js';
 import type { FleetRotateResult } from './fleet.js';
 import type { PeerReport } from './peers.js';
 
 const MARK = (ok: boolean | null): string => (ok === true ? 'ok  ' : ok === false ? 'FAIL' : '-   ');
+
+/** The commands (sent, or that a dry run would send) and the checks, as a node's or a peer's report lists them. */
+function commandsAndChecks(commands: readonly string[], checks: readonly RotateCheck[], applied: boolean): string[] {
+  const lines: string[] = [];
+  if (commands.length > 0) {
+    lines.push(applied ? 'commands sent:' : 'commands it would send:');
+    for (const c of commands) lines.push(`  ${visible(c)}`);
+  }
+  if (checks.length > 0) {
+    lines.push('checks:');
+    for (const c of checks) lines.push(`  [${MARK(c.ok)}] ${c.name}: ${visible(c.detail)}`);
+  }
+  return lines;
+}
 
 export function renderRotateText(r: RotateResult): string {
   const lines: string[] = [];
   const mode = r.phase === 'status' ? 'read-only' : r.applied ? 'applied' : 'dry run (nothing changed; --apply to run it)';
   lines.push(`rotate password ${r.phase}: user '${visible(r.user)}' on ${visible(r.target)} — ${mode}`);
   lines.push(`persistence: ${r.persistence === 'acl-save' ? 'ACL SAVE (the server uses an aclfile)' : 'CONFIG REWRITE (users live in the config file)'}`);
-  if (r.commands.length > 0) {
-    lines.push(r.applied ? 'commands sent:' : 'commands it would send:');
-    for (const c of r.commands) lines.push(`  ${visible(c)}`);
-  }
-  if (r.checks.length > 0) {
-    lines.push('checks:');
-    for (const c of r.checks) lines.push(`  [${MARK(c.ok)}] ${c.name}: ${visible(c.detail)}`);
-  }
+  lines.push(...commandsAndChecks(r.commands, r.checks, r.applied));
   if (r.connections !== undefined) {
     lines.push(`connections of '${visible(r.user)}': ${r.connections.length}`);
     for (const c of r.connections) {
@@ -46,15 +53,7 @@ const indent = (text: string): string =>
     .join('\n');
 
 function peerText(p: PeerReport, applied: boolean): string {
-  const lines: string[] = [`${p.role} ${visible(p.target)}`];
-  if (p.commands.length > 0) {
-    lines.push(applied ? 'commands sent:' : 'commands it would send:');
-    for (const c of p.commands) lines.push(`  ${visible(c)}`);
-  }
-  if (p.checks.length > 0) {
-    lines.push('checks:');
-    for (const c of p.checks) lines.push(`  [${MARK(c.ok)}] ${c.name}: ${visible(c.detail)}`);
-  }
+  const lines: string[] = [`${p.role} ${visible(p.target)}`, ...commandsAndChecks(p.commands, p.checks, applied)];
   for (const n of p.notes) lines.push(`note: ${visible(n)}`);
   return lines.join('\n');
 }

@@ -160,7 +160,7 @@ describe('rotate JSON with a hostile user name', () => {
   });
   afterAll(async () => server?.stop());
 
-  it('begin, status (with a connection of that user) and finish: no raw C1/bidi/U+2028 byte, and the name parses back intact', async () => {
+  it('begin, status (with a connection of that user) and finish: no raw C1/bidi byte in JSON or text, and the name parses back intact', async () => {
     const d = dir('hostile');
     const state = join(d, 'state.json');
     const client = await rawConnect(server.port);
