@@ -1,7 +1,8 @@
 /**
  * `redsec watch` as a user runs it: the built CLI in its own process against real servers, JSON
  * Lines and text output, a targets file, a target that dies and comes back (target-down, then
- * target-up, the other target watched all along), SIGTERM and SIGINT ending it cleanly (exit 0, a
+ * target-up, the other target watched all along), findings over time (--audit-every: finding-new,
+ * then finding-resolved), SIGTERM and SIGINT ending it cleanly (exit 0, a
  * closing line, no stack trace), bad input as one line and exit 2. The password never shows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -134,6 +135,35 @@ describe('redsec watch (CLI)', () => {
     expect(p.stdout()).toBe('');
     expect(p.stderr()).toMatch(/audit every 1h/);
     expect(p.stderr()).toMatch(/stopped after 3 poll\(s\), 0 failed, 0 event\(s\)/);
+  });
+
+  it('--audit-every: a rule that starts failing between audits is finding-new; fixed, it is finding-resolved', async () => {
+    const server = await startRedis({ config: USERS });
+    const c = await rawConnect(server.port);
+    await c.call('AUTH', 'admin', PW);
+    // The audit sends ACL WHOAMI and a poll does not: two audits begun means the first (the baseline) ended.
+    const auditsBegun = async () => Number(/cmdstat_acl\|whoami:calls=(\d+)/.exec(String(await c.call('INFO', 'commandstats')))?.[1] ?? 0);
+    const p = run([`redis://127.0.0.1:${server.port}`, '--user', 'admin', '--interval', '300ms', '--audit-every', '1s', '--format', 'jsonl']);
+    try {
+      const deadline = Date.now() + 20_000;
+      while ((await auditsBegun()) < 2) {
+        if (Date.now() > deadline) throw new Error(`the baseline audit did not run; stderr: ${p.stderr()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const events = () => lines(p).map((l) => JSON.parse(l) as { kind: string; severity: string; evidence: Record<string, unknown> });
+      await c.call('ACL', 'SETUSER', 'default', 'on', 'nopass', '~*', '+@all');
+      await until('finding-new AUTH-NOPASS-DEFAULT', p, () => events().some((e) => e.kind === 'finding-new' && e.evidence['rule'] === 'AUTH-NOPASS-DEFAULT'), 20_000);
+      const fresh = events().find((e) => e.kind === 'finding-new' && e.evidence['rule'] === 'AUTH-NOPASS-DEFAULT');
+      expect(fresh?.severity).toBe('critical');
+      await c.call('ACL', 'SETUSER', 'default', 'off', 'resetpass', '-@all');
+      await until('finding-resolved AUTH-NOPASS-DEFAULT', p, () => events().some((e) => e.kind === 'finding-resolved' && e.evidence['rule'] === 'AUTH-NOPASS-DEFAULT'), 20_000);
+      // Reported once each, though several audits ran in between.
+      expect(events().filter((e) => e.evidence['rule'] === 'AUTH-NOPASS-DEFAULT').map((e) => e.kind)).toEqual(['finding-new', 'finding-resolved']);
+    } finally {
+      p.child.kill('SIGKILL');
+      c.close();
+      await server.stop();
+    }
   });
 
   it('--state: a restart reports only what changed while it was stopped, and nothing twice; the file is 0600 without secrets', async () => {
