@@ -32,7 +32,10 @@ describe('CA rotation report', () => {
     expect(text).not.toMatch(/[\x00-\x08\x0b-\x1f\x7f]/);
   });
 
-  it('JSON round-trips the result', () => {
-    expect(JSON.parse(renderCaRotateJson(result))).toEqual(result);
+  it('JSON round-trips the result, with no raw C1 or bidi character in its bytes', () => {
+    const hostile = { ...result, notes: ['next: \u009b2J\u202eevil'] };
+    const json = renderCaRotateJson(hostile);
+    expect(JSON.parse(json)).toEqual(hostile);
+    expect(json).not.toMatch(/[\u007f-\u009f\u202a-\u202e]/);
   });
 });

@@ -1,4 +1,5 @@
 /** Text and JSON for a CA rotation phase's result. No key material is ever part of either. */
+import { safeJson } from '../report/safe-json.js';
 import { visible } from '../text/visible.js';
 import type { CaRotateResult } from './ca.js';
 
@@ -30,6 +31,7 @@ export function renderCaRotateText(r: CaRotateResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Paths, certificate subjects and server replies reach the JSON: no raw C1/bidi character leaves. */
 export function renderCaRotateJson(r: CaRotateResult): string {
-  return `${JSON.stringify(r, null, 2)}\n`;
+  return safeJson(r);
 }
