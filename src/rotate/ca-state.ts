@@ -4,8 +4,8 @@
  * private key or a secret (the new CA's key lives in its own 0600 file, named here by path).
  * Written 0600 through a temporary file and a rename, like the password rotation's.
  */
-import { chmodSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { readStateText, writeStateJson } from './state.js';
 
 /**
  * prepared: the new CA and the overlap CA file exist, the server may not use them yet;
@@ -60,14 +60,8 @@ const time = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Dat
 
 /** The state at `path`, or undefined when there is none. */
 export function readCaState(path: string): CaRotationState | undefined {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    throw new InputError(`cannot read state file (${code ?? 'unreadable'})`, path);
-  }
+  const text = readStateText(path);
+  if (text === undefined) return undefined;
   if (text.length > 64 * 1024) throw bad(path, 'larger than 64 KiB');
   let data: unknown;
   try {
@@ -107,17 +101,5 @@ export function readCaState(path: string): CaRotationState | undefined {
 
 /** Replaces the state file atomically, mode 0600. */
 export function writeCaState(path: string, state: CaRotationState): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    chmodSync(tmp, 0o600);
-    renameSync(tmp, path);
-  } catch (e) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was created
-    }
-    throw new InputError(`cannot write state file (${(e as NodeJS.ErrnoException).code ?? 'error'})`, path);
-  }
+  writeStateJson(path, state);
 }
