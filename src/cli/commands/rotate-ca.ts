@@ -4,9 +4,9 @@ import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/types.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
 import type { CaRotateOptions, CaRotateResult } from '../../rotate/index.js';
 import { action, out } from '../action.js';
-import { EXIT } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
-import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { checkClientCert, clientTlsOptions, timeoutMs, type ClientTlsFlags } from '../client-tls.js';
+import { connectionOptions, exitOf } from './rotate-options.js';
 
 interface CaFlags extends ClientTlsFlags {
   bundle?: string;
@@ -62,15 +62,12 @@ function phaseCommand(parent: Command, phase: Phase): void {
     cmd.addOption(new Option('--key-algorithm <alg>', "the new server key's type (default: the served certificate's)").choices([...KEY_ALGORITHMS]));
     cmd.option('--cert-days <n>', "the new server certificate's validity in days (default: the served certificate's lifetime, within the new CA's)");
   }
-  addClientTlsOptions(cmd, 'use TLS (implied by rediss://)')
-    .option('--timeout <ms>', 'connect and reply deadline', '5000')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+  connectionOptions(cmd, 'use TLS (implied by rediss://)')
     .action(
       action(async (url: string, flags: CaFlags) => {
         warnPasswordInUrls([url]);
-        if (!/^\d+$/.test(flags.timeout) || Number(flags.timeout) < 1) throw new UsageError(`--timeout must be a positive number of milliseconds, got ${JSON.stringify(flags.timeout)}`);
+        const timeout = timeoutMs(flags.timeout);
         checkClientCert(flags);
-        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
         const rotate = await import('../../rotate/index.js');
         const opts: CaRotateOptions = {
           url,
@@ -85,21 +82,13 @@ function phaseCommand(parent: Command, phase: Phase): void {
           certDays: days(flags.certDays, '--cert-days'),
           adminUser: flags.adminUser,
           adminPasswordFile: flags.adminPasswordFile,
-          timeoutMs: Number(flags.timeout),
-          tls: tlsGiven
-            ? {
-                ...(flags.cacert !== undefined ? { ca: flags.cacert } : {}),
-                ...(flags.cert !== undefined ? { cert: flags.cert } : {}),
-                ...(flags.key !== undefined ? { key: flags.key } : {}),
-                ...(flags.sni !== undefined ? { servername: flags.sni } : {}),
-                ...(flags.insecure ? { insecure: true } : {}),
-              }
-            : undefined,
+          timeoutMs: timeout,
+          tls: clientTlsOptions(flags),
         };
         const run = { begin: rotate.beginCaRotation, switch: rotate.switchCaRotation, finish: rotate.finishCaRotation, status: rotate.caRotationStatus }[phase];
         const result: CaRotateResult = await run(opts);
         out(flags.format === 'json' ? rotate.renderCaRotateJson(result) : rotate.renderCaRotateText(result));
-        return result.ok ? EXIT.ok : EXIT.findings;
+        return exitOf(result);
       }),
     );
 }

@@ -4,10 +4,10 @@ import { KEY_ALGORITHMS } from '../../certs/types.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
 import type { FleetRotateOptions, RotateOptions, RotateResult, TlsRotateOptions, TlsRotateResult } from '../../rotate/index.js';
 import { action, err, out } from '../action.js';
-import { EXIT } from '../exit.js';
 import { collect } from '../repeatable.js';
 import { warnPasswordInUrls } from '../url-password.js';
-import { addClientTlsOptions, checkClientCert, clientTlsOptions, timeoutMs, type ClientTlsFlags } from '../client-tls.js';
+import { checkClientCert, clientTlsOptions, timeoutMs, type ClientTlsFlags } from '../client-tls.js';
+import { connectionOptions, exitOf } from './rotate-options.js';
 import { registerRotateCa } from './rotate-ca.js';
 
 interface RotateFlags extends ClientTlsFlags {
@@ -28,18 +28,6 @@ interface RotateFlags extends ClientTlsFlags {
   sentinelMaster?: string;
   sentinelPasswordFile?: string;
   relinkReplicas?: boolean;
-}
-
-/** 0 ok; 3 the target refused or failed (nothing further was changed); 1 a check failed. */
-function exitOf(r: { ok: boolean; failure?: 'verify' | 'target' | undefined }): number {
-  return r.ok ? EXIT.ok : r.failure === 'target' ? EXIT.target : EXIT.findings;
-}
-
-/** The client TLS flags, --timeout and --format every rotate command takes. */
-function connectionOptions(cmd: Command, tlsHelp: string): Command {
-  return addClientTlsOptions(cmd, tlsHelp)
-    .option('--timeout <ms>', 'connect and reply deadline', '5000')
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'));
 }
 
 type Phase = 'begin' | 'status' | 'finish';
