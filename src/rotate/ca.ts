@@ -371,12 +371,85 @@ async function loadNewAuthority(state: CaRotationState): Promise<Authority> {
   return auth;
 }
 
-export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateResult> {
+/** What one phase run collects for its result. */
+type Run = { commands: string[]; files: CaFileWrite[]; checks: RotateCheck[]; notes: string[]; state: CaRotationState | undefined; server: CaRotateResult['server'] };
+
+type Expected = { serves: CaName; old: boolean; new: boolean };
+
+/** What the server must trust and serve once a phase completed. */
+const EXPECTED = {
+  overlap: { serves: 'old', old: true, new: true },
+  switched: { serves: 'new', old: true, new: true },
+  finished: { serves: 'new', old: false, new: true },
+} as const satisfies Partial<Record<CaRotationPhase, Expected>>;
+
+/** Every phase's start: the target, the CA being retired (and its key when at hand), the recorded state. */
+async function start(opts: CaRotateOptions): Promise<{ ctx: Ctx; old: OldCa; oldAuth: Authority | undefined; state: CaRotationState | undefined; r: Run }> {
   const ctx = context(opts);
   const old = oldCaOf(opts);
   const oldAuth = await oldAuthority(old, opts.caKey !== undefined);
-  let state = stateFor(ctx, old);
-  const r = { commands: [] as string[], files: [] as CaFileWrite[], checks: [] as RotateCheck[], notes: [] as string[], state, server: undefined as CaRotateResult['server'] };
+  const state = stateFor(ctx, old);
+  return { ctx, old, oldAuth, state, r: { commands: [], files: [], checks: [], notes: [], state, server: undefined } };
+}
+
+function sameOldCa(opts: CaRotateOptions, state: CaRotationState, old: OldCa): void {
+  if (!state.old_ca_fingerprints.includes(old.fingerprint)) throw new UsageError(`${opts.statePath}: this rotation retires another CA than the one given`);
+}
+
+/** Observes the server (trust, served issuer, client matrix) and records the summary in the result. */
+async function look(r: Run, ctx: Ctx, conn: RespConnection, old: OldCa, fresh: Authority | undefined, certs: { old?: KeyPair; new?: KeyPair }): Promise<{ facts: ServerFacts; server: ServerTls; matrix: RotateCheck[] }> {
+  const o = await observe(ctx, conn, old, fresh, certs);
+  r.server = serverSummary(o);
+  return o;
+}
+
+/** The observed trust and issuer against what the phase expects, then the client matrix. */
+function verify(r: Run, o: { facts: ServerFacts; matrix: RotateCheck[] }, want: Expected): void {
+  expectFacts(r.checks, o.facts, want);
+  r.checks.push(...o.matrix);
+}
+
+/** Without --apply: the command, the checks a real run makes, the persistence step; nothing sent. */
+async function dryRun(conn: RespConnection, ctx: Ctx, r: Run, phase: CaPhase, set: string[], checks: Record<string, string>): Promise<CaRotateResult> {
+  r.commands.push(set.join(' '));
+  for (const [name, detail] of Object.entries(checks)) r.checks.push({ name, ok: null, detail: `dry run: ${detail}` });
+  await persist(conn, ctx, r);
+  return finishResult(ctx, phase, r);
+}
+
+/** The phase's CONFIG SET, then the server observed again; the admin connection and open links must survive it. */
+async function applySet(conn: RespConnection, ctx: Ctx, r: Run, set: string[], what: string, old: OldCa, fresh: Authority, certs: { old?: KeyPair; new?: KeyPair }): Promise<{ facts: ServerFacts; server: ServerTls; matrix: RotateCheck[] }> {
+  r.commands.push(set.join(' '));
+  const linksBefore = await linkState(conn, ctx);
+  fail(await conn.call(set), what, ctx);
+  const o = await look(r, ctx, conn, old, fresh, certs);
+  r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
+  r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
+  return o;
+}
+
+/**
+ * A failed check leaves the change unpersisted and the state where it was; otherwise the change is
+ * persisted, then the next state recorded (made after persisting: its times are when the phase completed).
+ */
+async function conclude(conn: RespConnection, ctx: Ctx, r: Run, phase: CaPhase, state: CaRotationState, failed: string, next: () => CaRotationState, done: (s: CaRotationState) => string): Promise<CaRotateResult> {
+  if (r.checks.some((c) => c.ok === false)) {
+    r.notes.push(`verification failed: ${failed}`);
+    r.state = state;
+    return finishResult(ctx, phase, r);
+  }
+  await persist(conn, ctx, r);
+  const after = next();
+  writeCaState(ctx.opts.statePath, after);
+  r.state = after;
+  r.notes.push(done(after));
+  return finishResult(ctx, phase, r);
+}
+
+export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateResult> {
+  const run = await start(opts);
+  const { ctx, old, oldAuth, r } = run;
+  let state = run.state;
   const conn = await adminConnection(ctx, opts.apply === true);
   try {
     const server = await serverTls(conn, ctx);
@@ -384,8 +457,7 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
     r.notes.push(...notes(server));
     if (state && state.phase !== 'prepared') {
       const fresh = await loadNewAuthority(state);
-      const o = await observe(ctx, conn, old, fresh, await testClientCerts(oldAuth, fresh));
-      r.server = serverSummary(o);
+      await look(r, ctx, conn, old, fresh, await testClientCerts(oldAuth, fresh));
       r.notes.push(`already begun at ${state.began_at} (phase ${state.phase}): nothing sent; run status, switch or finish`);
       return finishResult(ctx, 'begin', r);
     }
@@ -414,11 +486,10 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
       r.notes.push('the first CONFIG REWRITE runs before any change: when the server cannot persist, begin stops with nothing changed');
     }
     if (!opts.apply) {
-      r.commands.push(set.join(' '));
-      r.checks.push({ name: 'server trusts', ok: null, detail: 'dry run: CONFIG GET tls-ca-cert-file names the overlap file, which holds the old and the new CA' });
-      r.checks.push({ name: 'client matrix', ok: null, detail: 'dry run: fresh TLS clients trusting the old CA, the new CA and both; client certificates from each CA' });
-      await persist(conn, ctx, r);
-      return finishResult(ctx, 'begin', r);
+      return await dryRun(conn, ctx, r, 'begin', set, {
+        'server trusts': 'CONFIG GET tls-ca-cert-file names the overlap file, which holds the old and the new CA',
+        'client matrix': 'fresh TLS clients trusting the old CA, the new CA and both; client certificates from each CA',
+      });
     }
     if (opts.persist !== false) {
       // Before any change: a server that cannot persist stops begin with nothing changed.
@@ -452,39 +523,26 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
     }
     if (!state) throw new Error('unreachable: a rotation state exists once the new CA does');
     writeOnce(overlap, overlapCaFile(currentCaPem, fresh.cert.certPem, baseCaFile).pem, 0o644, baseCaFile);
-    r.commands.push(set.join(' '));
-    const linksBefore = await linkState(conn, ctx);
-    fail(await conn.call(set), 'CONFIG SET tls-ca-cert-file', ctx);
-    const o = await observe(ctx, conn, old, fresh, await testClientCerts(oldAuth, fresh));
-    r.server = serverSummary(o);
-    r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
-    r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
-    expectFacts(r.checks, o.facts, { serves: 'old', old: true, new: true });
-    r.checks.push(...o.matrix);
-    if (r.checks.some((c) => c.ok === false)) {
-      r.notes.push('verification failed: not persisted, state left at prepared; the server uses the overlap file until restart or a manual CONFIG SET tls-ca-cert-file back to the previous file');
-      r.state = state;
-      return finishResult(ctx, 'begin', r);
-    }
-    await persist(conn, ctx, r);
-    state = { ...state, phase: 'overlap' };
-    writeCaState(opts.statePath, state);
-    r.state = state;
-    r.notes.push(`next: give every client the CA file ${overlap} (trusting both), then run switch`);
-    return finishResult(ctx, 'begin', r);
+    const begun = state;
+    const o = await applySet(conn, ctx, r, set, 'CONFIG SET tls-ca-cert-file', old, fresh, await testClientCerts(oldAuth, fresh));
+    verify(r, o, EXPECTED.overlap);
+    return await conclude(
+      conn, ctx, r, 'begin', begun,
+      'not persisted, state left at prepared; the server uses the overlap file until restart or a manual CONFIG SET tls-ca-cert-file back to the previous file',
+      () => ({ ...begun, phase: 'overlap' }),
+      () => `next: give every client the CA file ${overlap} (trusting both), then run switch`,
+    );
   } finally {
     conn.close();
   }
 }
 
 export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateResult> {
-  const ctx = context(opts);
-  const old = oldCaOf(opts);
-  const oldAuth = await oldAuthority(old, opts.caKey !== undefined);
-  let state = stateFor(ctx, old);
+  const run = await start(opts);
+  const { ctx, old, oldAuth, r } = run;
+  let state = run.state;
   if (!state || state.phase === 'prepared') throw new UsageError(`${opts.statePath}: no completed begin recorded (run begin first)`);
-  if (!state.old_ca_fingerprints.includes(old.fingerprint)) throw new UsageError(`${opts.statePath}: this rotation retires another CA than the one given`);
-  const r = { commands: [] as string[], files: [] as CaFileWrite[], checks: [] as RotateCheck[], notes: [] as string[], state, server: undefined as CaRotateResult['server'] };
+  sameOldCa(opts, state, old);
   const fresh = await loadNewAuthority(state);
   const certs = await testClientCerts(oldAuth, fresh);
   const conn = await adminConnection(ctx, opts.apply === true);
@@ -492,8 +550,7 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     const server = await serverTls(conn, ctx);
     r.notes.push(...notes(server));
     if (state.phase === 'switched' || state.phase === 'finished') {
-      const o = await observe(ctx, conn, old, fresh, certs);
-      r.server = serverSummary(o);
+      await look(r, ctx, conn, old, fresh, certs);
       r.notes.push(`already switched at ${state.switched_at ?? '?'} (phase ${state.phase}): nothing sent`);
       return finishResult(ctx, 'switch', r);
     }
@@ -506,11 +563,10 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     const set = setCommand([['tls-cert-file', certPath], ['tls-key-file', keyPath]]);
     r.notes.push('from this step on, clients that trust only the old CA are refused: every client must trust the new CA (or the overlap file) first');
     if (!opts.apply) {
-      r.commands.push(set.join(' '));
-      r.checks.push({ name: 'server serves', ok: null, detail: 'dry run: a fresh TLS connection is served the new certificate (its serial), issued by the new CA' });
-      r.checks.push({ name: 'client matrix', ok: null, detail: 'dry run: fresh TLS clients trusting the old CA (refused), the new CA and both (connect); client certificates from each CA (accepted)' });
-      await persist(conn, ctx, r);
-      return finishResult(ctx, 'switch', r);
+      return await dryRun(conn, ctx, r, 'switch', set, {
+        'server serves': 'a fresh TLS connection is served the new certificate (its serial), issued by the new CA',
+        'client matrix': 'fresh TLS clients trusting the old CA (refused), the new CA and both (connect); client certificates from each CA (accepted)',
+      });
     }
     let serial = state.new_server_serial;
     if (state.phase === 'overlap' || !recordedServerCert(state)) {
@@ -529,42 +585,29 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
       writeOnce(keyPath, leaf.keyPem, 0o600, server.keyFile);
       writeOnce(certPath, leaf.certPem, 0o644, server.certFile);
     }
-    r.commands.push(set.join(' '));
-    const linksBefore = await linkState(conn, ctx);
-    fail(await conn.call(set), 'CONFIG SET tls-cert-file tls-key-file', ctx);
-    const o = await observe(ctx, conn, old, fresh, certs);
-    r.server = serverSummary(o);
-    r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
-    r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
+    const o = await applySet(conn, ctx, r, set, 'CONFIG SET tls-cert-file tls-key-file', old, fresh, certs);
     const leafNow = await servedLeaf(ctx, certs.new);
     const servedSerial = leafNow.serialNumber.toLowerCase().replace(/^0+/, '');
     r.checks.push({ name: 'new certificate served', ok: servedSerial === (serial ?? '').replace(/^0+/, ''), detail: `serial ${servedSerial} served (expected ${serial ?? '?'})` });
-    expectFacts(r.checks, o.facts, { serves: 'new', old: true, new: true });
-    r.checks.push(...o.matrix);
-    if (r.checks.some((c) => c.ok === false)) {
-      r.notes.push('verification failed: not persisted, state left at switching');
-      r.state = state;
-      return finishResult(ctx, 'switch', r);
-    }
-    await persist(conn, ctx, r);
-    state = { ...state, phase: 'switched', switched_at: ctx.now().toISOString() };
-    writeCaState(opts.statePath, state);
-    r.state = state;
-    r.notes.push(`next: re-issue client certificates from the new CA (${state.files.new_ca_cert}), then run finish`);
-    return finishResult(ctx, 'switch', r);
+    verify(r, o, EXPECTED.switched);
+    const switching = state;
+    return await conclude(
+      conn, ctx, r, 'switch', switching,
+      'not persisted, state left at switching',
+      () => ({ ...switching, phase: 'switched', switched_at: ctx.now().toISOString() }),
+      (next) => `next: re-issue client certificates from the new CA (${next.files.new_ca_cert}), then run finish`,
+    );
   } finally {
     conn.close();
   }
 }
 
 export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateResult> {
-  const ctx = context(opts);
-  const old = oldCaOf(opts);
-  const oldAuth = await oldAuthority(old, opts.caKey !== undefined);
-  let state = stateFor(ctx, old);
+  const run = await start(opts);
+  const { ctx, old, oldAuth, r } = run;
+  let state = run.state;
   if (!state || (state.phase !== 'switched' && state.phase !== 'finished')) throw new UsageError(`${opts.statePath}: the server is not switched to the new CA yet (run ${!state || state.phase === 'prepared' ? 'begin' : 'switch'} first)`);
-  if (!state.old_ca_fingerprints.includes(old.fingerprint)) throw new UsageError(`${opts.statePath}: this rotation retires another CA than the one given`);
-  const r = { commands: [] as string[], files: [] as CaFileWrite[], checks: [] as RotateCheck[], notes: [] as string[], state, server: undefined as CaRotateResult['server'] };
+  sameOldCa(opts, state, old);
   const fresh = await loadNewAuthority(state);
   const certs = await testClientCerts(oldAuth, fresh);
   const conn = await adminConnection(ctx, opts.apply === true);
@@ -572,10 +615,7 @@ export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     const server = await serverTls(conn, ctx);
     r.notes.push(...notes(server));
     if (state.phase === 'finished') {
-      const o = await observe(ctx, conn, old, fresh, certs);
-      r.server = serverSummary(o);
-      expectFacts(r.checks, o.facts, { serves: 'new', old: false, new: true });
-      r.checks.push(...o.matrix);
+      verify(r, await look(r, ctx, conn, old, fresh, certs), EXPECTED.finished);
       r.notes.push(`already finished at ${state.finished_at ?? '?'}: nothing sent, verified again`);
       return finishResult(ctx, 'finish', r);
     }
@@ -592,63 +632,41 @@ export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateR
     const set = setCommand([['tls-ca-cert-file', finalPath]]);
     r.notes.push('from this step on, client (and replica) certificates from the old CA are refused');
     if (!opts.apply) {
-      r.commands.push(set.join(' '));
-      r.checks.push({ name: 'server trusts', ok: null, detail: 'dry run: CONFIG GET tls-ca-cert-file names the final file, which holds the new CA and not the old' });
-      r.checks.push({ name: 'client matrix', ok: null, detail: 'dry run: clients trusting the new CA or both connect, the old CA only refused; old-CA client certificates refused' });
-      await persist(conn, ctx, r);
-      return finishResult(ctx, 'finish', r);
+      return await dryRun(conn, ctx, r, 'finish', set, {
+        'server trusts': 'CONFIG GET tls-ca-cert-file names the final file, which holds the new CA and not the old',
+        'client matrix': 'clients trusting the new CA or both connect, the old CA only refused; old-CA client certificates refused',
+      });
     }
     const finalSet = finalCaFile(readText(state.files.overlap_ca_file, 'overlap CA file'), state.old_ca_fingerprints, state.files.overlap_ca_file);
     writeOnce(finalPath, finalSet.pem, 0o644, state.files.overlap_ca_file);
     state = { ...state, files: { ...state.files, final_ca_file: finalPath } };
     writeCaState(opts.statePath, state);
-    r.commands.push(set.join(' '));
-    const linksBefore = await linkState(conn, ctx);
-    fail(await conn.call(set), 'CONFIG SET tls-ca-cert-file', ctx);
-    const o = await observe(ctx, conn, old, fresh, certs);
-    r.server = serverSummary(o);
-    r.checks.push({ name: 'admin connection still works', ok: true, detail: 'the connection opened before CONFIG SET answered CONFIG GET after it' });
-    r.checks.push(linksKept(linksBefore, await linkState(conn, ctx)));
-    expectFacts(r.checks, o.facts, { serves: 'new', old: false, new: true });
-    r.checks.push(...o.matrix);
-    if (r.checks.some((c) => c.ok === false)) {
-      r.notes.push('verification failed: not persisted, state left at switched');
-      r.state = state;
-      return finishResult(ctx, 'finish', r);
-    }
-    await persist(conn, ctx, r);
-    state = { ...state, phase: 'finished', finished_at: ctx.now().toISOString() };
-    writeCaState(opts.statePath, state);
-    r.state = state;
-    r.notes.push(`done: the old CA's certificate and key can be retired; redsec deleted nothing (previous files: ${state.previous.tls_ca_cert_file}, ${state.previous.tls_cert_file}, ${state.previous.tls_key_file})`);
-    return finishResult(ctx, 'finish', r);
+    const o = await applySet(conn, ctx, r, set, 'CONFIG SET tls-ca-cert-file', old, fresh, certs);
+    verify(r, o, EXPECTED.finished);
+    const switched = state;
+    return await conclude(
+      conn, ctx, r, 'finish', switched,
+      'not persisted, state left at switched',
+      () => ({ ...switched, phase: 'finished', finished_at: ctx.now().toISOString() }),
+      (next) => `done: the old CA's certificate and key can be retired; redsec deleted nothing (previous files: ${next.previous.tls_ca_cert_file}, ${next.previous.tls_cert_file}, ${next.previous.tls_key_file})`,
+    );
   } finally {
     conn.close();
   }
 }
 
 export async function caRotationStatus(opts: CaRotateOptions): Promise<CaRotateResult> {
-  const ctx = context(opts);
-  const old = oldCaOf(opts);
-  const oldAuth = await oldAuthority(old, opts.caKey !== undefined);
-  const state = stateFor(ctx, old);
-  const r = { commands: [] as string[], files: [] as CaFileWrite[], checks: [] as RotateCheck[], notes: [] as string[], state, server: undefined as CaRotateResult['server'] };
+  const { ctx, old, oldAuth, r, state } = await start(opts);
   const fresh = state ? await loadNewAuthority(state) : undefined;
   const certs = await testClientCerts(oldAuth, fresh);
   const conn = await adminConnection(ctx, false);
   try {
-    const o = await observe(ctx, conn, old, fresh, certs);
-    r.server = serverSummary(o);
+    const o = await look(r, ctx, conn, old, fresh, certs);
     r.notes.push(...notes(o.server));
     if (!state) r.notes.push('no CA rotation recorded in the state file: only the old CA is known; run begin to start one');
     else {
       r.notes.push(`phase ${state.phase}, begun ${state.began_at}${state.switched_at ? `, switched ${state.switched_at}` : ''}${state.finished_at ? `, finished ${state.finished_at}` : ''}`);
-      const want: Partial<Record<CaRotationPhase, { serves: CaName; old: boolean; new: boolean }>> = {
-        overlap: { serves: 'old', old: true, new: true },
-        switched: { serves: 'new', old: true, new: true },
-        finished: { serves: 'new', old: false, new: true },
-      };
-      const w = want[state.phase];
+      const w: Expected | undefined = (EXPECTED as Partial<Record<CaRotationPhase, Expected>>)[state.phase];
       if (w) expectFacts(r.checks, o.facts, w);
       else r.notes.push(`phase ${state.phase}: a run was interrupted; re-run ${state.phase === 'prepared' ? 'begin' : 'switch'} to complete it`);
     }
