@@ -12,11 +12,10 @@ import { action, err, out } from '../action.js';
 import { EXIT, errorLine } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { addCredentialOptions, commaList as list, type CredentialFlags } from '../target-flags.js';
 
-interface AuditFlags extends ClientTlsFlags {
+interface AuditFlags extends ClientTlsFlags, CredentialFlags {
   sarifArtifact?: string[];
-  user?: string;
-  passwordFile?: string;
   profile?: string;
   format: string;
   failOn: string;
@@ -87,16 +86,13 @@ export function expiryWindowDays(value: string): number {
 
 const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];
 
-const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
-
 export function registerAudit(program: Command): void {
   const cmd = program
     .command('audit')
     .description('Audit live servers without changing them: findings with IDs, evidence and fixes, the level reached, the gap to a profile')
     .argument('[urls...]', 'redis://[user@]host:port or rediss://... (several audit a fleet)');
-  addClientTlsOptions(cmd, 'use TLS for redis:// URLs too (rediss:// always uses it)')
-    .option('--user <name>', 'ACL user to authenticate as (read-only rights suffice; see README)')
-    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
+  addClientTlsOptions(cmd, 'use TLS for redis:// URLs too (rediss:// always uses it)');
+  addCredentialOptions(cmd)
     .option('--profile <level|file>', 'target profile: basic|standard|hardened|compliance or a profile.json (adds the gap)')
     .option('--format <format>', `report format: ${FORMATS.join('|')}`, 'text')
     .option('--fail-on <severity>', 'exit 1 when a finding fails at or above this severity', 'high')

@@ -6,14 +6,13 @@ import { configCommandName } from '../config-command.js';
 import { action, err } from '../action.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { addCredentialOptions, connectionSettings, loadTargets, type CredentialFlags } from '../target-flags.js';
 import { positiveInt } from './audit.js';
 
-interface ExporterFlags extends ClientTlsFlags {
+interface ExporterFlags extends ClientTlsFlags, CredentialFlags {
   targets?: string;
   listen: string;
   listenAny?: boolean;
-  user?: string;
-  passwordFile?: string;
   timeout: string;
   concurrency: string;
   auditEvery: string;
@@ -47,9 +46,8 @@ export function registerExporter(program: Command): void {
   addClientTlsOptions(cmd, 'use TLS for redis:// URLs too (rediss:// always uses it)')
     .option('--targets <file>', 'file with one URL per line (# comments)')
     .option('--listen <host:port>', 'address to serve /metrics and /scrape?target= on', '127.0.0.1:10121')
-    .option('--listen-any', 'allow --listen on a non-loopback address (the exporter has no authentication of its own)')
-    .option('--user <name>', 'ACL user to authenticate as (read-only rights suffice; see README)')
-    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
+    .option('--listen-any', 'allow --listen on a non-loopback address (the exporter has no authentication of its own)');
+  addCredentialOptions(cmd)
     .option('--timeout <ms>', 'connect and reply deadline per target', '5000')
     .option('--concurrency <n>', 'targets polled at once by /metrics', '16')
     .option('--audit-every <duration>', 'rerun the audit rules (findings, level) this often; scrapes in between serve the last result', '1h')
@@ -68,25 +66,12 @@ export function registerExporter(program: Command): void {
         const maxUsers = labelUsers(flags.labelUsers);
         const { parseListen } = await import('../../exporter/listen.js');
         const listen = parseListen(flags.listen, flags.listenAny === true);
-        const [{ loadTargetEntries }, { parseTarget }, { targetCredentials }, exporter] = await Promise.all([
-          import('../../audit/targets-file.js'),
-          import('../../resp/target.js'),
+        const [targets, { targetCredentials }, exporter] = await Promise.all([
+          loadTargets(urls, flags.targets),
           import('../../audit/collect-target.js'),
           import('../../exporter/start.js'),
         ]);
-        const given = [...urls, ...(flags.targets !== undefined ? loadTargetEntries(flags.targets).map((e) => e.url) : [])];
-        if (given.length === 0) throw new UsageError('give at least one URL or --targets FILE');
-        const targets = given.map((u) => parseTarget(u));
-        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
-        const settings = {
-          user: flags.user,
-          passwordFile: flags.passwordFile,
-          forceTls: flags.tls === true,
-          tls: tlsGiven ? { ca: flags.cacert, cert: flags.cert, key: flags.key, servername: flags.sni, insecure: flags.insecure } : undefined,
-          connectTimeoutMs: timeout,
-          replyTimeoutMs: timeout,
-          configCommand: configCommandName(flags.configCommand),
-        };
+        const settings = { ...connectionSettings(flags, timeout), configCommand: configCommandName(flags.configCommand) };
         // Bad credentials input (an unreadable password file) stops here, before anything listens.
         for (const t of targets) targetCredentials(t, settings);
         const running = await exporter.startExporter({

@@ -9,14 +9,13 @@ import type { TargetState } from '../../watch/target-state.js';
 import { action, err } from '../action.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
+import { addCredentialOptions, commaList, connectionSettings, loadTargets, type CredentialFlags } from '../target-flags.js';
 import { positiveInt, textOptions } from './audit.js';
 
-interface WatchFlags extends ClientTlsFlags {
+interface WatchFlags extends ClientTlsFlags, CredentialFlags {
   targets?: string;
   interval: string;
   format: string;
-  user?: string;
-  passwordFile?: string;
   timeout: string;
   concurrency: string;
   allowClients?: string;
@@ -35,8 +34,6 @@ function duration(flag: string, value: string, min: number): number {
   return ms;
 }
 
-const list = (v: string | undefined): string[] | undefined => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
-
 export function registerWatch(program: Command): void {
   const cmd = program
     .command('watch')
@@ -45,9 +42,8 @@ export function registerWatch(program: Command): void {
   addClientTlsOptions(cmd, 'use TLS for redis:// URLs too (rediss:// always uses it)')
     .option('--targets <file>', 'file with one URL per line (# comments)')
     .option('--interval <duration>', 'time between two polls of a target', '15s')
-    .option('--format <format>', 'text (one line per event) or jsonl (one JSON object per event)', 'text')
-    .option('--user <name>', 'ACL user to authenticate as (read-only rights suffice; see README)')
-    .option('--password-file <file>', 'file holding the password (else REDSEC_PASSWORD, then REDISCLI_AUTH)')
+    .option('--format <format>', 'text (one line per event) or jsonl (one JSON object per event)', 'text');
+  addCredentialOptions(cmd)
     .option('--timeout <ms>', 'connect and reply deadline per poll', '5000')
     .option('--concurrency <n>', 'polls at once', '64')
     .option('--allow-clients <cidrs>', 'comma-separated client networks; a client from elsewhere is an event (adds CLIENT LIST to each poll)')
@@ -69,28 +65,15 @@ export function registerWatch(program: Command): void {
         const timeout = positiveInt('--timeout', flags.timeout, 600_000);
         const concurrency = positiveInt('--concurrency', flags.concurrency, 4096);
         const maxRounds = flags.maxPolls !== undefined ? positiveInt('--max-polls', flags.maxPolls, 1_000_000) : undefined;
-        const allowClients = list(flags.allowClients);
-        const [{ loadTargetEntries }, { parseTarget }, { targetCredentials }, { Watcher }, { renderEventJson, renderEventText }, { scrubSecrets }] = await Promise.all([
-          import('../../audit/targets-file.js'),
-          import('../../resp/target.js'),
+        const allowClients = commaList(flags.allowClients);
+        const [parsed, { targetCredentials }, { Watcher }, { renderEventJson, renderEventText }, { scrubSecrets }] = await Promise.all([
+          loadTargets(urls, flags.targets),
           import('../../audit/collect-target.js'),
           import('../../watch/watcher.js'),
           import('../../watch/render.js'),
           import('../../watch/scrub.js'),
         ]);
-        const given = [...urls, ...(flags.targets !== undefined ? loadTargetEntries(flags.targets).map((e) => e.url) : [])];
-        if (given.length === 0) throw new UsageError('give at least one URL or --targets FILE');
-        const parsed = given.map((u) => parseTarget(u));
-        const tlsGiven = flags.tls || flags.cacert || flags.cert || flags.insecure || flags.sni;
-        const settings = {
-          user: flags.user,
-          passwordFile: flags.passwordFile,
-          forceTls: flags.tls === true,
-          tls: tlsGiven ? { ca: flags.cacert, cert: flags.cert, key: flags.key, servername: flags.sni, insecure: flags.insecure } : undefined,
-          connectTimeoutMs: timeout,
-          replyTimeoutMs: timeout,
-          retries: 0,
-        };
+        const settings = { ...connectionSettings(flags, timeout), retries: 0 };
         // Credentials are resolved once: an unreadable password file stops here, before any poll.
         const seen = new Set<string>();
         const targets = parsed.map((target) => {
