@@ -9,7 +9,7 @@ import { commandNames, type VersionId } from '../versions/index.js';
 import { visible } from '../text/visible.js';
 import { parseInfo, type InfoSections } from './info.js';
 import { identifyServer, hasDryrun } from './identity.js';
-import { asArray, asPairs, asText, errorText, isErrorReply } from './replies.js';
+import { asArray, asPairs, asText, errorText, isErrorReply, knownFromReply, replyProblem } from './replies.js';
 import { parseAclList, parseAclLog, parseClientList, parseConfigGet, parseModuleList } from './parse-replies.js';
 import { DRYRUN_PROBES, SUSPICIOUS_KEYS, WATCHED_COMMANDS, probeKey } from './probes.js';
 import { debianPackage, processUser, readSystemdUnit, scanServerLog, serviceOf, statFiles, type LogScan } from './local-host.js';
@@ -67,16 +67,6 @@ const BASE_COMMANDS: readonly (readonly string[])[] = [
 /** The first round trip: everything that does not depend on an earlier reply. */
 export const LIVE_BASE_COMMANDS = BASE_COMMANDS;
 
-function denied(what: string, reply: unknown): string {
-  return isErrorReply(reply) ? `${what} failed: ${errorText(reply)}` : `${what} returned an unexpected reply`;
-}
-
-function fromReply<T>(what: string, reply: unknown, parse: (r: unknown) => T | undefined): Known<T> {
-  if (isErrorReply(reply)) return unknown(denied(what, reply));
-  const v = parse(reply);
-  return v === undefined ? unknown(denied(what, reply)) : known(v);
-}
-
 export async function collectLive(conn: ProbeConnection, target: string, opts: LiveCollectOptions = {}): Promise<ServerFacts> {
   const unauthP = opts.unauthenticatedPing ? probeUnauthenticated(opts.unauthenticatedPing) : Promise.resolve(unknown<{ reply: string; reachable: boolean }>('not probed'));
   const tlsP = opts.probeTls ? opts.probeTls().then(known, (e: unknown) => unknown<TlsSessionFacts>(`TLS probe failed: ${(e as Error)?.message ?? e}`)) : Promise.resolve(unknown<TlsSessionFacts>('target is not TLS'));
@@ -88,10 +78,10 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
   const info = mergeInfo(infoReplies);
   const identity = identifyServer(info.known ? info.value['server'] : helloAsInfoServer(helloR));
   const alias = opts.configCommand;
-  const configRead = fromReply(alias?.verified ? `${visible(alias.name)} GET * (--config-command)` : 'CONFIG GET *', configR, parseConfigGet);
+  const configRead = knownFromReply(alias?.verified ? `${visible(alias.name)} GET * (--config-command)` : 'CONFIG GET *', configR, parseConfigGet);
   // An alias that was not used says why next to CONFIG GET's own failure.
   const config: ServerFacts['config'] = !configRead.known && alias && !alias.verified ? unknown(`${configRead.why}; --config-command ${visible(alias.name)}: ${alias.detail}`) : configRead;
-  const users = fromReply('ACL LIST', aclListR, parseAclList);
+  const users = knownFromReply('ACL LIST', aclListR, parseAclList);
   const auditUser = (isErrorReply(whoamiR) ? undefined : asText(whoamiR)) ?? opts.authenticatedAs ?? null;
 
   // One more round trip: COMMAND INFO for the watched commands the version has, and the DRYRUN probes.
@@ -133,9 +123,9 @@ export async function collectLive(conn: ProbeConnection, target: string, opts: L
     auditUser,
     unauthenticated: await unauthP,
     info,
-    modules: fromReply('MODULE LIST', moduleR, parseModuleList),
-    clients: fromReply('CLIENT LIST', clientR, parseClientList),
-    aclLog: fromReply('ACL LOG', aclLogR, parseAclLog),
+    modules: knownFromReply('MODULE LIST', moduleR, parseModuleList),
+    clients: knownFromReply('CLIENT LIST', clientR, parseClientList),
+    aclLog: knownFromReply('ACL LOG', aclLogR, parseAclLog),
     dryrun,
     tls,
     // The leaf the handshake showed (TLS-CERT reads certificates, not the session).
@@ -173,7 +163,7 @@ async function collectExtraCategories(conn: ProbeConnection, versionId: ServerFa
   if (!versionId) return unknown('no version table to compare ACL CAT with');
   const [catR] = await conn.pipeline([['ACL', 'CAT']]);
   const names = asArray(catR);
-  if (!names) return unknown(denied('ACL CAT', catR));
+  if (!names) return unknown(replyProblem('ACL CAT', catR));
   const table = new Set(versionTable(versionId).categories);
   const extra = [...new Set(names.map((n) => asText(n)?.toLowerCase()).filter((n): n is string => n !== undefined && n !== '' && !table.has(n)))].slice(0, MAX_EXTRA_CATEGORIES);
   if (extra.length === 0) return known({});
@@ -222,9 +212,9 @@ function dryrunPlan(users: Known<UserFacts[]>, versionId: ServerFacts['versionId
 function mergeInfo(replies: unknown[]): Known<InfoSections> {
   const merged: InfoSections = {};
   for (const r of replies) {
-    if (isErrorReply(r)) return unknown(denied('INFO', r));
+    if (isErrorReply(r)) return unknown(replyProblem('INFO', r));
     const text = asText(r);
-    if (text === undefined) return unknown(denied('INFO', r));
+    if (text === undefined) return unknown(replyProblem('INFO', r));
     Object.assign(merged, parseInfo(text));
   }
   return known(merged);
@@ -249,11 +239,11 @@ interface RenameReplies {
  */
 function renamedCommands(versionId: VersionId, watched: readonly string[], r: RenameReplies): Known<RenamedCommand[]> {
   const info = asArray(r.info);
-  if (isErrorReply(r.info) || !info || info.length !== watched.length) return unknown(denied('COMMAND INFO', r.info));
+  if (isErrorReply(r.info) || !info || info.length !== watched.length) return unknown(replyProblem('COMMAND INFO', r.info));
   let listed: Set<string> | undefined;
   if (!isErrorReply(r.list)) {
     const arr = asArray(r.list);
-    if (!arr) return unknown(denied('COMMAND LIST', r.list));
+    if (!arr) return unknown(replyProblem('COMMAND LIST', r.list));
     listed = new Set();
     for (const x of arr) {
       const name = asText(x);
@@ -323,7 +313,7 @@ function serverLog(path: string | undefined, configKnown: boolean): Known<LogSca
 async function probeSuspiciousKeys(conn: ProbeConnection): Promise<Known<string[]>> {
   const replies = await conn.pipeline(SUSPICIOUS_KEYS.map((k) => ['EXISTS', k]));
   const refused = replies.find((r) => isErrorReply(r));
-  if (refused !== undefined) return unknown(denied('EXISTS', refused));
+  if (refused !== undefined) return unknown(replyProblem('EXISTS', refused));
   if (replies.some((r) => r !== 0 && r !== 1)) return unknown('EXISTS returned an unexpected reply');
   return known(SUSPICIOUS_KEYS.filter((_, i) => replies[i] === 1));
 }

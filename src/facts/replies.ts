@@ -2,6 +2,7 @@
  * Reading RESP replies without trusting their shape: a collector must turn anything unexpected
  * into `unknown` with a reason, never crash and never guess.
  */
+import { known, unknown, type Known } from './types.js';
 
 /** An error reply as the RESP layer hands it over (RespError {code, message}) or a thrown Error. */
 export function isErrorReply(reply: unknown): reply is { message: string; code?: string } {
@@ -19,6 +20,18 @@ export function errorText(reply: unknown): string {
   const code = reply.code ?? '';
   const msg = reply.message;
   return (msg.startsWith(code) ? msg : `${code} ${msg}`).trim().split('\n')[0] ?? '';
+}
+
+/** Why a reply tells nothing: the server's error line, or that its shape was unexpected. */
+export function replyProblem(what: string, reply: unknown): string {
+  return isErrorReply(reply) ? `${what} failed: ${errorText(reply)}` : `${what} returned an unexpected reply`;
+}
+
+/** A reply parsed into a Known: `unknown` with replyProblem's reason when it is an error or does not parse. */
+export function knownFromReply<T>(what: string, reply: unknown, parse: (r: unknown) => T | undefined): Known<T> {
+  if (isErrorReply(reply)) return unknown(replyProblem(what, reply));
+  const v = parse(reply);
+  return v === undefined ? unknown(replyProblem(what, reply)) : known(v);
 }
 
 export function asText(reply: unknown): string | undefined {

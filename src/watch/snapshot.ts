@@ -8,7 +8,7 @@ import type { CertificateFacts, Known, UserFacts } from '../facts/types.js';
 import { known, unknown } from '../facts/types.js';
 import { parseInfo, type InfoSections } from '../facts/info.js';
 import { identifyServer } from '../facts/identity.js';
-import { asArray, asPairs, asText, errorText, isErrorReply } from '../facts/replies.js';
+import { asArray, asPairs, asText, knownFromReply, replyProblem } from '../facts/replies.js';
 import { parseAclList, parseModuleList } from '../facts/parse-replies.js';
 import type { VersionId } from '../versions/index.js';
 
@@ -94,16 +94,6 @@ export interface SnapshotMeta {
   certificates?: CertificateFacts[] | undefined;
 }
 
-function denied(what: string, reply: unknown): string {
-  return isErrorReply(reply) ? `${what} failed: ${errorText(reply)}` : `${what} returned an unexpected reply`;
-}
-
-function fromReply<T>(what: string, reply: unknown, parse: (r: unknown) => T | undefined): Known<T> {
-  if (isErrorReply(reply)) return unknown(denied(what, reply));
-  const v = parse(reply);
-  return v === undefined ? unknown(denied(what, reply)) : known(v);
-}
-
 /** The replies to pollCommands(opts), in order → the snapshot. Pure. */
 export function parseSnapshot(replies: readonly unknown[], meta: SnapshotMeta, opts: PollCommandOptions = {}): WatchSnapshot {
   const n = POLL_INFO_SECTIONS.length;
@@ -118,11 +108,11 @@ export function parseSnapshot(replies: readonly unknown[], meta: SnapshotMeta, o
     version: identity.version,
     versionId: identity.versionId,
     info,
-    config: fromReply('CONFIG GET *', configR, parseConfigMap),
-    users: fromReply('ACL LIST', aclListR, parseAclList),
-    aclLog: fromReply('ACL LOG', aclLogR, parseAclLogRecords),
-    modules: fromReply('MODULE LIST', moduleR, parseModuleList),
-    ...(opts.clients ? { clients: fromReply('CLIENT LIST', clientR, parseClientRecords) } : {}),
+    config: knownFromReply('CONFIG GET *', configR, parseConfigMap),
+    users: knownFromReply('ACL LIST', aclListR, parseAclList),
+    aclLog: knownFromReply('ACL LOG', aclLogR, parseAclLogRecords),
+    modules: knownFromReply('MODULE LIST', moduleR, parseModuleList),
+    ...(opts.clients ? { clients: knownFromReply('CLIENT LIST', clientR, parseClientRecords) } : {}),
     certificates: meta.certificates ?? [],
   };
 }
@@ -131,7 +121,7 @@ function mergeInfo(replies: readonly unknown[]): Known<InfoSections> {
   const merged: InfoSections = {};
   for (const r of replies) {
     const text = asText(r);
-    if (text === undefined) return unknown(denied('INFO', r));
+    if (text === undefined) return unknown(replyProblem('INFO', r));
     Object.assign(merged, parseInfo(text));
   }
   return known(merged);
