@@ -112,6 +112,7 @@ describe('rotate ca on a real mTLS server', () => {
     expect(statSync(state()).mode & 0o777).toBe(0o600);
     expect(statSync(s.files.new_ca_key).mode & 0o777).toBe(0o600);
     expect(readFileSync(state(), 'utf8')).not.toMatch(/PRIVATE KEY|BEGIN/);
+    expect(out.notes).toContainEqual(expect.stringMatching(/^next: give every client the CA file \S+overlap\.crt \(trusting both\), then run switch$/));
 
     // From outside: the server trusts both CAs and still serves its old-CA certificate.
     const newClient = clientCert(work, 'app-new', s.files.new_ca_cert, s.files.new_ca_key);
@@ -132,6 +133,18 @@ describe('rotate ca on a real mTLS server', () => {
     const early = await rawConnect(server.tlsPort, { tls: { ca: readFileSync(join(tls, 'ca.crt')), cert: readFileSync(oldClient.cert), key: readFileSync(oldClient.key) } });
     expect(await early.call('AUTH', 'admin', PW)).toBe('OK');
 
+    // A dry run names the command and the checks it would make; the state file and the files stay as they are.
+    const stateText = readFileSync(state(), 'utf8');
+    const files = readdirSync(tls).sort();
+    const dry = await cli([...args('switch', '--format', 'json'), '--cert', oldClient.cert, '--key', oldClient.key]);
+    expect([dry.code, dry.stderr]).toEqual([0, '']);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan.applied).toBe(false);
+    expect(plan.checks.map((c: { name: string; ok: boolean | null }) => [c.name, c.ok])).toEqual([['server serves', null], ['client matrix', null]]);
+    expect(plan.commands).toEqual([expect.stringMatching(/^CONFIG SET tls-cert-file \S+ tls-key-file \S+$/), 'CONFIG REWRITE']);
+    expect(readFileSync(state(), 'utf8')).toBe(stateText);
+    expect(readdirSync(tls).sort()).toEqual(files);
+
     const r = await cli([...args('switch', '--apply', '--format', 'json'), '--cert', oldClient.cert, '--key', oldClient.key]);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
@@ -140,6 +153,8 @@ describe('rotate ca on a real mTLS server', () => {
     const s = JSON.parse(readFileSync(state(), 'utf8'));
     expect(s.phase).toBe('switched');
     expect(statSync(s.files.server_key).mode & 0o777).toBe(0o600);
+    expect(out.checks.map((c: { name: string }) => c.name).slice(0, 5)).toEqual(['admin connection still works', 'replication/cluster links kept', 'new certificate served', 'server trusts', 'server serves']);
+    expect(out.notes).toContainEqual(`next: re-issue client certificates from the new CA (${s.files.new_ca_cert}), then run finish`);
 
     // The connection opened under the old certificate is still served.
     expect(await early.call('PING')).toBe('PONG');
@@ -169,6 +184,14 @@ describe('rotate ca on a real mTLS server', () => {
     expect(JSON.parse(readFileSync(state(), 'utf8')).phase).toBe('switched');
 
     const admin = clientCert(work, 'admin-new', s0.files.new_ca_cert, s0.files.new_ca_key);
+    const dry = await cli([...args('finish', '--format', 'json'), '--cert', admin.cert, '--key', admin.key]);
+    expect([dry.code, dry.stderr]).toEqual([0, '']);
+    const plan = JSON.parse(dry.stdout);
+    expect(plan.applied).toBe(false);
+    expect(plan.checks.map((c: { name: string; ok: boolean | null }) => [c.name, c.ok])).toEqual([['server trusts', null], ['client matrix', null]]);
+    expect(plan.commands).toEqual([expect.stringMatching(/^CONFIG SET tls-ca-cert-file \S+\.final\.crt$/), 'CONFIG REWRITE']);
+    expect(JSON.parse(readFileSync(state(), 'utf8'))).toEqual(s0);
+
     const r = await cli([...args('finish', '--apply', '--format', 'json'), '--cert', admin.cert, '--key', admin.key]);
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
@@ -177,6 +200,7 @@ describe('rotate ca on a real mTLS server', () => {
     const s = JSON.parse(readFileSync(state(), 'utf8'));
     expect(s.phase).toBe('finished');
     expect(readFileSync(join(server.dir, 'redis.conf'), 'utf8')).toContain(s.files.final_ca_file);
+    expect(out.notes).toContainEqual(expect.stringMatching(/^done: the old CA's certificate and key can be retired; redsec deleted nothing \(previous files: /));
 
     const newClient = { cert: join(work, 'app-new.crt'), key: join(work, 'app-new.key') };
     expect(redisCli(s0.files.overlap_ca_file, oldClient)).not.toBe('PONG');
