@@ -392,8 +392,17 @@ async function start(opts: CaRotateOptions): Promise<{ ctx: Ctx; old: OldCa; old
   return { ctx, old, oldAuth, state, r: { commands: [], files: [], checks: [], notes: [], state, server: undefined } };
 }
 
-function sameOldCa(opts: CaRotateOptions, state: CaRotationState, old: OldCa): void {
-  if (!state.old_ca_fingerprints.includes(old.fingerprint)) throw new UsageError(`${opts.statePath}: this rotation retires another CA than the one given`);
+/**
+ * switch and finish continue a recorded rotation: `notReady` says why the state cannot go on (undefined:
+ * it can); the CA given must be the one this rotation retires. With the new CA and the test client certificates.
+ */
+async function resume(opts: CaRotateOptions, notReady: (state: CaRotationState | undefined) => string | undefined) {
+  const { state, ...run } = await start(opts);
+  const why = notReady(state);
+  if (why !== undefined || !state) throw new UsageError(`${opts.statePath}: ${why ?? 'no rotation recorded'}`);
+  if (!state.old_ca_fingerprints.includes(run.old.fingerprint)) throw new UsageError(`${opts.statePath}: this rotation retires another CA than the one given`);
+  const fresh = await loadNewAuthority(state);
+  return { ...run, state, fresh, certs: await testClientCerts(run.oldAuth, fresh) };
 }
 
 /** Observes the server (trust, served issuer, client matrix) and records the summary in the result. */
@@ -538,13 +547,9 @@ export async function beginCaRotation(opts: CaRotateOptions): Promise<CaRotateRe
 }
 
 export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateResult> {
-  const run = await start(opts);
-  const { ctx, old, oldAuth, r } = run;
+  const run = await resume(opts, (s) => (!s || s.phase === 'prepared' ? 'no completed begin recorded (run begin first)' : undefined));
+  const { ctx, old, r, fresh, certs } = run;
   let state = run.state;
-  if (!state || state.phase === 'prepared') throw new UsageError(`${opts.statePath}: no completed begin recorded (run begin first)`);
-  sameOldCa(opts, state, old);
-  const fresh = await loadNewAuthority(state);
-  const certs = await testClientCerts(oldAuth, fresh);
   const conn = await adminConnection(ctx, opts.apply === true);
   try {
     const server = await serverTls(conn, ctx);
@@ -603,13 +608,9 @@ export async function switchCaRotation(opts: CaRotateOptions): Promise<CaRotateR
 }
 
 export async function finishCaRotation(opts: CaRotateOptions): Promise<CaRotateResult> {
-  const run = await start(opts);
-  const { ctx, old, oldAuth, r } = run;
+  const run = await resume(opts, (s) => (!s || (s.phase !== 'switched' && s.phase !== 'finished') ? `the server is not switched to the new CA yet (run ${!s || s.phase === 'prepared' ? 'begin' : 'switch'} first)` : undefined));
+  const { ctx, old, r, fresh, certs } = run;
   let state = run.state;
-  if (!state || (state.phase !== 'switched' && state.phase !== 'finished')) throw new UsageError(`${opts.statePath}: the server is not switched to the new CA yet (run ${!state || state.phase === 'prepared' ? 'begin' : 'switch'} first)`);
-  sameOldCa(opts, state, old);
-  const fresh = await loadNewAuthority(state);
-  const certs = await testClientCerts(oldAuth, fresh);
   const conn = await adminConnection(ctx, opts.apply === true);
   try {
     const server = await serverTls(conn, ctx);
