@@ -12,62 +12,33 @@
 //
 // Only loopback servers; every loop is bounded; every server started here is stopped on exit.
 // BENCH_RUNS (default 5), BENCH_FLEET (default 30), BENCH_WINDOW_MS (default 2000, four windows each).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { beginFleetRotation, beginRotation, finishFleetRotation, finishRotation } from '../dist/index.js';
+import { benchDir, median, pct, startRedis } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const FLEET = Number(process.env.BENCH_FLEET ?? 30);
 const WINDOW_MS = Number(process.env.BENCH_WINDOW_MS ?? 2000);
 const ADMIN_PW = 'bench-admin-4f1c9e2d7a';
 const START_PW = 'bench-app-start-8b3e61c0';
-const root = mkdtempSync(join(tmpdir(), 'redsec-rotate-bench-'));
-const children = new Set();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  rmSync(root, { recursive: true, force: true });
-});
+const { root, track } = benchDir('redsec-rotate-bench-');
 const ADMIN_FILE = join(root, 'admin.pw');
 writeFileSync(ADMIN_FILE, `${ADMIN_PW}\n`, { mode: 0o600 });
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function startServer(name) {
   const dir = join(root, name);
   mkdirSync(dir);
   const acl = join(dir, 'users.acl');
   writeFileSync(acl, ['user default off', `user admin on >${ADMIN_PW} ~* &* +@all`, `user app on >${START_PW} ~app:* resetchannels -@all +@read +@write`].join('\n') + '\n', { mode: 0o600 });
-  const port = await freePort();
-  const log = join(dir, 'log');
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', log, '--aclfile', acl], { stdio: 'ignore' });
-  children.add(child);
-  for (let i = 0; i < 500; i++) {
-    if (existsSync(log) && readFileSync(log, 'utf8').includes('Ready to accept connections')) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const { port } = await startRedis(track, dir, ['--aclfile', acl]);
   return { port, url: `redis://127.0.0.1:${port}`, password: START_PW };
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-};
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 let files = 0;
 const fresh = (what) => join(root, `${what}-${++files}`);

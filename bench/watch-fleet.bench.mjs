@@ -12,11 +12,11 @@
 //
 // Only loopback; every loop bounded; every process started here is stopped.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchDir, cpuSeconds, peakRssMb, startRedis } from './lib.mjs';
 
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 1000);
 const REAL = Math.min(TARGETS, Number(process.env.BENCH_REAL ?? 20));
@@ -145,52 +145,19 @@ if (process.argv[2] === '--replayer') {
 
 // ---------------------------------------------------------------- the bench
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function main() {
-  const root = mkdtempSync(join(tmpdir(), 'redsec-watch-fleet-bench-'));
-  const children = new Set();
-  const track = (c) => {
-    children.add(c);
-    c.once('exit', () => children.delete(c));
-    return c;
-  };
-  process.on('exit', () => {
-    for (const c of children) c.kill('SIGKILL');
-    rmSync(root, { recursive: true, force: true });
-  });
+  const { root, track } = benchDir('redsec-watch-fleet-bench-');
 
   // Real servers.
   const real = [];
-  for (let i = 0; i < REAL; i++) {
-    const port = await freePort();
-    const dir = join(root, `redis-${i}`);
-    mkdirSync(dir);
-    const child = track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'log')], { stdio: 'ignore' }));
-    real.push({ port, child });
-  }
-  const ping = async (port) => spawnSync('redis-cli', ['-p', String(port), 'PING'], { encoding: 'utf8' }).stdout.trim() === 'PONG';
-  for (const s of real) for (let k = 0; k < 200 && !(await ping(s.port)); k++) await new Promise((r) => setTimeout(r, 25));
+  for (let i = 0; i < REAL; i++) real.push(await startRedis(track, join(root, `redis-${i}`)));
 
   // Replay endpoints for the rest, recording from the first real server (or a private one).
   let fakePorts = [];
   let replayer;
   if (TARGETS > REAL) {
     let upstream = real[0]?.port;
-    if (upstream === undefined) {
-      upstream = await freePort();
-      track(spawn('redis-server', ['--port', String(upstream), '--bind', '127.0.0.1', '--save', ''], { stdio: 'ignore' }));
-      for (let k = 0; k < 200 && !(await ping(upstream)); k++) await new Promise((r) => setTimeout(r, 25));
-    }
+    if (upstream === undefined) upstream = (await startRedis(track, join(root, 'upstream'))).port;
     replayer = track(spawn(process.execPath, [fileURLToPath(import.meta.url), '--replayer', String(upstream), String(TARGETS - REAL)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
     fakePorts = (await new Promise((resolve) => replayer.once('message', resolve))).ports;
   }
@@ -209,14 +176,13 @@ async function main() {
   let stderr = '';
   watcher.stdout.on('data', (d) => (events += d.toString().split('\n').filter((l) => l.startsWith('{')).length));
   watcher.stderr.on('data', (d) => (stderr += d.toString()));
-  let hwm = 0;
-  let cpuTicks = 0;
+  let peakMb = 0;
+  let cpu = 0;
   const sample = setInterval(() => {
     try {
-      const status = readFileSync(`/proc/${watcher.pid}/status`, 'utf8');
-      hwm = Math.max(hwm, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-      const stat = readFileSync(`/proc/${watcher.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      cpuTicks = Number(stat[11]) + Number(stat[12]);
+      const mb = peakRssMb(watcher.pid);
+      if (mb > peakMb) peakMb = mb;
+      cpu = cpuSeconds(watcher.pid);
     } catch {
       // exited
     }
@@ -224,7 +190,6 @@ async function main() {
   const code = await new Promise((resolve) => watcher.once('exit', (c) => resolve(c)));
   clearInterval(sample);
   const wall = (Date.now() - started) / 1000;
-  const clk = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
 
   let drift = { n: 0, max: 0, p50: 0, p99: 0, polls: 0, short: 0 };
   if (replayer) {
@@ -245,9 +210,8 @@ async function main() {
     drift = { n: gaps.length, max: gaps.at(-1) ?? 0, p50: q(0.5), p99: q(0.99), polls, short };
     console.log(`  replayed: ${report.cached} distinct commands recorded once from a real server`);
   }
-  const cpu = cpuTicks / clk;
   console.log(`  exit ${code}, wall ${wall.toFixed(1)} s, ${events} event(s); stderr's last line: ${stderr.trim().split('\n').at(-1) ?? ''}`);
-  console.log(`  peak RSS (VmHWM) ${(hwm / 1024).toFixed(1)} MB   (goal < 300 MB: ${hwm / 1024 < 300 ? 'met' : 'NOT met'})`);
+  console.log(`  peak RSS (VmHWM) ${peakMb.toFixed(1)} MB   (goal < 300 MB: ${peakMb < 300 ? 'met' : 'NOT met'})`);
   console.log(`  CPU ${cpu.toFixed(2)} s for ${TARGETS * POLLS} polls: ${((cpu / (TARGETS * POLLS)) * 1000).toFixed(2)} ms per poll, ${((cpu / wall) * 100).toFixed(1)}% of one core`);
   if (replayer) {
     console.log(`  schedule (replay endpoints, ${drift.polls} polls arrived of ${fakePorts.length * POLLS}; ${drift.short} target(s) short):`);

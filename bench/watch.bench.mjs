@@ -10,60 +10,19 @@
 //
 // Only loopback servers; every loop is bounded; every process started here is stopped.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { benchDir, cpuSeconds, freePort, median, peakRssMb, startRedis, sum, waitFor } from './lib.mjs';
 
 const SERVERS = Number(process.env.BENCH_SERVERS ?? 20);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
 const PASSWORD = 'bench-password-0123456789abcdef';
-const root = mkdtempSync(join(tmpdir(), 'redsec-watch-bench-'));
-const children = new Set();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  rmSync(root, { recursive: true, force: true });
-});
-
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || 100);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const sum = (xs) => xs.reduce((a, b) => a + b, 0);
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function track(child) {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function waitFor(check, what, ms = 10_000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`${what} did not start`);
-}
+const { root, track } = benchDir('redsec-watch-bench-');
 
 async function startServer(i) {
-  const dir = join(root, `redis-${i}`);
-  mkdirSync(dir, { recursive: true });
-  const port = await freePort();
-  const log = join(dir, 'log');
-  track(spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', log, '--requirepass', PASSWORD], { stdio: 'ignore' }));
-  await waitFor(() => existsSync(log) && readFileSync(log, 'utf8').includes('Ready to accept connections'), `redis-server ${i}`);
-  return port;
+  return (await startRedis(track, join(root, `redis-${i}`), ['--requirepass', PASSWORD])).port;
 }
 
 /** One RESP command on a fresh connection (AUTH first); returns the bulk reply as text. */
@@ -92,17 +51,6 @@ async function commandsRun(port) {
   let n = 0;
   for (const m of info.matchAll(/^cmdstat_[^:]+:calls=(\d+)[^\r\n]*?(?:rejected_calls=(\d+),failed_calls=(\d+))?\r?$/gm)) n += Number(m[1]) + Number(m[2] ?? 0) + Number(m[3] ?? 0);
   return n;
-}
-
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime
-}
-
-function peakRssMb(pid) {
-  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
 }
 
 async function scrape(url) {
