@@ -1,5 +1,7 @@
 /** Runs the server on stdin/stdout. stdout carries protocol messages only; logs go to stderr. */
+import { Transform } from 'node:stream';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { escapeRawInJson } from '../report/safe-json.js';
 import type { McpContext } from './context.js';
 import { createMcpServer } from './server.js';
 
@@ -10,7 +12,7 @@ export async function serveStdio(ctx: McpContext): Promise<void> {
   // A stray rejection in a tool's dependencies must not take the whole server down with it.
   process.on('unhandledRejection', (reason) => ctx.log(`redsec mcp: unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`));
   const server = createMcpServer(ctx);
-  const transport = new StdioServerTransport();
+  const transport = new StdioServerTransport(process.stdin, escapingStdout());
   await server.connect(transport);
   // connect() takes over the transport's callbacks; the protocol layer's onclose is ours to set.
   const closed = new Promise<void>((resolve) => {
@@ -20,4 +22,20 @@ export async function serveStdio(ctx: McpContext): Promise<void> {
   ctx.log(`redsec mcp: serving ${ctx.targets.size} target(s) on stdio`);
   await closed;
   await server.close();
+}
+
+/**
+ * The SDK writes each message as one JSON.stringify line, which escapes C0 but leaves C1 and bidi
+ * characters raw: a user name or key from a server would reach the client's terminal or log as
+ * is. Each line is escaped on its way out (lossless: the client parses the same strings).
+ */
+function escapingStdout(): Transform {
+  const out = new Transform({
+    decodeStrings: false,
+    transform(chunk: string | Buffer, _enc, done) {
+      done(null, escapeRawInJson(typeof chunk === 'string' ? chunk : chunk.toString('utf8')));
+    },
+  });
+  out.pipe(process.stdout);
+  return out;
 }

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/types.js';
 import type { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { startMcp, structuredOf, textOf, type McpSession } from './mcp-client.js';
+import { spawn } from 'node:child_process';
+import { CLI, startMcp, structuredOf, textOf, type McpSession } from './mcp-client.js';
 
 const base = realpathSync(mkdtempSync(join(tmpdir(), 'redsec-mcp-hostile-')));
 const readRoot = join(base, 'read');
@@ -150,4 +151,31 @@ describe('item 10: one slow tool call does not hold up the others', () => {
     expect(order).toEqual(['list_checks', 'acl_check', 'lint']);
     expect(quickMs).toBeLessThan(5_000);
   }, 120_000);
+});
+
+describe('item 11 on the wire: no raw C1 or bidi character on stdout', () => {
+  it('an argv echoed in text and structured content leaves as \\u escapes and parses back to the same string', async () => {
+    const hostile = 'x\u009b2J\u202eevil\u2066';
+    const child = spawn(process.execPath, [CLI, 'mcp'], { stdio: ['pipe', 'pipe', 'ignore'], env: { PATH: process.env.PATH ?? '' } });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => chunks.push(d));
+    const lines = () => Buffer.concat(chunks).toString('utf8').split('\n').filter((l) => l !== '');
+    const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
+    send({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    send({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'acl_check', arguments: { rules: 'on nopass ~app:* +get', redis_version: '7.0', command: ['GET', hostile] } } });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!lines().some((l) => l.includes('"id":2'))) {
+        if (Date.now() > deadline) throw new Error(`no reply: ${lines().join('\n').slice(0, 500)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const raw = Buffer.concat(chunks).toString('utf8');
+      expect(raw).not.toMatch(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/);
+      const reply = JSON.parse(lines().find((l) => l.includes('"id":2')) ?? '{}') as { result: { structuredContent: { argv: string[] } } };
+      expect(reply.result.structuredContent.argv).toEqual(['GET', hostile]);
+    } finally {
+      child.kill();
+    }
+  });
 });
