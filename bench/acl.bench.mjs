@@ -7,10 +7,11 @@
 // on typical rules.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evaluate, parseAclUser, versionTable } from '../dist/index.js';
+import { freePort } from './lib.mjs';
 
 const CASES = Number(process.argv[2] ?? 100_000);
 const OPTS = { version: '7.0', debianBackports: true }; // the Debian 12 redis-server on PATH
@@ -77,17 +78,6 @@ function randomLine() {
   const argv = [...c.head];
   while (argv.length < n) argv.push(pick(WORDS));
   return argv;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function startServer() {

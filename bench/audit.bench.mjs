@@ -13,54 +13,25 @@
 //    N x (CPU per target) / (single wall time): the bench prints that CPU so the ratio can be read.
 //
 // Only loopback servers; every loop is bounded; every server started here is stopped.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync, existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { auditTarget, auditFleet } from '../dist/index.js';
+import { benchDir, median, startRedis } from './lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 const FLEET = Number(process.env.BENCH_FLEET ?? 50);
 const PASSWORD = 'bench-password-0123456789abcdef';
-const root = mkdtempSync(join(tmpdir(), 'redsec-bench-'));
-const children = new Set();
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-  rmSync(root, { recursive: true, force: true });
-});
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+const { root, track } = benchDir('redsec-bench-');
 
 async function startServer(name) {
-  const dir = join(root, name);
-  const port = await freePort();
-  spawnSync('mkdir', ['-p', dir]);
-  const log = join(dir, 'log');
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', log, '--requirepass', PASSWORD], { stdio: 'ignore' });
-  children.add(child);
-  for (let i = 0; i < 500; i++) {
-    if (existsSync(log) && readFileSync(log, 'utf8').includes('Ready to accept connections')) break;
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  const { port, child } = await startRedis(track, join(root, name), ['--requirepass', PASSWORD]);
   return {
     port,
     stop: () =>
       new Promise((resolve) => {
-        child.once('exit', () => {
-          children.delete(child);
-          resolve();
-        });
+        child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
   };
@@ -100,7 +71,6 @@ $REDIS_CLI CONFIG GET tls-port
 const SEED_CHECKS = 6; // auth, protected mode, bind, KEYS, FLUSHALL, TLS port
 
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x) => x.toFixed(1);
 
 const single = await startServer('single');
