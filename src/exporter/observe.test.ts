@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { known, unknown } from '../facts/types.js';
 import type { AclLogRecord, WatchSnapshot } from '../watch/snapshot.js';
 import type { Report } from '../report/types.js';
+import { EMPTY_ACL_LOG_TALLY, newLogEvents, type AclLogTally } from '../watch/detect/index.js';
 import { findingVerdicts, newTargetState, observe, OTHER_USERS, type ObserveOptions } from './observe.js';
 
 const OFF: ObserveOptions = { labelUsers: 0 };
@@ -73,6 +74,21 @@ describe('observe', () => {
     observe(state, snap({ aclLog: known([log('auth', 'a', 2, 4), log('auth', 'b', 1, 3)]) }), OFF);
     expect(observe(state, snap({ aclLog: known([log('auth', 'a', 6, 4), log('auth', 'b', 1, 3), log('auth', 'a', 1, 5)]) }), OFF).authFailures).toBe(8);
     expect(observe(state, snap({ aclLog: known([log('auth', 'z', 2, 0)]) }), OFF).authFailures).toBe(10);
+  });
+
+  it('counts exactly what the watcher reports as new (one reading of the log)', () => {
+    const state = newTargetState();
+    const polls = [[log('auth', 'a', 2, 5)], [log('auth', 'a', 3, 6), log('auth', 'a', 4, 5), log('auth', 'b', 9, 1)], [log('auth', 'c', 1, 0)]];
+    let prev: AclLogTally = EMPTY_ACL_LOG_TALLY;
+    for (const records of polls) {
+      const { fresh, counts } = newLogEvents(records, prev);
+      prev = counts;
+      const before = state.authFromLog;
+      observe(state, snap({ aclLog: known(records) }), OFF);
+      expect(state.authFromLog - before).toBe(fresh.reduce((s, f) => s + f.count, 0));
+    }
+    // History 2; then id 6 (3) and id 5's rise (2), id 1 below the ids seen is old; then a restart (ids back to 0).
+    expect(state.authFromLog).toBe(8);
   });
 
   it('labels failures by user only when asked, capped, the rest as (other)', () => {

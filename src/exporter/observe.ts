@@ -7,7 +7,8 @@
 import type { UserBaseline } from '../rules/types.js';
 import type { Report } from '../report/types.js';
 import type { VersionId } from '../versions/index.js';
-import { commandStats, infoNumber, type AclLogRecord, type WatchSnapshot } from '../watch/snapshot.js';
+import { commandStats, infoNumber, type WatchSnapshot } from '../watch/snapshot.js';
+import { EMPTY_ACL_LOG_TALLY, newLogEvents, type AclLogTally } from '../watch/detect/index.js';
 import { DANGEROUS_COMMAND_NAMES } from '../watch/dangerous.js';
 import { ACL_DENIED_REASONS } from './contract.js';
 
@@ -23,19 +24,13 @@ export interface ObserveOptions {
   configBaseline?: ((version: VersionId | null) => Readonly<Record<string, string>>) | undefined;
 }
 
-/** ACL LOG counting state: by entry-id (7.2+) or by grouping key (7.0, no ids). */
-interface LogTally {
-  byId: Map<number, number>;
-  byKey: Map<string, number>;
-  maxId: number;
-}
-
 export interface TargetState {
   /** CONFIG GET * of the first poll (when no plan was given). */
   firstConfig?: Record<string, string> | undefined;
   /** ACL LIST of the first poll: name → rules (when no --baseline was given). */
   firstUsers?: Map<string, string> | undefined;
-  tally?: LogTally | undefined;
+  /** ACL LOG of the last poll, as the watcher remembers it. */
+  tally?: AclLogTally | undefined;
   /** Counters accumulated from ACL LOG. */
   authFromLog: number;
   deniedFromLog: Record<string, number>;
@@ -182,51 +177,24 @@ function usersAgainstFile(live: Map<string, string>, baseline: UserBaseline): { 
 }
 
 /**
- * New ACL LOG events since the last poll, added to the state's counters. With entry-id (7.2+) an
- * entry's count is followed exactly; without (7.0) the counts are summed by the server's grouping
- * key (reason, context, object, user), which misses events only when old entries fall off a full log.
+ * New ACL LOG events since the last poll, added to the state's counters: the watcher's own
+ * reading of the log (newLogEvents), so a counter rises exactly when the watcher alerts. The first
+ * poll counts the log's history against an empty log, as INFO's counters include what happened
+ * before the first scrape.
  */
 function countAclLog(state: TargetState, snap: WatchSnapshot, opts: ObserveOptions): void {
   if (!snap.aclLog.known) return;
-  const records = snap.aclLog.value;
-  const prev = state.tally;
-  const next: LogTally = { byId: new Map(), byKey: new Map(), maxId: -1 };
-  const deltas: { record: AclLogRecord; delta: number }[] = [];
-  const sums = new Map<string, { record: AclLogRecord; count: number }>();
-  for (const r of records) {
-    if (r.entryId !== null) {
-      next.byId.set(r.entryId, r.count);
-      next.maxId = Math.max(next.maxId, r.entryId);
-    } else {
-      const key = `${r.reason}\0${r.context}\0${r.object}\0${r.username}`;
-      const s = sums.get(key);
-      if (s) s.count += r.count;
-      else sums.set(key, { record: r, count: r.count });
-    }
-  }
-  // A server restart (or ACL LOG RESET) starts the ids again: everything listed is new then.
-  const restarted = prev !== undefined && next.maxId >= 0 && next.maxId < prev.maxId;
-  for (const r of records) {
-    if (r.entryId === null) continue;
-    const before = restarted ? undefined : prev?.byId.get(r.entryId);
-    const delta = before === undefined ? r.count : r.count - before;
-    if (delta > 0) deltas.push({ record: r, delta });
-  }
-  for (const [key, s] of sums) {
-    next.byKey.set(key, s.count);
-    const before = prev?.byKey.get(key) ?? 0;
-    if (s.count > before) deltas.push({ record: s.record, delta: s.count - before });
-  }
-  state.tally = next;
-  for (const { record, delta } of deltas) {
-    if (record.reason === 'auth') {
-      state.authFromLog += delta;
+  const { fresh, counts } = newLogEvents(snap.aclLog.value, state.tally ?? EMPTY_ACL_LOG_TALLY);
+  state.tally = counts;
+  for (const f of fresh) {
+    if (f.reason === 'auth') {
+      state.authFromLog += f.count;
       if (opts.labelUsers > 0) {
-        const user = state.authByUser.has(record.username) || state.authByUser.size < opts.labelUsers ? record.username : OTHER_USERS;
-        state.authByUser.set(user, (state.authByUser.get(user) ?? 0) + delta);
+        const user = state.authByUser.has(f.username) || state.authByUser.size < opts.labelUsers ? f.username : OTHER_USERS;
+        state.authByUser.set(user, (state.authByUser.get(user) ?? 0) + f.count);
       }
-    } else if ((ACL_DENIED_REASONS as readonly string[]).includes(record.reason)) {
-      state.deniedFromLog[record.reason] = (state.deniedFromLog[record.reason] ?? 0) + delta;
+    } else if ((ACL_DENIED_REASONS as readonly string[]).includes(f.reason)) {
+      state.deniedFromLog[f.reason] = (state.deniedFromLog[f.reason] ?? 0) + f.count;
     }
   }
 }

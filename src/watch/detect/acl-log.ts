@@ -22,10 +22,30 @@ export interface NewLogEvents {
   count: number;
 }
 
+/** What a poll remembers of the log: entry-id → count (7.2+), or group key → summed count (older). */
+export interface AclLogTally {
+  byId: boolean;
+  counts: Record<string, number>;
+}
+
+/** A log known to be empty: against it every listed event is new (the exporter's first scrape counts the log's history). */
+export const EMPTY_ACL_LOG_TALLY: AclLogTally = { byId: false, counts: {} };
+
 const groupKey = (e: AclLogRecord): string => `${e.reason}\0${e.context}\0${e.object}\0${e.username}`;
 
-/** What is new in the log against the previous counts; the counts to remember. */
-export function newLogEvents(log: readonly AclLogRecord[], prev: { byId: boolean; counts: Record<string, number> } | undefined): { fresh: NewLogEvents[]; counts: { byId: boolean; counts: Record<string, number> } } {
+/**
+ * What is new in the log against the previous tally; the tally to remember. The watcher's
+ * detectors and the exporter's counters both count with this, so an alert and a counter never
+ * disagree. Without a previous tally nothing is new (learn only).
+ * - entry-id: a known id counts by its rise; an unknown id above every id seen counts whole; an
+ *   unknown id below them is an entry seen before outside the window read, not new. When the
+ *   highest id went down the ids started again (server restart: the log is in memory), so every
+ *   entry listed happened since the previous poll and counts whole.
+ * - no entry-id: the rise of each group's sum (a trimmed or reset log only lowers sums).
+ * - the log's form changed (an upgrade or downgrade restarted the server): nothing of the previous
+ *   tally matches, so every listed event counts, as after a restart.
+ */
+export function newLogEvents(log: readonly AclLogRecord[], prev: AclLogTally | undefined): { fresh: NewLogEvents[]; counts: AclLogTally } {
   const byId = log.length > 0 && log.every((e) => e.entryId !== null);
   const counts: Record<string, number> = {};
   const latest = new Map<string, AclLogRecord>();
@@ -38,20 +58,22 @@ export function newLogEvents(log: readonly AclLogRecord[], prev: { byId: boolean
       if (!latest.has(k)) latest.set(k, e);
     }
   const next = { byId, counts };
-  // First poll, or the server changed its log's form (an upgrade): learn only.
-  if (!prev || prev.byId !== byId) return { fresh: [], counts: next };
-  const maxSeenId = byId ? Math.max(-1, ...Object.keys(prev.counts).map(Number)) : -1;
+  if (!prev) return { fresh: [], counts: next };
+  const before: Record<string, number> = prev.byId === byId ? prev.counts : {};
   const fresh: NewLogEvents[] = [];
   if (byId) {
+    const seenIds = Object.keys(before).map(Number).filter(Number.isFinite);
+    const maxSeenId = Math.max(-1, ...seenIds);
+    const restarted = Math.max(...log.map((e) => e.entryId ?? -1)) < maxSeenId;
     for (const e of log) {
-      const id = String(e.entryId);
-      const before = prev.counts[id] ?? ((e.entryId ?? 0) <= maxSeenId ? e.count : 0);
-      const rise = e.count - before;
+      const id = e.entryId ?? -1;
+      const had = restarted ? 0 : (before[String(id)] ?? (id <= maxSeenId ? e.count : 0));
+      const rise = e.count - had;
       if (rise > 0) fresh.push({ reason: e.reason, context: e.context, object: e.object, username: e.username, source: hostOf(e.clientAddr ?? ''), count: rise });
     }
   } else {
     for (const [k, total] of Object.entries(counts)) {
-      const rise = total - (prev.counts[k] ?? 0);
+      const rise = total - (before[k] ?? 0);
       const e = latest.get(k);
       if (rise > 0 && e) fresh.push({ reason: e.reason, context: e.context, object: e.object, username: e.username, source: hostOf(e.clientAddr ?? ''), count: rise });
     }

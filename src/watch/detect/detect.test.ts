@@ -54,6 +54,19 @@ describe('ACL LOG: what is new', () => {
     expect(second.fresh.map((f) => f.count).sort()).toEqual([2, 3]);
   });
 
+  it('7.2+ restart: when the highest id goes down the ids started again, so every listed entry is new', () => {
+    const first = newLogEvents([entry({ entryId: 41, count: 2 }), entry({ entryId: 40, count: 1 })], undefined);
+    const second = newLogEvents([entry({ entryId: 1, count: 5, username: 'x' }), entry({ entryId: 0, count: 2 })], first.counts);
+    expect(second.fresh.map((f) => [f.username, f.count])).toEqual([['x', 5], ['app', 2]]);
+  });
+
+  it('an empty log or a changed form (upgrade) leaves nothing to match: every listed event is new', () => {
+    const empty = newLogEvents([], undefined);
+    expect(newLogEvents([entry({ entryId: 0, count: 3 })], empty.counts).fresh.map((f) => f.count)).toEqual([3]);
+    const old = newLogEvents([entry({ count: 9 })], undefined);
+    expect(newLogEvents([entry({ entryId: 0, count: 2 })], old.counts).fresh.map((f) => f.count)).toEqual([2]);
+  });
+
   it('property: never a negative count, nothing on the first poll, and growth of one group is reported exactly (bounded)', () => {
     fc.assert(
       fc.property(fc.array(fc.nat(1000), { minLength: 1, maxLength: 20 }), (counts) => {
