@@ -5,8 +5,9 @@
  * `redsec generate` wrote loaded and a real alertmanager running the generated example routing.
  * 50 failed AUTHs in one burst from one client must make RedsecAuthFailureBurst fire in
  * Prometheus's HTTP API and reach the page receiver (a loopback webhook) through alertmanager.
- * Without a prometheus binary the file says so and proves nothing itself:
- * monitoring-rules.test.ts proves the rules with promtool.
+ * Both tools are required (.ci/run installs them): a missing one fails the file with the package to
+ * install, like the chromium test, rather than skipping a proof. monitoring-rules.test.ts proves the
+ * rules with promtool alone as well.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -25,11 +26,7 @@ import { cli } from '../helpers/run-cli.js';
 const CLI = new URL('../../dist/cli.js', import.meta.url).pathname;
 const PASSWORD = 'exporter-test-password-0a9f';
 const installed = (bin: string): boolean => !spawnSync(bin, ['--version'], { stdio: 'ignore' }).error;
-const havePrometheus = installed('prometheus');
-const haveAlertmanager = installed('prometheus-alertmanager');
-if (!havePrometheus) {
-  console.warn('monitoring-prometheus: prometheus is not installed (Debian package prometheus): NOT RUN; the rules are proven by promtool alone (monitoring-rules.test.ts)');
-}
+const missing = ['prometheus', 'prometheus-alertmanager'].filter((bin) => !installed(bin));
 
 interface Delivery {
   path: string;
@@ -50,7 +47,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, ms: n
   }
 }
 
-describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the generated rules and alertmanager', () => {
+describe('Prometheus scraping redsec exporter, with the generated rules and alertmanager', () => {
   const root = mkdtempSync(join(tmpdir(), 'redsec-prom-'));
   let redis: RedisServer;
   let other: RedisServer;
@@ -70,6 +67,7 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
   };
 
   beforeAll(async () => {
+    if (missing.length > 0) throw new Error(`${missing.join(', ')} not found: apt-get install -y prometheus prometheus-alertmanager (.ci/run installs them)`);
     // The server and the bundle's rules.
     // enable-protected-configs: 7.0 refuses CONFIG SET dir without it, and the test provokes one.
     const serverConfig = `requirepass ${PASSWORD}\nuser app on >app-password-1 ~app:* +@read +@write\nenable-protected-configs yes\n`;
@@ -108,15 +106,9 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     });
     await new Promise<void>((r) => receiver!.listen(0, '127.0.0.1', r));
     const hook = `http://127.0.0.1:${(receiver.address() as { port: number }).port}`;
-    let amTarget: string[] = [];
-    if (haveAlertmanager) {
-      const amConfig = join(root, 'alertmanager.yml');
-      writeFileSync(amConfig, renderAlertmanagerExample({ pageUrl: `${hook}/page`, ticketUrl: `${hook}/ticket`, groupWait: '1s' }));
-      am = await startAlertmanager(amConfig, root);
-      amTarget = [`127.0.0.1:${am.port}`];
-    } else {
-      console.warn('monitoring-prometheus: prometheus-alertmanager is not installed: delivery NOT checked');
-    }
+    const amConfig = join(root, 'alertmanager.yml');
+    writeFileSync(amConfig, renderAlertmanagerExample({ pageUrl: `${hook}/page`, ticketUrl: `${hook}/ticket`, groupWait: '1s' }));
+    am = await startAlertmanager(amConfig, root);
 
     const config = join(root, 'prometheus.yml');
     writeFileSync(
@@ -127,7 +119,7 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
         '  scrape_timeout: 1s',
         '  evaluation_interval: 1s',
         `rule_files: [${JSON.stringify(join(root, 'bundle', 'monitoring', 'prometheus-rules.yml'))}]`,
-        ...(amTarget.length > 0 ? ['alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ${JSON.stringify(amTarget)} }]`] : []),
+        'alerting:', '  alertmanagers:', `    - static_configs: [{ targets: ${JSON.stringify([`127.0.0.1:${am.port}`])} }]`,
         // README "Scaling out", as written there but for the ports and the shard.
         'scrape_configs:',
         '  - job_name: redsec',
@@ -204,7 +196,6 @@ describe.skipIf(!havePrometheus)('Prometheus scraping redsec exporter, with the 
     // The password of the exporter never reaches Prometheus.
     expect(JSON.stringify(await query('{__name__=~"redsec_.+"}'))).not.toContain(PASSWORD);
 
-    if (!am) return;
     const paged = await until('the page receiver to get the alert', async () => deliveries.find((d) => d.body.alerts.some((a) => a.labels['alertname'] === 'RedsecAuthFailureBurst')), 20_000);
     console.info(`monitoring-prometheus: delivered through alertmanager ${Date.now() - started} ms after the burst`);
     expect(paged.path).toBe('/page');
