@@ -6,7 +6,7 @@
  */
 import { X509Certificate, createPrivateKey, createPublicKey, webcrypto, type KeyObject } from 'node:crypto';
 import { InputError } from '../errors.js';
-import { createCa, createLeaf, validity, type Issuer } from './issue.js';
+import { checkValidityDays, createCa, createLeaf, validity, type Issuer } from './issue.js';
 import { generateKeyPair, keyParams } from './keys.js';
 import { loadX509 } from './x509-lazy.js';
 import type { IssuedCert, KeyAlgorithm } from './types.js';
@@ -35,7 +35,7 @@ export function keyAlgorithmOfKey(key: KeyObject): KeyAlgorithm | undefined {
 }
 
 export async function createAuthority(opts: { keyAlgorithm: KeyAlgorithm; commonName: string; validityDays: number; now?: Date | undefined }): Promise<Authority> {
-  if (!Number.isInteger(opts.validityDays) || opts.validityDays < 1 || opts.validityDays > 36_500) throw new InputError(`must be a whole number of days from 1 to 36500, got ${opts.validityDays}`, 'CA validity');
+  checkValidityDays(opts.validityDays, 'CA validity');
   const keys = await generateKeyPair(opts.keyAlgorithm);
   const { cert, issuer } = await createCa(opts.keyAlgorithm, keys, opts.commonName, opts.now ?? new Date(), opts.validityDays);
   return { cert, algorithm: opts.keyAlgorithm, issuer };
@@ -97,7 +97,7 @@ export interface LeafRequest {
 }
 
 function checkLeaf(auth: Authority, req: LeafRequest, now: Date): void {
-  if (!Number.isInteger(req.validityDays) || req.validityDays < 1 || req.validityDays > 36_500) throw new InputError(`must be a whole number of days from 1 to 36500, got ${req.validityDays}`, 'certificate validity');
+  checkValidityDays(req.validityDays, 'certificate validity');
   if (now.getTime() + req.validityDays * 86_400_000 > auth.cert.notAfter.getTime()) throw new InputError(`a ${req.validityDays}-day certificate would outlive its CA (CA valid until ${auth.cert.notAfter.toISOString()})`, 'certificate validity');
 }
 

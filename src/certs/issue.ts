@@ -94,10 +94,14 @@ export async function createLeaf(algorithm: KeyAlgorithm, keys: Keys, issuer: Is
   return issued(cert, keys);
 }
 
+/** A certificate lifetime redsec issues: whole days, 1 to 36500 (100 years). */
+export function checkValidityDays(days: number, field: string): void {
+  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new InputError(`must be a whole number of days from 1 to 36500, got ${days}`, field);
+}
+
 function checkOptions(opts: PkiOptions): void {
-  for (const [field, days] of [['caValidityDays', opts.caValidityDays], ['leafValidityDays', opts.leafValidityDays]] as const) {
-    if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new InputError(`must be a whole number of days from 1 to 36500, got ${days}`, field);
-  }
+  checkValidityDays(opts.caValidityDays, 'caValidityDays');
+  checkValidityDays(opts.leafValidityDays, 'leafValidityDays');
   if (opts.leafValidityDays > opts.caValidityDays) throw new InputError('a leaf must not outlive its CA', 'leafValidityDays');
   for (const ip of opts.serverIps) if (isIP(ip) === 0) throw new InputError(`not an IP address: ${JSON.stringify(ip)}`, 'serverIps');
   for (const dns of opts.serverDnsNames) {

@@ -7,7 +7,7 @@ import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject, typ
 import { webcrypto } from 'node:crypto';
 import { loadX509 } from './x509-lazy.js';
 import { generateKeyPair } from './keys.js';
-import { issued } from './issue.js';
+import { checkValidityDays, issued } from './issue.js';
 import { randomSerialHex } from './serial.js';
 import { parseCertificates } from './parse.js';
 import type { IssuedCert, KeyAlgorithm } from './types.js';
@@ -114,7 +114,7 @@ export async function renewCertificate(opts: RenewOptions): Promise<IssuedCert> 
   const algorithm = opts.keyAlgorithm ?? keyAlgorithmOf(current);
   if (algorithm === undefined) throw new InputError('the current certificate has a key type redsec does not issue: choose one with --key-algorithm', 'current certificate');
   const days = opts.days ?? lifetimeDays(current);
-  if (!Number.isInteger(days) || days < 1 || days > 36_500) throw new InputError(`must be a whole number of days from 1 to 36500, got ${days}`, 'days');
+  checkValidityDays(days, 'days');
   const ca = await loadCa(opts.ca, now);
   const start = Math.floor((now.getTime() - CLOCK_SKEW_MS) / 1000) * 1000;
   const notBefore = new Date(start);
