@@ -13,6 +13,7 @@ import { EXIT, errorLine } from '../exit.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
 import { addCredentialOptions, commaList as list, type CredentialFlags } from '../target-flags.js';
+import { positiveInt, wholeDays } from '../flag-values.js';
 
 interface AuditFlags extends ClientTlsFlags, CredentialFlags {
   sarifArtifact?: string[];
@@ -45,11 +46,6 @@ const REPORT_FORMATS = Object.keys(FORMAT_KEYS) as ReportFormat[];
 
 export const FORMATS: string[] = [...REPORT_FORMATS];
 
-export function positiveInt(flag: string, value: string, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 1 to ${max}, got ${JSON.stringify(value)}`);
-  return Number(value);
-}
-
 export function reportFormat(value: string): ReportFormat {
   if (!(REPORT_FORMATS as readonly string[]).includes(value)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}; got ${JSON.stringify(value)}`);
   return value as ReportFormat;
@@ -78,10 +74,7 @@ export function textOptions(env: NodeJS.ProcessEnv = process.env, isTTY = proces
 
 /** `--cert-expiry-window 30d` (or 30): whole days, 1 to 3650. */
 export function expiryWindowDays(value: string): number {
-  const m = /^(\d{1,4})d?$/.exec(value.trim());
-  const days = m ? Number(m[1]) : NaN;
-  if (!(days >= 1 && days <= 3650)) throw new UsageError(`--cert-expiry-window must be a number of days from 1 to 3650 (e.g. 30d), got ${JSON.stringify(value)}`);
-  return days;
+  return wholeDays('--cert-expiry-window', value, 3650);
 }
 
 const repeat = (v: string, prev: string[] = []): string[] => [...prev, v];

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
 // The exporter, the audit and the HTTP server are imported when the action runs.
-import { parseDurationMs } from '../../text/duration.js';
 import { configCommandName } from '../config-command.js';
 import { action, err } from '../action.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
 import { addCredentialOptions, connectionSettings, loadTargets, type CredentialFlags } from '../target-flags.js';
-import { positiveInt } from './audit.js';
+import { durationMs, positiveInt } from '../flag-values.js';
 
 interface ExporterFlags extends ClientTlsFlags, CredentialFlags {
   targets?: string;
@@ -33,9 +31,7 @@ function labelUsers(value: string | boolean | undefined): number {
 }
 
 function auditEvery(value: string): number {
-  const ms = parseDurationMs(value);
-  if (ms === undefined || ms < 1000) throw new UsageError(`--audit-every must be a duration such as 15m or 1h (at least 1s), got ${JSON.stringify(value.slice(0, 40))}`);
-  return ms;
+  return durationMs('--audit-every', value, 1000);
 }
 
 export function registerExporter(program: Command): void {

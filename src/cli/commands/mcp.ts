@@ -26,7 +26,6 @@ interface McpFlags {
   watch?: string;
 }
 
-
 /** `NAME=VALUE` → [NAME, VALUE]; the flag is named in the error. */
 function pair(flag: string, spec: string): [string, string] {
   const eq = spec.indexOf('=');

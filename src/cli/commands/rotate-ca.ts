@@ -1,11 +1,11 @@
 import { Option, type Command } from 'commander';
-import { UsageError } from '../../errors.js';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../certs/types.js';
 // The implementation is imported when the action runs: start-up stays small for every other command.
 import type { CaRotateOptions, CaRotateResult } from '../../rotate/index.js';
 import { action, out } from '../action.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { checkClientCert, clientTlsOptions, timeoutMs, type ClientTlsFlags } from '../client-tls.js';
+import { wholeDays } from '../flag-values.js';
 import { connectionOptions, exitOf } from './rotate-options.js';
 
 interface CaFlags extends ClientTlsFlags {
@@ -34,9 +34,7 @@ const ABOUT: Record<Phase, string> = {
 };
 
 function days(value: string | undefined, flag: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 36_500) throw new UsageError(`${flag} must be a whole number of days from 1 to 36500, got ${JSON.stringify(value)}`);
-  return Number(value);
+  return value === undefined ? undefined : wholeDays(flag, value, 36_500);
 }
 
 function phaseCommand(parent: Command, phase: Phase): void {

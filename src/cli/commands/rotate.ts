@@ -7,6 +7,7 @@ import { action, err, out } from '../action.js';
 import { collect } from '../repeatable.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { checkClientCert, clientTlsOptions, timeoutMs, type ClientTlsFlags } from '../client-tls.js';
+import { wholeDays } from '../flag-values.js';
 import { connectionOptions, exitOf } from './rotate-options.js';
 import { registerRotateCa } from './rotate-ca.js';
 
@@ -133,12 +134,7 @@ interface TlsFlags extends ClientTlsFlags {
 }
 
 
-/** `30d` or `30`: whole days. */
-function parseDays(flag: string, value: string): number {
-  const m = /^(\d{1,5})d?$/.exec(value);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > 36_500) throw new UsageError(`${flag} must be a whole number of days from 1 to 36500 (e.g. 30d), got ${JSON.stringify(value)}`);
-  return Number(m[1]);
-}
+const parseDays = (flag: string, value: string): number => wholeDays(flag, value, 36_500);
 
 function tlsCommand(parent: Command): void {
   const cmd = parent

@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
 // The watcher, the audit and the ACL engine are imported when the action runs.
-import { parseDurationMs } from '../../text/duration.js';
 import type { Target } from '../../resp/index.js';
 import type { WatchEvent } from '../../watch/event.js';
 import type { WatchSnapshot } from '../../watch/snapshot.js';
@@ -10,7 +9,8 @@ import { action, err } from '../action.js';
 import { warnPasswordInUrls } from '../url-password.js';
 import { addClientTlsOptions, checkClientCert, type ClientTlsFlags } from '../client-tls.js';
 import { addCredentialOptions, commaList, connectionSettings, loadTargets, type CredentialFlags } from '../target-flags.js';
-import { positiveInt, textOptions } from './audit.js';
+import { textOptions } from './audit.js';
+import { durationMs as duration, positiveInt } from '../flag-values.js';
 
 interface WatchFlags extends ClientTlsFlags, CredentialFlags {
   targets?: string;
@@ -26,12 +26,6 @@ interface WatchFlags extends ClientTlsFlags, CredentialFlags {
   webhook?: string;
   state?: string;
   maxPolls?: string;
-}
-
-function duration(flag: string, value: string, min: number): number {
-  const ms = parseDurationMs(value);
-  if (ms === undefined || ms < min) throw new UsageError(`${flag} must be a duration such as 500ms, 15s, 5m or 1h (at least ${min} ms), got ${JSON.stringify(value.slice(0, 40))}`);
-  return ms;
 }
 
 export function registerWatch(program: Command): void {
